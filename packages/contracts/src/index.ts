@@ -1,0 +1,5 @@
+export * from "./auth/hmac.js";
+export * from "./openai/errors.js";
+export * from "./openai/schemas.js";
+export * from "./openai/validation.js";
+export * from "./stack-outputs/schema.js";

@@ -1,0 +1,52 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  CompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  OpenAIErrorBody,
+  TextCompletion,
+} from "@llm/contracts";
+
+/** Per-call facts an adapter needs beyond the OpenAI request itself. */
+export interface CallContext {
+  /** Aborted when the client disconnects or the router's timeout fires; adapters must pass it upstream. */
+  signal: AbortSignal;
+  /** The model name to send upstream (after alias mapping); never the client's alias. */
+  upstreamModel: string;
+  /** Extra headers to propagate (e.g. W3C traceparent, x-request-id). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * One upstream kind (cluster runtime, OpenAI-compatible, Anthropic, Gemini) behind one interface.
+ * Requests and responses are always OpenAI-shaped here; adapters translate on the wire.
+ * Streams must not yield anything until the upstream has accepted the request, so that
+ * errors before the first byte throw (and the router can fail over) instead of yielding.
+ */
+export interface ProviderAdapter {
+  chat(req: ChatCompletionRequest, ctx: CallContext): Promise<ChatCompletion>;
+  chatStream(req: ChatCompletionRequest, ctx: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
+  completions?(req: CompletionRequest, ctx: CallContext): Promise<TextCompletion>;
+  completionsStream?(req: CompletionRequest, ctx: CallContext): Promise<AsyncIterable<TextCompletion>>;
+  embed?(req: EmbeddingsRequest, ctx: CallContext): Promise<EmbeddingsResponse>;
+  /** Frees connection pools. */
+  close?(): Promise<void>;
+}
+
+/** An upstream failure already mapped to OpenAI's error shape, with what failover needs to know. */
+export class UpstreamError extends Error {
+  constructor(
+    /** HTTP status to return to the client (upstream's, or 502/504 for network faults). */
+    readonly status: number,
+    readonly body: OpenAIErrorBody,
+    /** True when another target may succeed (connect errors, 5xx, 429, overloaded, timeouts). */
+    readonly retryable: boolean,
+    /** Seconds, from the upstream's Retry-After when it sent one. */
+    readonly retryAfter?: number,
+  ) {
+    super(body.error.message);
+    this.name = "UpstreamError";
+  }
+}

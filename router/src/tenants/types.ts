@@ -1,0 +1,35 @@
+import type { Request } from "express";
+
+/** Who is calling: resolved from the API key (or anonymous when no tenants are configured). */
+export interface TenantContext {
+  tenantId: string;
+  /** Stable id of the API key (never the key itself). */
+  keyId: string;
+  /** Models/targets this key may use; undefined means all. */
+  allowedModels?: string[];
+  allowedTargets?: string[];
+  isAdmin: boolean;
+}
+
+/** What admission holds for a request until it settles: reserved tokens and cost. */
+export interface Reservation {
+  readonly tenant: TenantContext;
+  /** Release the reservation, charging what the request actually used. Idempotent. */
+  settle(actual: { promptTokens: number; completionTokens: number; costUsd: number; target: string }): Promise<void>;
+}
+
+/**
+ * Authentication, authorization, rate limits and budgets, called by the request handlers.
+ * Every method throws an HttpError (401/403/429 with OpenAI's body and headers) to refuse.
+ */
+export interface AccessGuard {
+  authenticate(req: Request): Promise<TenantContext>;
+  /** Checks limits and reserves the estimate; must hold under concurrency. */
+  admit(
+    tenant: TenantContext,
+    estimate: { model: string; promptTokens: number; maxCompletionTokens: number; costUsd: number },
+  ): Promise<Reservation>;
+  /** Checks that the tenant may use `target` (per-target allow lists, per-provider limits). */
+  authorizeTarget(tenant: TenantContext, target: string): void;
+  close?(): Promise<void>;
+}
