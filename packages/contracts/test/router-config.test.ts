@@ -1,3 +1,4 @@
+/* biome-ignore-all lint/suspicious/noTemplateCurlyInString: the config uses literal ${ENV} references */
 import { buildRouterConfig, hmacSecretEnvName, type StackOutputs, stackOutputs } from "../src/index.js";
 
 const pool = (endpoint: string, over: Record<string, unknown> = {}) => ({
