@@ -1,0 +1,8 @@
+export { type AnthropicAdapterConfig, createAnthropicAdapter } from "./adapter.js";
+export { anthropicToChunks } from "./stream.js";
+export {
+  DEFAULT_ANTHROPIC_MAX_TOKENS,
+  finishReason,
+  fromAnthropicResponse,
+  toAnthropicRequest,
+} from "./translate.js";

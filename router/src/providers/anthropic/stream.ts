@@ -1,0 +1,97 @@
+import type { ChatCompletionChunk, FinishReason } from "@llm/contracts";
+import { upstreamError } from "../errors.js";
+import type { SseEvent } from "../openai/sse.js";
+import { type AnthropicUsage, finishReason, promptTokens } from "./translate.js";
+
+/**
+ * Anthropic streaming events -> OpenAI chat chunks:
+ * message_start -> role chunk; content_block_start (tool_use) -> tool call header;
+ * content_block_delta text_delta / input_json_delta -> content / arguments;
+ * message_delta -> finish_reason; message_stop -> a final usage chunk; ping ignored;
+ * error -> UpstreamError thrown mid-stream.
+ */
+export async function* anthropicToChunks(
+  events: AsyncIterable<SseEvent>,
+  model: string,
+  secrets: (string | undefined)[],
+): AsyncGenerator<ChatCompletionChunk> {
+  let id = "chatcmpl-anthropic";
+  const created = Math.floor(Date.now() / 1000);
+  const usage: AnthropicUsage = {};
+  // Anthropic numbers content blocks across text and tool_use; OpenAI numbers tool calls alone.
+  const toolIndex = new Map<number, number>();
+  let finish: FinishReason | null = null;
+  const chunk = (delta: ChatCompletionChunk["choices"][number]["delta"], fr: FinishReason | null = null) => ({
+    id,
+    object: "chat.completion.chunk" as const,
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: fr, logprobs: null }],
+  });
+
+  for await (const ev of events) {
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(ev.data) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const type = (data.type as string | undefined) ?? ev.event;
+    switch (type) {
+      case "message_start": {
+        const msg = data.message as { id?: string; usage?: AnthropicUsage } | undefined;
+        if (msg?.id) id = `chatcmpl-${msg.id}`;
+        Object.assign(usage, msg?.usage);
+        yield chunk({ role: "assistant", content: "" });
+        break;
+      }
+      case "content_block_start": {
+        const block = data.content_block as { type?: string; id?: string; name?: string; text?: string };
+        const index = data.index as number;
+        if (block?.type === "tool_use") {
+          const n = toolIndex.size;
+          toolIndex.set(index, n);
+          yield chunk({
+            tool_calls: [
+              { index: n, id: block.id, type: "function", function: { name: block.name, arguments: "" } },
+            ],
+          });
+        } else if (block?.type === "text" && block.text) yield chunk({ content: block.text });
+        break;
+      }
+      case "content_block_delta": {
+        const delta = data.delta as { type?: string; text?: string; partial_json?: string };
+        if (delta?.type === "text_delta" && delta.text) yield chunk({ content: delta.text });
+        else if (delta?.type === "input_json_delta" && delta.partial_json) {
+          const n = toolIndex.get(data.index as number) ?? 0;
+          yield chunk({ tool_calls: [{ index: n, function: { arguments: delta.partial_json } }] });
+        }
+        break;
+      }
+      case "message_delta": {
+        const delta = data.delta as { stop_reason?: string | null } | undefined;
+        Object.assign(usage, data.usage as AnthropicUsage | undefined);
+        finish = finishReason(delta?.stop_reason) ?? "stop";
+        yield chunk({}, finish);
+        break;
+      }
+      case "message_stop": {
+        const prompt = promptTokens(usage);
+        const completion = usage.output_tokens ?? 0;
+        yield {
+          id,
+          object: "chat.completion.chunk",
+          created,
+          model,
+          choices: [],
+          usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+        };
+        return;
+      }
+      case "error":
+        throw upstreamError({ provider: "anthropic", status: 200, body: data, secrets });
+      default:
+        break; // ping, content_block_stop, and event types added later
+    }
+  }
+}

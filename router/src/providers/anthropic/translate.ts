@@ -1,0 +1,201 @@
+import {
+  type ChatCompletion,
+  type ChatCompletionRequest,
+  type ChatMessage,
+  contentText,
+  type FinishReason,
+  requestedMaxTokens,
+} from "@llm/contracts";
+
+/** Anthropic Messages API content blocks we send and receive. */
+export type AnthropicBlock =
+  | { type: "text"; text: string }
+  | {
+      type: "image";
+      source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
+    }
+  | { type: "tool_use"; id: string; name: string; input: unknown }
+  | { type: "tool_result"; tool_use_id: string; content: string };
+
+export interface AnthropicMessage {
+  role: "user" | "assistant";
+  content: AnthropicBlock[];
+}
+
+export interface AnthropicRequest {
+  model: string;
+  max_tokens: number;
+  messages: AnthropicMessage[];
+  system?: string;
+  stop_sequences?: string[];
+  temperature?: number;
+  top_p?: number;
+  stream?: boolean;
+  tools?: { name: string; description?: string; input_schema: unknown }[];
+  tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
+  metadata?: { user_id: string };
+}
+
+export interface AnthropicResponse {
+  id: string;
+  type: "message";
+  model: string;
+  content: AnthropicBlock[];
+  stop_reason: string | null;
+  usage: AnthropicUsage;
+}
+
+export interface AnthropicUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+/** max_tokens is required by Anthropic but optional in OpenAI; used when the client sent none. */
+export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
+
+function imageBlock(url: string): AnthropicBlock {
+  const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (m) return { type: "image", source: { type: "base64", media_type: m[1]!, data: m[2]! } };
+  return { type: "image", source: { type: "url", url } };
+}
+
+function blocksOf(msg: ChatMessage): AnthropicBlock[] {
+  if (msg.role === "tool")
+    return [{ type: "tool_result", tool_use_id: msg.tool_call_id, content: contentText(msg.content) }];
+  const blocks: AnthropicBlock[] = [];
+  const content = msg.content;
+  if (typeof content === "string") {
+    if (content.length > 0) blocks.push({ type: "text", text: content });
+  } else if (Array.isArray(content)) {
+    for (const p of content) {
+      if (p.type === "text") blocks.push({ type: "text", text: p.text });
+      else blocks.push(imageBlock(p.image_url.url));
+    }
+  }
+  if (msg.role === "assistant")
+    for (const call of msg.tool_calls ?? []) {
+      let input: unknown = {};
+      try {
+        input = JSON.parse(call.function.arguments || "{}");
+      } catch {
+        input = { arguments: call.function.arguments };
+      }
+      blocks.push({ type: "tool_use", id: call.id, name: call.function.name, input });
+    }
+  return blocks;
+}
+
+/**
+ * OpenAI chat request -> Anthropic Messages request:
+ * system/developer messages are lifted into `system`; tool results travel as user blocks;
+ * consecutive same-role messages are merged (Anthropic requires alternation);
+ * temperature is clamped to Anthropic's 0..1.
+ */
+export function toAnthropicRequest(
+  req: ChatCompletionRequest,
+  upstreamModel: string,
+  defaultMaxTokens = DEFAULT_ANTHROPIC_MAX_TOKENS,
+): AnthropicRequest {
+  const system: string[] = [];
+  const messages: AnthropicMessage[] = [];
+  for (const msg of req.messages) {
+    if (msg.role === "system" || msg.role === "developer") {
+      system.push(contentText(msg.content));
+      continue;
+    }
+    const role = msg.role === "assistant" ? "assistant" : "user";
+    const blocks = blocksOf(msg);
+    if (blocks.length === 0) continue;
+    const last = messages[messages.length - 1];
+    if (last && last.role === role) last.content.push(...blocks);
+    else messages.push({ role, content: blocks });
+  }
+  const out: AnthropicRequest = {
+    model: upstreamModel,
+    max_tokens: requestedMaxTokens(req) ?? defaultMaxTokens,
+    messages,
+  };
+  if (system.length > 0) out.system = system.join("\n\n");
+  if (req.stop != null) out.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
+  if (req.temperature != null) out.temperature = Math.min(1, req.temperature);
+  if (req.top_p != null) out.top_p = req.top_p;
+  if (req.user) out.metadata = { user_id: req.user };
+  if (req.tools?.length)
+    out.tools = req.tools.map((t) => ({
+      name: t.function.name,
+      description: t.function.description,
+      input_schema: t.function.parameters ?? { type: "object", properties: {} },
+    }));
+  const choice = req.tool_choice as unknown;
+  if (choice === "auto") out.tool_choice = { type: "auto" };
+  else if (choice === "required") out.tool_choice = { type: "any" };
+  else if (choice === "none") out.tool_choice = { type: "none" };
+  else if (choice && typeof choice === "object") {
+    const name = (choice as { function?: { name?: unknown } }).function?.name;
+    if (typeof name === "string") out.tool_choice = { type: "tool", name };
+  }
+  return out;
+}
+
+/** Anthropic stop_reason -> OpenAI finish_reason. */
+export function finishReason(stop: string | null | undefined): FinishReason | null {
+  switch (stop) {
+    case "end_turn":
+    case "stop_sequence":
+    case "pause_turn":
+      return "stop";
+    case "max_tokens":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    case null:
+    case undefined:
+      return null;
+    default:
+      return "stop";
+  }
+}
+
+/** Prompt tokens include cache writes and reads, which Anthropic reports apart. */
+export function promptTokens(u: AnthropicUsage): number {
+  return (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+}
+
+export function fromAnthropicResponse(res: AnthropicResponse, model: string): ChatCompletion {
+  const text = res.content
+    .filter((b): b is { type: "text"; text: string } => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+  const toolCalls = res.content
+    .filter((b): b is Extract<AnthropicBlock, { type: "tool_use" }> => b.type === "tool_use")
+    .map((b) => ({
+      id: b.id,
+      type: "function",
+      function: { name: b.name, arguments: JSON.stringify(b.input) },
+    }));
+  const prompt = promptTokens(res.usage);
+  const completion = res.usage.output_tokens ?? 0;
+  return {
+    id: `chatcmpl-${res.id}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: text.length > 0 || toolCalls.length === 0 ? text : null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: finishReason(res.stop_reason),
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+  };
+}

@@ -1,0 +1,233 @@
+import {
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  contentText,
+  type FinishReason,
+  requestedMaxTokens,
+  type Usage,
+} from "@llm/contracts";
+
+/** Gemini `Part` shapes we send and read. */
+export type GeminiPart =
+  | { text: string }
+  | { inlineData: { mimeType: string; data: string } }
+  | { fileData: { fileUri: string; mimeType?: string } }
+  | { functionCall: { name: string; args?: unknown } }
+  | { functionResponse: { name: string; response: unknown } };
+
+export interface GeminiContent {
+  role: "user" | "model";
+  parts: GeminiPart[];
+}
+
+export interface GeminiRequest {
+  contents: GeminiContent[];
+  systemInstruction?: { parts: { text: string }[] };
+  generationConfig?: Record<string, unknown>;
+  tools?: { functionDeclarations: { name: string; description?: string; parameters?: unknown }[] }[];
+}
+
+export interface GeminiUsage {
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  totalTokenCount?: number;
+  thoughtsTokenCount?: number;
+}
+
+export interface GeminiResponse {
+  candidates?: { index?: number; content?: { parts?: GeminiPart[] }; finishReason?: string }[];
+  usageMetadata?: GeminiUsage;
+  responseId?: string;
+  modelVersion?: string;
+}
+
+function imagePart(url: string): GeminiPart {
+  const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (m) return { inlineData: { mimeType: m[1]!, data: m[2]! } };
+  return { fileData: { fileUri: url } };
+}
+
+// OpenAPI-subset schemas: Gemini rejects these JSON Schema keywords in responseSchema.
+const unsupportedSchemaKeys = new Set(["additionalProperties", "$schema", "strict", "$id", "$defs", "title"]);
+function sanitizeSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(sanitizeSchema);
+  if (!schema || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) if (!unsupportedSchemaKeys.has(k)) out[k] = sanitizeSchema(v);
+  return out;
+}
+
+/**
+ * OpenAI chat request -> Gemini generateContent body: system/developer messages become
+ * `systemInstruction`, assistant becomes `model`, tool results become functionResponse parts
+ * (named by the assistant call they answer), same-role turns are merged, and sampling options
+ * go to `generationConfig` (JSON response formats set responseMimeType/responseSchema).
+ */
+export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
+  const system: string[] = [];
+  const contents: GeminiContent[] = [];
+  const callNames = new Map<string, string>();
+  for (const msg of req.messages) {
+    if (msg.role === "system" || msg.role === "developer") {
+      system.push(contentText(msg.content));
+      continue;
+    }
+    const parts: GeminiPart[] = [];
+    if (msg.role === "tool") {
+      parts.push({
+        functionResponse: {
+          name: callNames.get(msg.tool_call_id) ?? msg.tool_call_id,
+          response: { content: contentText(msg.content) },
+        },
+      });
+    } else if (typeof msg.content === "string") {
+      if (msg.content.length > 0) parts.push({ text: msg.content });
+    } else if (Array.isArray(msg.content)) {
+      for (const p of msg.content)
+        parts.push(p.type === "text" ? { text: p.text } : imagePart(p.image_url.url));
+    }
+    if (msg.role === "assistant")
+      for (const call of msg.tool_calls ?? []) {
+        callNames.set(call.id, call.function.name);
+        let args: unknown = {};
+        try {
+          args = JSON.parse(call.function.arguments || "{}");
+        } catch {
+          args = {};
+        }
+        parts.push({ functionCall: { name: call.function.name, args } });
+      }
+    if (parts.length === 0) continue;
+    const role = msg.role === "assistant" ? "model" : "user";
+    const last = contents[contents.length - 1];
+    if (last && last.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts });
+  }
+  const gen: Record<string, unknown> = {};
+  const max = requestedMaxTokens(req);
+  if (max != null) gen.maxOutputTokens = max;
+  if (req.temperature != null) gen.temperature = req.temperature;
+  if (req.top_p != null) gen.topP = req.top_p;
+  if (req.stop != null) gen.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
+  if (req.n != null && req.n > 1) gen.candidateCount = req.n;
+  if (req.seed != null) gen.seed = req.seed;
+  if (req.presence_penalty != null) gen.presencePenalty = req.presence_penalty;
+  if (req.frequency_penalty != null) gen.frequencyPenalty = req.frequency_penalty;
+  if (req.response_format?.type === "json_object") gen.responseMimeType = "application/json";
+  if (req.response_format?.type === "json_schema") {
+    gen.responseMimeType = "application/json";
+    if (req.response_format.json_schema.schema)
+      gen.responseSchema = sanitizeSchema(req.response_format.json_schema.schema);
+  }
+  const out: GeminiRequest = { contents };
+  if (system.length > 0) out.systemInstruction = { parts: [{ text: system.join("\n\n") }] };
+  if (Object.keys(gen).length > 0) out.generationConfig = gen;
+  if (req.tools?.length)
+    out.tools = [
+      {
+        functionDeclarations: req.tools.map((t) => ({
+          name: t.function.name,
+          description: t.function.description,
+          parameters: t.function.parameters ? sanitizeSchema(t.function.parameters) : undefined,
+        })),
+      },
+    ];
+  return out;
+}
+
+/** Gemini finishReason -> OpenAI finish_reason. */
+export function finishReason(reason: string | undefined): FinishReason | null {
+  switch (reason) {
+    case undefined:
+    case "FINISH_REASON_UNSPECIFIED":
+      return null;
+    case "STOP":
+      return "stop";
+    case "MAX_TOKENS":
+      return "length";
+    case "SAFETY":
+    case "RECITATION":
+    case "BLOCKLIST":
+    case "PROHIBITED_CONTENT":
+    case "SPII":
+    case "IMAGE_SAFETY":
+      return "content_filter";
+    default:
+      return "stop";
+  }
+}
+
+export function usageOf(u: GeminiUsage | undefined): Usage {
+  const prompt = u?.promptTokenCount ?? 0;
+  // Thinking tokens are billed as output.
+  const completion = (u?.candidatesTokenCount ?? 0) + (u?.thoughtsTokenCount ?? 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: u?.totalTokenCount ?? prompt + completion,
+  };
+}
+
+function textAndCalls(parts: GeminiPart[] | undefined, callBase = 0) {
+  let text = "";
+  const calls: {
+    index: number;
+    id: string;
+    type: "function";
+    function: { name: string; arguments: string };
+  }[] = [];
+  for (const p of parts ?? []) {
+    if ("text" in p && !(p as { thought?: boolean }).thought) text += p.text;
+    else if ("functionCall" in p) {
+      const index = callBase + calls.length;
+      calls.push({
+        index,
+        id: `call_${index}_${p.functionCall.name}`,
+        type: "function",
+        function: { name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) },
+      });
+    }
+  }
+  return { text, calls };
+}
+
+export function fromGeminiResponse(res: GeminiResponse, model: string): ChatCompletion {
+  return {
+    id: `chatcmpl-${res.responseId ?? Date.now().toString(36)}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: (res.candidates ?? []).map((c, i) => {
+      const { text, calls } = textAndCalls(c.content?.parts);
+      return {
+        index: c.index ?? i,
+        message: {
+          role: "assistant" as const,
+          content: text.length > 0 || calls.length === 0 ? text : null,
+          ...(calls.length > 0 ? { tool_calls: calls.map(({ index: _i, ...call }) => call) } : {}),
+        },
+        finish_reason: calls.length > 0 ? "tool_calls" : finishReason(c.finishReason),
+        logprobs: null,
+      };
+    }),
+    usage: usageOf(res.usageMetadata),
+  };
+}
+
+/** Turns one streamed GenerateContentResponse into OpenAI chunk choices. */
+export function chunkChoices(res: GeminiResponse, first: Set<number>): ChatCompletionChunk["choices"] {
+  return (res.candidates ?? []).map((c, i) => {
+    const index = c.index ?? i;
+    const { text, calls } = textAndCalls(c.content?.parts);
+    const delta: ChatCompletionChunk["choices"][number]["delta"] = {};
+    if (!first.has(index)) {
+      first.add(index);
+      delta.role = "assistant";
+    }
+    if (text) delta.content = text;
+    if (calls.length > 0) delta.tool_calls = calls;
+    const fr = calls.length > 0 && c.finishReason ? "tool_calls" : finishReason(c.finishReason);
+    return { index, delta, finish_reason: fr, logprobs: null };
+  });
+}

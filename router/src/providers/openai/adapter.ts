@@ -1,0 +1,131 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  CompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  TextCompletion,
+} from "@llm/contracts";
+import type { Dispatcher } from "undici";
+import { networkError, upstreamError } from "../errors.js";
+import type { CallContext, ProviderAdapter } from "../types.js";
+import { createHttpClient, type HttpOptions, joinUrl } from "./http.js";
+import { parseSse } from "./sse.js";
+
+/** Settings for any OpenAI-compatible upstream: OpenAI, Azure OpenAI, vLLM, Ollama, llama-server. */
+export interface OpenAIAdapterConfig extends HttpOptions {
+  /** Bearer token (or Azure `api-key`). Optional for keyless local servers. */
+  apiKey?: string;
+  /**
+   * Base URL up to and including the version segment. Defaults to `https://api.openai.com/v1`.
+   * For Azure: `https://<resource>.openai.azure.com/openai/deployments/{model}`, where `{model}`
+   * is replaced by the upstream model (the deployment name).
+   */
+  baseURL?: string;
+  /** `azure` sends the key as `api-key` and adds `?api-version=`. Defaults to `openai`. */
+  flavour?: "openai" | "azure";
+  /** Azure `api-version` query value. Defaults to `2024-10-21`. */
+  apiVersion?: string;
+  /** OpenAI organization header, when the key needs one. */
+  organization?: string;
+  /** Extra headers sent on every request (never logged). */
+  headers?: Record<string, string>;
+}
+
+/** Creates the adapter for an OpenAI-compatible endpoint; requests pass through with the upstream model swapped in. */
+export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderAdapter {
+  const provider = "openai";
+  const secrets = [config.apiKey];
+  const http = createHttpClient(provider, config, secrets);
+  const base = config.baseURL ?? "https://api.openai.com/v1";
+  const azure = config.flavour === "azure";
+  const apiVersion = config.apiVersion ?? "2024-10-21";
+
+  const url = (path: string, model: string) => {
+    const u = joinUrl(base.replace("{model}", encodeURIComponent(model)), path);
+    return azure ? `${u}?api-version=${encodeURIComponent(apiVersion)}` : u;
+  };
+  const headers = (ctx: CallContext): Record<string, string> => {
+    const h: Record<string, string> = { ...ctx.headers, ...config.headers };
+    if (config.apiKey) {
+      if (azure) h["api-key"] = config.apiKey;
+      else h.authorization = `Bearer ${config.apiKey}`;
+    }
+    if (config.organization) h["openai-organization"] = config.organization;
+    return h;
+  };
+  const body = <T extends { model: string }>(req: T, ctx: CallContext, stream: boolean) => {
+    const out: Record<string, unknown> = { ...req, model: ctx.upstreamModel };
+    if (stream) {
+      out.stream = true;
+      // Always ask for usage so the router can account for streamed requests.
+      out.stream_options = { ...(req as { stream_options?: object }).stream_options, include_usage: true };
+    } else delete out.stream;
+    if (!stream) delete out.stream_options;
+    return out;
+  };
+
+  async function stream<T>(
+    path: string,
+    req: { model: string },
+    ctx: CallContext,
+  ): Promise<AsyncIterable<T>> {
+    const res = await http.post(url(path, ctx.upstreamModel), headers(ctx), body(req, ctx, true), ctx.signal);
+    return jsonEvents<T>(provider, res, secrets);
+  }
+
+  return {
+    chat: (req: ChatCompletionRequest, ctx: CallContext) =>
+      http.postJson<ChatCompletion>(
+        url("chat/completions", ctx.upstreamModel),
+        headers(ctx),
+        body(req, ctx, false),
+        ctx.signal,
+      ),
+    chatStream: (req, ctx) => stream<ChatCompletionChunk>("chat/completions", req, ctx),
+    completions: (req: CompletionRequest, ctx: CallContext) =>
+      http.postJson<TextCompletion>(
+        url("completions", ctx.upstreamModel),
+        headers(ctx),
+        body(req, ctx, false),
+        ctx.signal,
+      ),
+    completionsStream: (req, ctx) => stream<TextCompletion>("completions", req, ctx),
+    embed: (req: EmbeddingsRequest, ctx: CallContext) =>
+      http.postJson<EmbeddingsResponse>(
+        url("embeddings", ctx.upstreamModel),
+        headers(ctx),
+        { ...req, model: ctx.upstreamModel },
+        ctx.signal,
+      ),
+    close: () => http.close(),
+  };
+}
+
+/** Yields the JSON `data:` payloads of an OpenAI-style SSE body until `[DONE]`; `{error}` events throw. */
+async function* jsonEvents<T>(
+  provider: string,
+  res: Dispatcher.ResponseData,
+  secrets: (string | undefined)[],
+): AsyncGenerator<T> {
+  try {
+    for await (const ev of parseSse(res.body)) {
+      if (ev.data === "[DONE]") return;
+      let json: unknown;
+      try {
+        json = JSON.parse(ev.data);
+      } catch {
+        continue; // keep-alive junk some servers send; not a chunk
+      }
+      if (json && typeof json === "object" && "error" in json && !("choices" in json))
+        throw upstreamError({ provider, status: 200, body: json, secrets });
+      yield json as T;
+    }
+  } catch (err) {
+    throw networkError(provider, err, secrets);
+  } finally {
+    // Stops the upstream generating when the consumer stops early (client disconnect).
+    res.body.destroy();
+  }
+}

@@ -1,0 +1,106 @@
+import { type FakeServer, sse, startFake } from "./openai.js";
+
+/**
+ * A fake Anthropic Messages API. It refuses requests without `x-api-key` / `anthropic-version`
+ * (as the real one does) and answers with the real event sequence when `stream` is set.
+ */
+export function startFakeAnthropic(opts: { stopReason?: string; tool?: boolean } = {}): Promise<FakeServer> {
+  return startFake((req, res) => {
+    if (req.url !== "/v1/messages") {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "no route" } }));
+      return;
+    }
+    if (!req.headers["x-api-key"] || req.headers["anthropic-version"] !== "2023-06-01") {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "error", error: { type: "authentication_error", message: "bad key" } }));
+      return;
+    }
+    const model = String(req.body.model);
+    const stop = opts.stopReason ?? "end_turn";
+    if (req.body.stream) {
+      const frames: { event: string; data: unknown }[] = [
+        {
+          event: "message_start",
+          data: {
+            type: "message_start",
+            message: {
+              id: "msg_01",
+              type: "message",
+              role: "assistant",
+              model,
+              content: [],
+              stop_reason: null,
+              usage: { input_tokens: 12, output_tokens: 1 },
+            },
+          },
+        },
+        {
+          event: "content_block_start",
+          data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        },
+        { event: "ping", data: { type: "ping" } },
+        {
+          event: "content_block_delta",
+          data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } },
+        },
+        {
+          event: "content_block_delta",
+          data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "lo" } },
+        },
+        { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
+      ];
+      if (opts.tool)
+        frames.push(
+          {
+            event: "content_block_start",
+            data: {
+              type: "content_block_start",
+              index: 1,
+              content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} },
+            },
+          },
+          {
+            event: "content_block_delta",
+            data: {
+              type: "content_block_delta",
+              index: 1,
+              delta: { type: "input_json_delta", partial_json: '{"city":"Oslo"}' },
+            },
+          },
+          { event: "content_block_stop", data: { type: "content_block_stop", index: 1 } },
+        );
+      frames.push(
+        {
+          event: "message_delta",
+          data: {
+            type: "message_delta",
+            delta: { stop_reason: stop, stop_sequence: null },
+            usage: { output_tokens: 5 },
+          },
+        },
+        { event: "message_stop", data: { type: "message_stop" } },
+      );
+      sse(res, frames);
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: "msg_01",
+        type: "message",
+        role: "assistant",
+        model,
+        content: [
+          { type: "text", text: "Hello" },
+          ...(opts.tool
+            ? [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Oslo" } }]
+            : []),
+        ],
+        stop_reason: stop,
+        stop_sequence: null,
+        usage: { input_tokens: 12, output_tokens: 5 },
+      }),
+    );
+  });
+}

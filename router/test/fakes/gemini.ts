@@ -1,0 +1,51 @@
+import { type FakeServer, sse, startFake } from "./openai.js";
+
+/**
+ * A fake Gemini API: generateContent, streamGenerateContent?alt=sse, batchEmbedContents.
+ * Refuses requests without `x-goog-api-key` and any request carrying `key=` in the URL.
+ */
+export function startFakeGemini(opts: { finishReason?: string } = {}): Promise<FakeServer> {
+  return startFake((req, res) => {
+    const fail = (status: number, grpc: string, message: string) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: status, message, status: grpc } }));
+    };
+    if (/[?&]key=/.test(req.url)) return fail(400, "INVALID_ARGUMENT", "API key must not be in the URL");
+    if (!req.headers["x-goog-api-key"]) return fail(403, "PERMISSION_DENIED", "missing key");
+    const m = /^\/v1beta\/models\/([^:/]+):(\w+)(\?alt=sse)?$/.exec(req.url);
+    if (!m) return fail(404, "NOT_FOUND", `no route ${req.url}`);
+    const [, model, method, alt] = m;
+    const finishReason = opts.finishReason ?? "STOP";
+    if (method === "generateContent") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          candidates: [{ index: 0, content: { role: "model", parts: [{ text: "Hello" }] }, finishReason }],
+          usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 4, totalTokenCount: 13 },
+          modelVersion: model,
+          responseId: "resp-1",
+        }),
+      );
+    } else if (method === "streamGenerateContent" && alt) {
+      sse(res, [
+        {
+          data: {
+            candidates: [{ index: 0, content: { role: "model", parts: [{ text: "Hel" }] } }],
+            responseId: "resp-1",
+          },
+        },
+        {
+          data: {
+            candidates: [{ index: 0, content: { role: "model", parts: [{ text: "lo" }] }, finishReason }],
+            usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 4, totalTokenCount: 13 },
+            responseId: "resp-1",
+          },
+        },
+      ]);
+    } else if (method === "batchEmbedContents") {
+      const requests = req.body.requests as unknown[];
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ embeddings: requests.map((_, i) => ({ values: [i, 0.5, 0.25] })) }));
+    } else fail(404, "NOT_FOUND", "unknown method");
+  });
+}
