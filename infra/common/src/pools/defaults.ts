@@ -1,0 +1,114 @@
+import type { ClusterCloud } from "../naming/naming.js";
+import type { NodePoolSpec, PoolRole, TaintSpec } from "./node-pool-spec.js";
+
+/** Label every runtime pod's nodeSelector uses to pick its pool (`cpu` or `gpu`). */
+export const POOL_LABEL = "llm.platform/pool";
+/** Label naming the accelerator of a node (`nvidia-t4` on GPU pools). */
+export const ACCELERATOR_LABEL = "llm.platform/accelerator";
+
+/**
+ * The taint that keeps non-GPU pods off GPU nodes. EKS uses the value `true` (the value in the
+ * issue, and what cluster-autoscaler's node-template tag repeats); GKE puts
+ * `nvidia.com/gpu=present:NoSchedule` on GPU nodes itself, and AKS follows the same convention.
+ */
+export function gpuTaint(cloud: ClusterCloud): TaintSpec {
+  return { key: "nvidia.com/gpu", value: cloud === "aws" ? "true" : "present", effect: "NoSchedule" };
+}
+
+/** AKS adds this taint to every Spot pool; declaring it keeps Pulumi's view equal to Azure's. */
+export const AKS_SPOT_TAINT: TaintSpec = {
+  key: "kubernetes.azure.com/scalesetpriority",
+  value: "spot",
+  effect: "NoSchedule",
+};
+
+const cpuTypes: Record<ClusterCloud, string> = {
+  // 4 vCPU / 16 GiB holds one CPU runtime (2 vCPU / 4 GiB) next to the platform pods.
+  aws: "m6i.xlarge",
+  gcp: "e2-standard-4",
+  azure: "Standard_D4s_v5",
+};
+
+const gpuTypes: Record<ClusterCloud, string> = {
+  // The cheapest single-T4 shape on each cloud.
+  aws: "g4dn.xlarge",
+  gcp: "n1-standard-4",
+  azure: "Standard_NC4as_T4_v3",
+};
+
+/** The default CPU and GPU pool of each cloud. */
+export function defaultPools(cloud: ClusterCloud): Record<PoolRole, NodePoolSpec> {
+  const taints = [gpuTaint(cloud)];
+  if (cloud === "azure") taints.unshift(AKS_SPOT_TAINT);
+  return {
+    cpu: {
+      role: "cpu",
+      spot: false,
+      instanceTypes: [cpuTypes[cloud]],
+      minNodes: 1,
+      maxNodes: 3,
+      desiredNodes: 2,
+      labels: { [POOL_LABEL]: "cpu" },
+      taints: [],
+      diskSizeGb: 50,
+    },
+    gpu: {
+      role: "gpu",
+      spot: true,
+      instanceTypes: [gpuTypes[cloud]],
+      // Scale to zero: no GPU node (and no GPU bill) until a GPU runtime pod is pending.
+      minNodes: 0,
+      maxNodes: 2,
+      desiredNodes: 0,
+      labels: { [POOL_LABEL]: "gpu", [ACCELERATOR_LABEL]: "nvidia-t4" },
+      taints,
+      diskSizeGb: 100,
+    },
+  };
+}
+
+/** USD per node-hour of a pool's primary type, on-demand and spot. */
+export interface PoolPrice {
+  onDemand: number;
+  spot: number;
+}
+
+/**
+ * List prices (USD/hour, Linux, no discounts) of the default types, checked November 2026.
+ * Spot prices move hourly; these are typical values, override them per stack in
+ * `llm-platform:prices`. Sources: aws.amazon.com/ec2/pricing/on-demand and the EC2 Spot
+ * pricing history (us-east-1); cloud.google.com/compute/vm-instance-pricing and
+ * /compute/gpus-pricing (us-central1; the GPU pool price is the n1-standard-4 VM plus one T4);
+ * azure.microsoft.com/pricing/details/virtual-machines/linux (East US).
+ */
+export const defaultPrices: Record<ClusterCloud, Record<PoolRole, PoolPrice>> = {
+  aws: {
+    cpu: { onDemand: 0.192, spot: 0.08 },
+    // g4dn.xlarge: 0.526 on-demand; spot typically 0.16-0.21.
+    gpu: { onDemand: 0.526, spot: 0.19 },
+  },
+  gcp: {
+    cpu: { onDemand: 0.134, spot: 0.04 },
+    // n1-standard-4 0.19 + T4 0.35 on-demand; spot about 0.04 + 0.14.
+    gpu: { onDemand: 0.54, spot: 0.18 },
+  },
+  azure: {
+    cpu: { onDemand: 0.192, spot: 0.04 },
+    // Standard_NC4as_T4_v3: 0.526 pay-as-you-go; spot typically 0.10-0.16.
+    gpu: { onDemand: 0.526, spot: 0.13 },
+  },
+};
+
+/** What a pool's runtime serves, as the router sees it. */
+export interface PoolCapabilities {
+  models: string[];
+  contextLength: number;
+  features: string[];
+  accelerator: "cpu" | "nvidia-t4" | "nvidia";
+}
+
+/** Default models per pool: a TinyLlama-class model on CPU, a 7B-class Q4 model on the T4. */
+export const defaultCapabilities: Record<PoolRole, PoolCapabilities> = {
+  cpu: { models: ["tinyllama-1.1b-chat"], contextLength: 2048, features: [], accelerator: "cpu" },
+  gpu: { models: ["mistral-7b-instruct"], contextLength: 8192, features: [], accelerator: "nvidia-t4" },
+};

@@ -1,0 +1,160 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../naming/naming.js";
+
+/** One resource the program registered, with its resolved inputs. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface MockSetup {
+  /** Project name. Defaults to `llm-platform`. */
+  project?: string;
+  /** Stack name. Defaults to `test`. */
+  stack?: string;
+  /**
+   * Stack config, keys fully qualified (`llm-platform:cloud`); objects and arrays are
+   * JSON-encoded like `pulumi config set --path` stores them. Defaults to {}.
+   */
+  config?: Record<string, unknown>;
+  /** Extra state for a resource (what a real provider would compute). Merged over the defaults. */
+  computed?: (
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+  ) => Record<string, unknown> | undefined;
+  /** Results of invokes by token, e.g. `azure-native:authorization:getClientConfig`. Merged over the defaults. */
+  calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+/** What a test reads back: every registered resource, with finders. */
+export interface MockRecorder {
+  resources: RecordedResource[];
+  /** Resources of one type token, e.g. `aws:eks/nodeGroup:NodeGroup`. */
+  ofType(type: string): RecordedResource[];
+  /** The single resource of `type` whose name contains `nameIncludes`; throws if not exactly one. */
+  one(type: string, nameIncludes?: string): RecordedResource;
+}
+
+const fakeKubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
+
+/** Outputs real providers compute that our programs read; the mocks echo inputs otherwise. */
+function defaultComputed(type: string, name: string): Record<string, unknown> {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { result: `mock-secret-${name}-0123456789abcdefghijklmnop` };
+    case "aws:eks/cluster:Cluster":
+      return {
+        arn: `arn:aws:eks:us-east-1:123456789012:cluster/${name}`,
+        endpoint: `https://${name}.eks.example.com`,
+        certificateAuthority: { data: "Y2VydA==" },
+        identities: [
+          { oidcs: [{ issuer: `https://oidc.eks.us-east-1.amazonaws.com/id/${name.toUpperCase()}` }] },
+        ],
+      };
+    case "aws:eks/nodeGroup:NodeGroup":
+      return { resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] };
+    case "aws:iam/role:Role":
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+    case "aws:iam/policy:Policy":
+      return { arn: `arn:aws:iam::123456789012:${type.split(":").pop()!.toLowerCase()}/${name}` };
+    case "aws:ecr/repository:Repository":
+      return { repositoryUrl: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${name}` };
+    case "gcp:container/cluster:Cluster":
+      return { endpoint: "10.0.0.2", masterAuth: { clusterCaCertificate: "Y2VydA==" } };
+    case "gcp:serviceaccount/account:Account":
+      return { email: `${name}@mock-project.iam.gserviceaccount.com` };
+    case "azure-native:containerservice:ManagedCluster":
+      return {
+        identityProfile: { kubeletidentity: { objectId: "00000000-0000-0000-0000-00000000cafe" } },
+        oidcIssuerProfile: { enabled: true, issuerURL: "https://oidc.example.com/" },
+      };
+    case "azure-native:containerregistry:Registry":
+      return { loginServer: `${name}.azurecr.io` };
+    default:
+      return {};
+  }
+}
+
+const defaultCalls: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    subscriptionId: "00000000-0000-0000-0000-000000000001",
+    tenantId: "00000000-0000-0000-0000-000000000002",
+    clientId: "00000000-0000-0000-0000-000000000003",
+    objectId: "00000000-0000-0000-0000-000000000004",
+  }),
+  "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
+    kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig).toString("base64") }],
+  }),
+};
+
+/**
+ * Installs Pulumi's unit-test mocks (no engine, no cloud) and the given stack config.
+ * `newResource` echoes inputs plus what the provider would compute (ids, ARNs, endpoints), and
+ * records every resource so tests can assert on what the program asked the cloud for.
+ * Call it before importing the program module.
+ */
+export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecorder> {
+  const resources: RecordedResource[] = [];
+  const calls = { ...defaultCalls, ...setup.calls };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (a) => {
+        const inputs = (a.inputs ?? {}) as Record<string, unknown>;
+        resources.push({ type: a.type, name: a.name, inputs });
+        const state = {
+          ...inputs,
+          ...defaultComputed(a.type, a.name),
+          ...(setup.computed?.(a.type, a.name, inputs) ?? {}),
+        };
+        return { id: `${a.name}-id`, state };
+      },
+      call: (a) => {
+        const handler = calls[a.token];
+        return handler ? handler(a.inputs as Record<string, unknown>) : (a.inputs as Record<string, unknown>);
+      },
+    },
+    setup.project ?? PROJECT,
+    setup.stack ?? "test",
+    false,
+  );
+  setStackConfig(setup.config ?? {});
+  const ofType = (type: string) => resources.filter((r) => r.type === type);
+  return {
+    resources,
+    ofType,
+    one(type, nameIncludes = "") {
+      const found = ofType(type).filter((r) => r.name.includes(nameIncludes));
+      if (found.length !== 1)
+        throw new Error(
+          `expected one ${type} named *${nameIncludes}*, found ${found.map((r) => r.name).join(", ")}`,
+        );
+      return found[0]!;
+    },
+  };
+}
+
+/** Replaces the whole stack config (fully qualified keys; non-strings JSON-encoded). */
+export function setStackConfig(config: Record<string, unknown>): void {
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) flat[k] = typeof v === "string" ? v : JSON.stringify(v);
+  pulumi.runtime.setAllConfig(flat, []);
+}
+
+/** Resolves an Output's value (mocks resolve every value, even unknown-at-preview ones). */
+export const outputValue = <T>(o: pulumi.Output<T>): Promise<T> =>
+  new Promise<T>((resolve) => o.apply(resolve));
+
+/** Whether an Output is marked secret (encrypted in state, hidden in `pulumi stack output`). */
+export const isSecretOutput = <T>(o: pulumi.Output<T>): Promise<boolean> => pulumi.isSecret(o);
+
+/** Waits until every registration the program started has reached the mock monitor. */
+export async function settle(ms = 50): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Typed view of a recorded resource's inputs: the program's Args with every Input unwrapped. */
+export function inputsOf<A>(r: RecordedResource): pulumi.Unwrap<A> {
+  return r.inputs as pulumi.Unwrap<A>;
+}
