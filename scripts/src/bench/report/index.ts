@@ -1,0 +1,3 @@
+export * from "./browser.js";
+export * from "./html.js";
+export * from "./spec.js";
