@@ -1,0 +1,151 @@
+import { z } from "zod";
+import { defaultThreadCount } from "./threads.js";
+
+/** Integer field that accepts a number or a decimal string (flags and env are strings). */
+function intField(min: number, max: number, what: string) {
+  const message = `must be ${what}`;
+  return z.preprocess(
+    (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+    z
+      .number({ error: message })
+      .int({ error: message })
+      .min(min, { error: message })
+      .max(max, { error: message }),
+  );
+}
+
+const gpuLayers = z.preprocess(
+  (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+  z.union([z.literal("auto"), z.literal("max"), z.number().int().min(0)], {
+    error: 'must be "auto", "max" or a non-negative integer',
+  }),
+);
+
+/**
+ * Everything `serve` needs, one field per flag. Keys are the flag names without `--` (camelCase here,
+ * kebab-case on the command line) so validation errors can name the flag the operator typed.
+ */
+export const serveConfigSchema = z
+  .object({
+    /** Local GGUF path, catalog name (see @llm/models) or `gen://preset?seed=n`. Required. */
+    model: z
+      .string({ error: "is required (a GGUF path or a catalog name)" })
+      .min(1, { error: "is required" }),
+    /** Name served in `/v1/models` and responses. Defaults to the catalog name or the file's base name. */
+    modelName: z.string().min(1).optional(),
+    /** Interface to listen on. Defaults to 127.0.0.1; containers pass 0.0.0.0. */
+    host: z.string().min(1).default("127.0.0.1"),
+    /** TCP port; 0 picks an ephemeral one. Defaults to 8080. */
+    port: intField(0, 65535, "an integer between 0 and 65535").default(8080),
+    /** Parallel sequences in the one context, i.e. requests decoded together. Defaults to 2. */
+    parallel: intField(1, 64, "a positive integer (at most 64)").default(2),
+    /** CPU threads for decoding. Defaults to the cores this process may use (cgroup quota aware). */
+    threads: intField(1, 1024, "a positive integer").optional(),
+    /** Context tokens per sequence; the context holds ctxSize x parallel. Defaults to min(2048, model's train context). */
+    ctxSize: intField(16, 1_048_576, "an integer between 16 and 1048576").optional(),
+    /** Compute backend: auto picks CUDA/Vulkan when present; off forces CPU. Defaults to auto. */
+    gpu: z
+      .enum(["auto", "off", "cuda", "vulkan"], { error: "must be one of auto, off, cuda, vulkan" })
+      .default("auto"),
+    /** Layers offloaded to the GPU. Defaults to auto (as many as fit). */
+    gpuLayers: gpuLayers.default("auto"),
+    /** Requests allowed to wait for a free sequence; beyond it the runtime answers 429. Defaults to 32. */
+    queue: intField(0, 100_000, "a non-negative integer").default(32),
+    /** Per-request deadline (queueing plus generation) in ms. Defaults to 120000. */
+    timeoutMs: intField(1, 3_600_000, "a positive integer (milliseconds)").default(120_000),
+    /** On SIGTERM, how long in-flight requests may take to finish before they are cut. Defaults to 25000. */
+    drainMs: intField(0, 3_600_000, "a non-negative integer (milliseconds)").default(25_000),
+    /** Largest accepted request body in bytes; larger bodies get 413. Defaults to 4 MiB. */
+    maxBodyBytes: intField(1024, 1 << 30, "an integer between 1024 and 1073741824").default(4 * 1024 * 1024),
+    /** Tokens per engine batch (prompt processing chunk). Defaults to 512. */
+    batchSize: intField(1, 65_536, "a positive integer").default(512),
+    /**
+     * How decode steps of concurrent sequences are dispatched: `lockstep` waits until every busy
+     * sequence has queued its next token so one batch carries all of them; `engine` keeps
+     * node-llama-cpp's next-tick dispatch. Defaults to lockstep.
+     */
+    batching: z.enum(["lockstep", "engine"], { error: "must be lockstep or engine" }).default("lockstep"),
+    /** pino level. Defaults to info. */
+    logLevel: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "must be one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
+    /** HMAC secrets (rotation: any matches). Empty disables cluster auth (local use). */
+    hmacSecrets: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export type ServeConfigInput = z.input<typeof serveConfigSchema>;
+export type ServeConfig = z.output<typeof serveConfigSchema> & { threads: number };
+
+/** Flag spelling of a config key: ctxSize -> --ctx-size. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Env variable read for each key (flags win over env). */
+export const envNames: Record<string, string> = Object.fromEntries(
+  Object.keys(serveConfigSchema.shape)
+    .filter((k) => k !== "hmacSecrets")
+    .map((k) => [k, `RUNTIME_${k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`]),
+);
+
+/** Start-up configuration error; its message names the field. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates typed or string input; throws ConfigError naming the flag (e.g. `--parallel: must be a positive integer`). */
+export function resolveServeConfig(input: Record<string, unknown>): ServeConfig {
+  const result = serveConfigSchema.safeParse(input);
+  if (!result.success) {
+    const messages = result.error.issues.map((issue) => {
+      if (issue.code === "unrecognized_keys")
+        return issue.keys.map((k) => `${flagName(k)}: unknown option`).join("; ");
+      const key = String(issue.path[0] ?? "");
+      const field = key === "hmacSecrets" ? "RUNTIME_HMAC_SECRET" : flagName(key);
+      return `${field}: ${issue.message}`;
+    });
+    throw new ConfigError(messages.join("; "));
+  }
+  return { ...result.data, threads: result.data.threads ?? defaultThreadCount() };
+}
+
+/** Comma-separated secrets (rotation) from RUNTIME_HMAC_SECRET; blanks dropped. */
+export function secretsFromEnv(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Parses `serve` arguments (`--key value` or `--key=value`) merged over RUNTIME_* env variables.
+ * Unknown flags and bad values throw ConfigError naming the flag.
+ */
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const values: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const v = env[name];
+    if (v !== undefined && v !== "") values[key] = v;
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith("--")) throw new ConfigError(`${arg}: unexpected argument (flags are --name value)`);
+    const eq = arg.indexOf("=");
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!(key in envNames)) throw new ConfigError(`${flag}: unknown option`);
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new ConfigError(`${flag}: needs a value`);
+      i++;
+    }
+    values[key] = value;
+  }
+  values.hmacSecrets = secretsFromEnv(env.RUNTIME_HMAC_SECRET);
+  return resolveServeConfig(values);
+}

@@ -1,0 +1,205 @@
+import {
+  type ChatWrapper,
+  getLlama,
+  type Llama,
+  LlamaCompletion,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaEmbeddingContext,
+  LlamaLogLevel,
+  type LlamaModel,
+  resolveChatWrapper,
+  type Token,
+} from "node-llama-cpp";
+import type { Logger } from "pino";
+import type { RuntimeMetrics } from "../metrics/metrics.js";
+import { lockstepSchedule, observingStrategy } from "./batching.js";
+import { SlotPool } from "./slots.js";
+
+export type GpuMode = "auto" | "off" | "cuda" | "vulkan";
+export type Backend = "cpu" | "cuda" | "vulkan" | "metal";
+
+export interface EngineOptions {
+  /** GGUF file to load. */
+  modelPath: string;
+  /** Name reported in /v1/models, responses, /health and metrics. */
+  modelName: string;
+  /** Backend choice; `off` forces CPU and never probes GPUs. */
+  gpu: GpuMode;
+  /** Layers to offload (`auto` = as many as fit). Ignored on CPU. */
+  gpuLayers: "auto" | "max" | number;
+  /** Decode threads. */
+  threads: number;
+  /** Context tokens per sequence; undefined = min(2048, train context). */
+  ctxSize?: number;
+  /** Sequences in the shared context. */
+  parallel: number;
+  /** Engine batch size in tokens. */
+  batchSize: number;
+  /** Decode dispatch policy, see `lockstepSchedule`. */
+  batching: "lockstep" | "engine";
+  /** Wait-queue capacity of the slot pool. */
+  queueCapacity: number;
+  metrics: RuntimeMetrics;
+  logger: Logger;
+}
+
+/** What /health and the startup log report. */
+export interface EngineInfo {
+  model: string;
+  modelPath: string;
+  backend: Backend;
+  gpuLayers: number;
+  threads: number;
+  parallel: number;
+  ctxSizePerSequence: number;
+  ctxSizeTotal: number;
+  trainContextSize: number;
+  chatWrapper: string;
+  loadSeconds: number;
+}
+
+const DEFAULT_CTX_SIZE = 2048;
+
+/** One sequence of the shared context and the completion driver bound to it. */
+export interface Slot {
+  sequence: LlamaContextSequence;
+  completion: LlamaCompletion;
+}
+
+/**
+ * One loaded model and its one context of `parallel` sequences. Requests lease a sequence from
+ * `slots`; because they share the context, node-llama-cpp decodes their tokens in shared batches.
+ */
+export class Engine {
+  private embeddingContext?: Promise<LlamaEmbeddingContext>;
+  private embedLock: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly llama: Llama,
+    readonly model: LlamaModel,
+    readonly context: LlamaContext,
+    readonly slots: SlotPool<Slot>,
+    readonly chatWrapper: ChatWrapper,
+    readonly info: EngineInfo,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  static async load(opts: EngineOptions): Promise<Engine> {
+    const started = performance.now();
+    const log = opts.logger;
+    const llama = await getLlama({
+      gpu: opts.gpu === "off" ? false : opts.gpu,
+      // Never compile llama.cpp at start-up: use the prebuilt binaries or fail.
+      build: "never",
+      skipDownload: true,
+      maxThreads: opts.threads,
+      progressLogs: false,
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => {
+        const text = message.trim();
+        if (!text) return;
+        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) log.error({ llama: true }, text);
+        else log.warn({ llama: true }, text);
+      },
+    });
+    const backend: Backend = llama.gpu === false ? "cpu" : llama.gpu;
+    const model = await llama.loadModel({
+      modelPath: opts.modelPath,
+      gpuLayers: backend === "cpu" ? 0 : opts.gpuLayers,
+    });
+    const trainContextSize = model.trainContextSize;
+    const ctxSize = opts.ctxSize ?? Math.min(DEFAULT_CTX_SIZE, trainContextSize);
+
+    let slots: SlotPool<Slot> | undefined;
+    const lockstep = lockstepSchedule({ activeSequences: () => slots?.busy ?? 0 });
+    const context = await model.createContext({
+      sequences: opts.parallel,
+      contextSize: ctxSize,
+      batchSize: Math.max(opts.batchSize, opts.parallel),
+      threads: opts.threads,
+      failedCreationRemedy: false,
+      batching: {
+        dispatchSchedule: opts.batching === "lockstep" ? lockstep.schedule : "nextCycle",
+        itemPrioritizationStrategy: observingStrategy((n) => opts.metrics.batchTokens.observe(n)),
+      },
+    });
+    lockstep.attach(context);
+
+    const items: Slot[] = [];
+    for (let i = 0; i < opts.parallel; i++) {
+      const sequence = context.getSequence();
+      items.push({ sequence, completion: new LlamaCompletion({ contextSequence: sequence }) });
+    }
+    slots = new SlotPool(items, {
+      queueCapacity: opts.queueCapacity,
+      onChange: (busy, waiting) => {
+        opts.metrics.activeSequences.set(busy);
+        opts.metrics.queueDepth.set(waiting);
+      },
+    });
+
+    const chatWrapper = resolveChatWrapper(model);
+    const loadSeconds = (performance.now() - started) / 1000;
+    const info: EngineInfo = {
+      model: opts.modelName,
+      modelPath: opts.modelPath,
+      backend,
+      gpuLayers: model.gpuLayers,
+      threads: opts.threads,
+      parallel: opts.parallel,
+      ctxSizePerSequence: context.contextSize,
+      ctxSizeTotal: context.contextSize * opts.parallel,
+      trainContextSize,
+      chatWrapper: chatWrapper.wrapperName,
+      loadSeconds,
+    };
+    opts.metrics.modelLoadSeconds.set(loadSeconds);
+    opts.metrics.backendInfo.set({ backend, model: opts.modelName, gpu_layers: String(model.gpuLayers) }, 1);
+    return new Engine(llama, model, context, slots, chatWrapper, info, opts);
+  }
+
+  /** Number of tokens in the vocabulary (token ids are 0..vocabSize-1). */
+  get vocabSize(): number {
+    return this.model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
+  }
+
+  /**
+   * Prompt tokens exactly as LlamaCompletion will evaluate them: it prepends BOS itself when the
+   * vocabulary wants one, so a leading BOS from the chat template is dropped here and counted there.
+   */
+  completionInput(tokens: Token[]): { input: Token[]; promptTokens: number } {
+    const bos = this.model.tokens.bos;
+    const prepends = bos != null && this.model.tokens.shouldPrependBosToken;
+    const input = prepends && tokens[0] === bos ? tokens.slice(1) : tokens;
+    return { input, promptTokens: input.length + (prepends ? 1 : 0) };
+  }
+
+  /**
+   * Embeddings run on a separate embedding context, created on first use (most deployments never
+   * call /v1/embeddings) and used one input at a time.
+   */
+  async embed(input: string | Token[]): Promise<{ vector: readonly number[]; tokens: number }> {
+    this.embeddingContext ??= this.model.createEmbeddingContext({
+      contextSize: this.info.ctxSizePerSequence,
+      threads: this.opts.threads,
+    });
+    const ctx = await this.embeddingContext;
+    const run = this.embedLock.then(async () => {
+      const tokens = typeof input === "string" ? this.model.tokenize(input) : input;
+      const embedding = await ctx.getEmbeddingFor(tokens);
+      return { vector: embedding.vector, tokens: tokens.length };
+    });
+    this.embedLock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Frees the context, model and native backend. */
+  async close(): Promise<void> {
+    this.slots.rejectWaiters(new Error("runtime is shutting down"));
+    if (this.embeddingContext) await (await this.embeddingContext.catch(() => undefined))?.dispose();
+    await this.context.dispose();
+    await this.model.dispose();
+    await this.llama.dispose();
+  }
+}

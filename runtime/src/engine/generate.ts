@@ -1,0 +1,63 @@
+import type { LlamaGrammar, LlamaText, Token } from "node-llama-cpp";
+import type { Slot } from "./engine.js";
+
+export interface GenerateParams {
+  /** Prompt tokens without the BOS that LlamaCompletion prepends (see Engine.completionInput). */
+  input: Token[];
+  /** Hard cap on generated tokens, already fitted to the context. */
+  maxTokens: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  /** Client stop strings plus the chat template's end-of-turn triggers. */
+  stop: (string | LlamaText)[];
+  /** Grammar that constrains the output (response_format json). */
+  grammar?: LlamaGrammar;
+  /** presence/frequency penalties mapped to node-llama-cpp's repeat penalty; undefined = off. */
+  penalties?: { presencePenalty?: number; frequencyPenalty?: number };
+  /** Aborts generation at once (client gone, timeout, shutdown); generate() then rejects with its reason. */
+  signal: AbortSignal;
+  /** Called with each piece of text as soon as it is final (stop strings held back). */
+  onText?: (text: string) => void;
+}
+
+export interface GenerateResult {
+  text: string;
+  completionTokens: number;
+  finishReason: "stop" | "length";
+}
+
+/** Runs one generation on a leased slot. */
+export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateResult> {
+  const meter = slot.sequence.tokenMeter;
+  const before = meter.usedOutputTokens;
+  const res = await slot.completion.generateCompletionWithMeta(p.input, {
+    maxTokens: p.maxTokens,
+    temperature: p.temperature,
+    topP: p.topP,
+    seed: p.seed,
+    grammar: p.grammar,
+    customStopTriggers: p.stop.length > 0 ? p.stop : undefined,
+    signal: p.signal,
+    stopOnAbortSignal: false,
+    // The request was sized to fit, so the context never needs shifting (shifting would silently drop the prompt's start).
+    disableContextShift: true,
+    contextShiftSize: 0,
+    repeatPenalty: p.penalties
+      ? {
+          lastTokens: 64,
+          penalty: 1,
+          presencePenalty: p.penalties.presencePenalty,
+          frequencyPenalty: p.penalties.frequencyPenalty,
+        }
+      : false,
+    onTextChunk: p.onText,
+  });
+  // Logit-producing evaluations on this sequence = tokens the model generated (stop-string tokens included).
+  const completionTokens = Math.max(0, meter.usedOutputTokens - before);
+  return {
+    text: res.response,
+    completionTokens: Math.min(completionTokens, p.maxTokens),
+    finishReason: res.metadata.stopReason === "maxTokens" ? "length" : "stop",
+  };
+}

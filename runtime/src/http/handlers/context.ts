@@ -1,0 +1,51 @@
+import { HttpError } from "@llm/contracts";
+import type { Request, Response } from "express";
+import type { Logger } from "pino";
+import { ClientGoneError } from "../../inference/errors.js";
+import type { InferenceService } from "../../inference/service.js";
+import type { RuntimeMetrics } from "../../metrics/metrics.js";
+import type { RuntimeState } from "../../server/state.js";
+
+/** What every handler is given. */
+export interface HandlerDeps {
+  state: RuntimeState;
+  metrics: RuntimeMetrics;
+  logger: Logger;
+}
+
+/** The inference service when the model is loaded; otherwise a 503 the router treats as "try elsewhere". */
+export function requireService(state: RuntimeState): InferenceService {
+  if (state.phase === "ready" && state.service) return state.service;
+  if (state.phase === "draining") {
+    throw new HttpError(503, "The runtime is shutting down", {
+      code: "shutting_down",
+      headers: { "Retry-After": "1" },
+    });
+  }
+  if (state.phase === "failed")
+    throw new HttpError(503, "The model failed to load", { code: "model_unavailable" });
+  throw new HttpError(503, "The model is still loading", {
+    code: "model_loading",
+    headers: { "Retry-After": "5" },
+  });
+}
+
+/** An abort signal that fires the moment the client goes away, so its sequence is freed at once. */
+export function clientSignal(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort(new ClientGoneError());
+  });
+  return controller.signal;
+}
+
+/** performance.now() at arrival, stamped by the app's first middleware. */
+export function receivedAt(res: Response): number {
+  return (res.locals.receivedAt as number | undefined) ?? performance.now();
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export type { Request, Response };

@@ -1,0 +1,38 @@
+import type { RequestHandler } from "express";
+import type { HandlerDeps } from "./context.js";
+
+/** GET /health: liveness (always 200 while the process serves HTTP) plus what an operator wants to see. */
+export function health(deps: HandlerDeps, startedAt: number): RequestHandler {
+  return (_req, res) => {
+    const { state } = deps;
+    const info = state.engine?.info;
+    const slots = state.engine?.slots;
+    res.json({
+      status: state.phase === "failed" ? "error" : "ok",
+      ready: state.phase === "ready",
+      phase: state.phase,
+      model: info?.model ?? state.modelName,
+      backend: info?.backend ?? null,
+      gpu_layers: info?.gpuLayers ?? null,
+      threads: info?.threads ?? null,
+      slots: slots ? { total: slots.size, busy: slots.busy } : null,
+      queue_depth: slots?.waiting ?? 0,
+      queue_capacity: slots?.capacity ?? null,
+      in_flight: state.inFlight,
+      ctx_size_per_sequence: info?.ctxSizePerSequence ?? null,
+      ctx_size_total: info?.ctxSizeTotal ?? null,
+      chat_template: info?.chatWrapper ?? null,
+      load_seconds: info?.loadSeconds ?? null,
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      ...(state.failure ? { error: state.failure } : {}),
+    });
+  };
+}
+
+/** GET /ready: 200 only while the model is loaded and the process is not draining. */
+export function ready(deps: HandlerDeps): RequestHandler {
+  return (_req, res) => {
+    const ok = deps.state.phase === "ready";
+    res.status(ok ? 200 : 503).json({ ready: ok, phase: deps.state.phase });
+  };
+}
