@@ -15,7 +15,12 @@ export interface TenantContext {
 export interface Reservation {
   readonly tenant: TenantContext;
   /** Release the reservation, charging what the request actually used. Idempotent. */
-  settle(actual: { promptTokens: number; completionTokens: number; costUsd: number; target: string }): Promise<void>;
+  settle(actual: {
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: number;
+    target: string;
+  }): Promise<void>;
 }
 
 /**

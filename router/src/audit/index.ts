@@ -1,0 +1,1 @@
+export { type AuditEvent, type AuditLog, FileAuditLog, MemoryAuditLog } from "./log.js";

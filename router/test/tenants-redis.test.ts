@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import type { HttpError } from "@llm/contracts";
+import type { Request } from "express";
+import { Redis } from "ioredis";
+import { RedisStateStore } from "../src/state/redis.js";
+import { tenantsConfigSection } from "../src/tenants/config.js";
+import { createAccessGuard, type TenantAccessGuard } from "../src/tenants/guard.js";
+
+const KEY = "sk-shared-tenant-0123456789";
+const req = { headers: { authorization: `Bearer ${KEY}` } } as unknown as Request;
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+let redis: ChildProcess;
+let url: string;
+const clients: Redis[] = [];
+
+beforeAll(async () => {
+  const port = await freePort();
+  redis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  url = `redis://127.0.0.1:${port}`;
+  // Redis logs this line once it accepts connections; waiting for it avoids probing with retries.
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    redis.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("Ready to accept connections")) resolve();
+    });
+    redis.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+  redis.stdout!.resume();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  redis.kill("SIGTERM");
+  await new Promise((r) => redis.once("exit", r));
+});
+
+/** Two guards as two router replicas: each with its own Redis connection, sharing one Redis. */
+function replicas(prefix: string, extra: Record<string, unknown>): TenantAccessGuard[] {
+  const cfg = tenantsConfigSection.parse([{ id: "shared", keys: [{ id: "shared-1", key: KEY }], ...extra }])!;
+  return [0, 1].map(() => {
+    const client = new Redis(url);
+    clients.push(client);
+    return createAccessGuard({
+      tenants: cfg,
+      store: new RedisStateStore({ url, client, keyPrefix: prefix }),
+    });
+  });
+}
+
+const est = (costUsd: number) => ({ model: "m", promptTokens: 10, maxCompletionTokens: 10, costUsd });
+
+describe("limits shared through Redis by two router replicas", () => {
+  it("admits exactly the budget when 200 requests race across both replicas", async () => {
+    const [a, b] = replicas("t1:", { budgets: { dailyUsd: 1 } });
+    const ta = await a!.authenticate(req);
+    const tb = await b!.authenticate(req);
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a!.admit(ta, est(0.01)) : b!.admit(tb, est(0.01)))),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<
+      Awaited<ReturnType<TenantAccessGuard["admit"]>>
+    >[];
+    expect(ok).toHaveLength(100);
+    for (const r of results)
+      if (r.status === "rejected") expect((r.reason as HttpError).code).toBe("insufficient_quota");
+    await Promise.all(
+      ok.map((r) => r.value.settle({ promptTokens: 1, completionTokens: 1, costUsd: 0.004, target: "x" })),
+    );
+    const seenByB = (await b!.budgets()).find((r) => r.scope === "tenant")!.periods.daily!;
+    expect(seenByB.spentUsd).toBeCloseTo(0.4, 9);
+    expect(seenByB.reservedUsd).toBeCloseTo(0, 9);
+  });
+
+  it("shares requests-per-minute and concurrency across replicas", async () => {
+    const [a, b] = replicas("t2:", { rateLimit: { requestsPerMinute: 10, concurrent: 4 } });
+    const ta = await a!.authenticate(req);
+    const tb = await b!.authenticate(req);
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a!.admit(ta, est(0)) : b!.admit(tb, est(0)))),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<
+      Awaited<ReturnType<TenantAccessGuard["admit"]>>
+    >[];
+    expect(ok).toHaveLength(4);
+    await Promise.all(
+      ok.map((r) => r.value.settle({ promptTokens: 0, completionTokens: 0, costUsd: 0, target: "x" })),
+    );
+    // Slots are free again, but the minute's 10 requests are shared: 4 used, so 6 more pass, alternating replicas.
+    for (let i = 0; i < 6; i++) {
+      const r = await (i % 2 ? a!.admit(ta, est(0)) : b!.admit(tb, est(0)));
+      await r.settle({ promptTokens: 0, completionTokens: 0, costUsd: 0, target: "x" });
+    }
+    const e = (await a!.admit(ta, est(0)).catch((err) => err)) as HttpError;
+    expect([e.status, e.code]).toEqual([429, "rate_limit_exceeded"]);
+    expect(e.headers["x-ratelimit-limit-requests"]).toBe("10");
+  });
+});
