@@ -1,0 +1,4 @@
+import type { UsageSink } from "../usage/types.js";
+
+/** Discards usage records (metrics still count tokens and cost); the ledger replaces it. */
+export const noopUsageSink: UsageSink = { record: () => {} };

@@ -1,0 +1,142 @@
+import express, { type Express, type Router } from "express";
+import pino, { type Logger } from "pino";
+import type { Registry } from "prom-client";
+import { noopUsageSink } from "./access/noop-usage.js";
+import { createOpenGuard } from "./access/open-guard.js";
+import type { RouterConfig } from "./config/schema.js";
+import type { ForwardDeps, Generation } from "./forward/context.js";
+import { HealthPoller } from "./health/poller.js";
+import { errorHandler } from "./http/errors.js";
+import { healthHandler } from "./http/health.js";
+import { inferenceHandler } from "./http/inference.js";
+import { metricsHandler } from "./http/metrics.js";
+import { modelsHandler } from "./http/models.js";
+import { scalingHandler } from "./http/scaling.js";
+import { createRouterMetrics, type RouterMetrics } from "./metrics/metrics.js";
+import { createPriceTable } from "./pricing/table.js";
+import type { PriceTable } from "./pricing/types.js";
+import { type AdapterRegistry, defaultRegistry } from "./providers/registry.js";
+import { TargetSet } from "./targets/set.js";
+import type { Target } from "./targets/target.js";
+import type { AccessGuard } from "./tenants/types.js";
+import type { UsageSink } from "./usage/types.js";
+
+export interface RouterDeps {
+  /** Validated config (see loadConfigFile / parseConfig). */
+  config: RouterConfig;
+  /** Authentication, limits and budgets. Defaults to an open guard (no keys; warns once). */
+  guard?: AccessGuard;
+  /** Where usage records go. Defaults to a no-op sink. */
+  usage?: UsageSink;
+  /** Target type -> adapter factory. Defaults to `defaultRegistry`. */
+  registry?: AdapterRegistry;
+  /** External model prices. Defaults to the built-in table (`externalPrices`). */
+  prices?: PriceTable;
+  /** Clock for breakers, demand decay and latency. Defaults to Date.now. */
+  clock?: () => number;
+  /** Defaults to pino at `server.logLevel`. */
+  logger?: Logger;
+  /** Extra routers mounted before the OpenAI endpoints (admin API etc.). */
+  extraRouters?: Router[];
+  /** prom-client registry for the router's metrics. Defaults to a new one. */
+  metricsRegistry?: Registry;
+  /** Poll cluster health in the background. Defaults to true. */
+  healthPolling?: boolean;
+}
+
+/** The router as a value: an express app that never listens, plus its lifecycle. */
+export interface RouterApp {
+  app: Express;
+  metrics: RouterMetrics;
+  poller: HealthPoller;
+  logger: Logger;
+  /** The running config. */
+  config(): RouterConfig;
+  targets(): readonly Target[];
+  /** Swaps in a new (already validated) config; in-flight requests finish on the old one. */
+  reload(config: RouterConfig): void;
+  /** Stops polling and closes every upstream pool (after in-flight requests on them end). */
+  close(): Promise<void>;
+}
+
+/** Builds the router app. It never listens: server.ts does. */
+export function createApp(deps: RouterDeps): RouterApp {
+  const now = deps.clock ?? Date.now;
+  const logger = deps.logger ?? pino({ level: deps.config.server.logLevel, name: "llm-router" });
+  const registry = deps.registry ?? defaultRegistry;
+  const prices = deps.prices ?? createPriceTable();
+  const metrics = createRouterMetrics(deps.metricsRegistry);
+  const createdAt = now();
+
+  let gen: Generation = {
+    config: deps.config,
+    targets: TargetSet.build(deps.config, registry, prices, logger, undefined, now),
+  };
+  const current = () => gen;
+
+  let guard = deps.guard;
+  if (!guard) {
+    guard = createOpenGuard();
+    logger.warn("no tenants configured: the router accepts requests without an API key");
+  }
+  const fwd: ForwardDeps = { current, guard, usage: deps.usage ?? noopUsageSink, metrics, logger, now };
+
+  const poller = new HealthPoller({
+    targets: () => gen.targets.list,
+    intervalMs: deps.config.router.healthCheckInterval,
+    timeoutMs: deps.config.router.healthCheckTimeout,
+    logger,
+    now,
+  });
+  if (deps.healthPolling ?? true) poller.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use((_req, res, next) => {
+    // Overwritten once a target is chosen, so every response says whether and where it was routed.
+    res.setHeader("x-router-target", "none");
+    res.setHeader("x-router-reason", "not_routed");
+    next();
+  });
+  app.use(express.json({ limit: deps.config.server.bodyLimit }));
+  for (const r of deps.extraRouters ?? []) app.use(r);
+  app.post("/v1/chat/completions", inferenceHandler(fwd, "chat"));
+  app.post("/v1/completions", inferenceHandler(fwd, "completions"));
+  app.post("/v1/embeddings", inferenceHandler(fwd, "embeddings"));
+  app.get("/v1/models", modelsHandler(current, createdAt));
+  app.get("/health", healthHandler(current, now));
+  app.get("/metrics", metricsHandler(metrics, current));
+  app.get("/scaling/:target", scalingHandler(current));
+  app.use((req, res) => {
+    res.status(404).json({
+      error: {
+        message: `Unknown route ${req.method} ${req.path}`,
+        type: "not_found_error",
+        param: null,
+        code: null,
+      },
+    });
+  });
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    metrics,
+    poller,
+    logger,
+    config: () => gen.config,
+    targets: () => gen.targets.list,
+    reload(config) {
+      const targets = TargetSet.build(config, registry, prices, logger, gen.targets, now);
+      gen = { config, targets };
+      poller.configure(config.router.healthCheckInterval, config.router.healthCheckTimeout);
+      void poller.pollAll();
+    },
+    async close() {
+      await poller.close();
+      gen.targets.close();
+      await guard.close?.();
+    },
+  };
+}

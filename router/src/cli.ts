@@ -1,0 +1,48 @@
+import { parseArgs } from "node:util";
+import { ConfigError } from "./config/errors.js";
+import { loadConfigFile } from "./config/load.js";
+import { startRouter } from "./server.js";
+
+const USAGE =
+  "usage: pnpm router --config <router.yaml> [--host <addr>] [--port <n>]  (PORT env overrides the port)";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: "string", short: "c" },
+      host: { type: "string" },
+      port: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const path = values.config ?? process.env.ROUTER_CONFIG;
+  if (!path) throw new ConfigError(`--config is required\n${USAGE}`);
+  const config = await loadConfigFile(path);
+  const portText = values.port ?? process.env.PORT;
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw new ConfigError(`--port/PORT must be an integer 0-65535, got "${portText}"`);
+
+  const running = await startRouter({ config, configPath: path, host: values.host, port });
+  running.router.logger.info(
+    { url: running.url, targets: running.router.targets().map((t) => t.name) },
+    "router listening",
+  );
+  console.log(`router ready on ${running.url}`);
+  const stop = async (signal: string) => {
+    running.router.logger.info({ signal }, "shutting down");
+    await running.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,431 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ChatCompletionRequest,
+  type CompletionRequest,
+  chatCompletionRequest,
+  completionRequest,
+  type EmbeddingsRequest,
+  embeddingsRequest,
+  errorBody,
+  HttpError,
+  parseBody,
+  type Usage,
+} from "@llm/contracts";
+import type { Request, Response } from "express";
+import { routingStrategyName } from "../config/schema.js";
+import { estimateTextTokens } from "../pricing/estimate.js";
+import { type CallContext, type ProviderAdapter, UpstreamError } from "../providers/types.js";
+import { planRoute } from "../routing/plan.js";
+import {
+  chatProfile,
+  completionProfile,
+  type EndpointKind,
+  embeddingsProfile,
+  type RequestProfile,
+} from "../routing/profile.js";
+import type { Candidate } from "../routing/strategies.js";
+import type { Reservation, TenantContext } from "../tenants/types.js";
+import { AttemptSignal, AttemptTimeoutError, ClientClosedError } from "./abort.js";
+import { type Outcome, settle } from "./accounting.js";
+import type { ForwardDeps, Generation } from "./context.js";
+import { SseWriter } from "./sse-writer.js";
+
+type AnyRequest = ChatCompletionRequest | CompletionRequest | EmbeddingsRequest;
+type StreamChunk = { choices?: unknown[]; usage?: Usage | null };
+
+/** Status code recorded for requests whose client went away (nginx's convention). */
+const CLIENT_CLOSED = 499;
+
+const parsers = {
+  chat: (body: unknown) => parseBody(chatCompletionRequest, body),
+  completions: (body: unknown) => parseBody(completionRequest, body),
+  embeddings: (body: unknown) => parseBody(embeddingsRequest, body),
+} satisfies Record<EndpointKind, (b: unknown) => AnyRequest>;
+
+function profileOf(kind: EndpointKind, body: AnyRequest, defaultMaxTokens: number): RequestProfile {
+  if (kind === "chat") return chatProfile(body as ChatCompletionRequest, defaultMaxTokens);
+  if (kind === "completions") return completionProfile(body as CompletionRequest, defaultMaxTokens);
+  return embeddingsProfile(body as EmbeddingsRequest);
+}
+
+function header(req: Request, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Calls the adapter method for this endpoint; a missing method fails over like an outage. */
+function call(
+  adapter: ProviderAdapter,
+  kind: EndpointKind,
+  stream: boolean,
+  body: AnyRequest,
+  ctx: CallContext,
+) {
+  const unsupported = () =>
+    Promise.reject(new UpstreamError(501, errorBody(501, `target does not implement ${kind}`), true));
+  if (kind === "chat")
+    return stream
+      ? adapter.chatStream(body as ChatCompletionRequest, ctx)
+      : adapter.chat(body as ChatCompletionRequest, ctx);
+  if (kind === "completions") {
+    if (stream)
+      return adapter.completionsStream
+        ? adapter.completionsStream(body as CompletionRequest, ctx)
+        : unsupported();
+    return adapter.completions ? adapter.completions(body as CompletionRequest, ctx) : unsupported();
+  }
+  return adapter.embed ? adapter.embed(body as EmbeddingsRequest, ctx) : unsupported();
+}
+
+/** Completion tokens of a response that reported no usage, estimated from its text. */
+function estimateOutputTokens(result: { choices?: unknown[] }): number {
+  let chars = 0;
+  for (const c of result.choices ?? []) {
+    const choice = c as { message?: { content?: unknown }; text?: unknown; delta?: { content?: unknown } };
+    const text = choice.message?.content ?? choice.text ?? choice.delta?.content;
+    if (typeof text === "string") chars += text.length;
+  }
+  return estimateTextTokens(" ".repeat(chars));
+}
+
+function asUsage(u: unknown): Usage | undefined {
+  if (!u || typeof u !== "object") return undefined;
+  const x = u as Partial<Usage>;
+  if (typeof x.prompt_tokens !== "number") return undefined;
+  const completion = typeof x.completion_tokens === "number" ? x.completion_tokens : 0;
+  return {
+    prompt_tokens: x.prompt_tokens,
+    completion_tokens: completion,
+    total_tokens: x.prompt_tokens + completion,
+  };
+}
+
+/** Classifies an attempt failure: upstream errors as they are, our timeouts as retryable 504s. */
+function classify(err: unknown, target: string): UpstreamError | ClientClosedError {
+  if (err instanceof UpstreamError || err instanceof ClientClosedError) return err;
+  if (err instanceof AttemptTimeoutError)
+    return new UpstreamError(
+      504,
+      errorBody(504, `upstream ${target} timed out (${err.phase.replace("_", " ")})`, {
+        code: "upstream_timeout",
+      }),
+      true,
+    );
+  return new UpstreamError(
+    502,
+    errorBody(502, `upstream ${target} failed`, { code: "upstream_error" }),
+    true,
+  );
+}
+
+/**
+ * Handles one inference request end to end: authenticate, validate, plan, admit, then try the
+ * ranked targets until one answers. Failover happens only before the client has received a
+ * byte; afterwards a stream failure becomes an SSE error event. Every outcome is settled.
+ */
+export async function forward(
+  deps: ForwardDeps,
+  kind: EndpointKind,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const startedAt = deps.now();
+  const tenant = await deps.guard.authenticate(req);
+  const requestId = header(req, "x-request-id") ?? randomUUID();
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(deps, kind, req, tenant);
+  } catch (err) {
+    // Refused before any upstream: still one usage record, so every outcome is accounted for.
+    const status = err instanceof HttpError ? err.status : 500;
+    await settle(deps, { requestId, tenant, model: modelOf(req.body), status, stream: false, startedAt });
+    throw err;
+  }
+  const { body, profile, candidates, reservation, gen } = prepared;
+  const outcome: Outcome = {
+    requestId,
+    tenant,
+    reservation,
+    model: profile.model,
+    status: 502,
+    stream: profile.stream,
+    startedAt,
+  };
+  const client = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) client.abort(new ClientClosedError());
+  });
+  const propagate: Record<string, string> = { "x-request-id": requestId };
+  const traceparent = header(req, "traceparent");
+  if (traceparent) propagate.traceparent = traceparent;
+
+  try {
+    await attemptAll(deps, gen, {
+      kind,
+      body,
+      profile,
+      candidates,
+      res,
+      client: client.signal,
+      propagate,
+      outcome,
+    });
+  } finally {
+    await settle(deps, outcome);
+  }
+}
+
+interface Prepared {
+  body: AnyRequest;
+  profile: RequestProfile;
+  candidates: Candidate[];
+  reservation: Reservation;
+  gen: Generation;
+}
+
+function modelOf(body: unknown): string {
+  const m = (body as { model?: unknown } | undefined)?.model;
+  return typeof m === "string" ? m : "";
+}
+
+/** Validation, planning and admission: everything that may refuse a request before an upstream sees it. */
+async function prepare(
+  deps: ForwardDeps,
+  kind: EndpointKind,
+  req: Request,
+  tenant: TenantContext,
+): Promise<Prepared> {
+  const body = parsers[kind](req.body);
+  const gen: Generation = deps.current();
+  const settings = gen.config.router;
+
+  const strategyHeader = header(req, "x-router-strategy");
+  let strategy = settings.routingStrategy;
+  if (strategyHeader !== undefined) {
+    const parsed = routingStrategyName.safeParse(strategyHeader);
+    if (!parsed.success)
+      throw new HttpError(400, `x-router-strategy must be one of ${routingStrategyName.options.join(", ")}`, {
+        param: "x-router-strategy",
+        code: "invalid_strategy",
+      });
+    strategy = parsed.data;
+  }
+  const profile = profileOf(kind, body, settings.defaultMaxTokens);
+  const candidates = planRoute({
+    profile,
+    targets: gen.targets.list,
+    settings,
+    strategy,
+    pinned: header(req, "x-router-target"),
+  });
+
+  const first = candidates[0] as Candidate;
+  const reservation = await deps.guard.admit(tenant, {
+    model: profile.model,
+    promptTokens: profile.promptTokens,
+    maxCompletionTokens: profile.completionTokens,
+    costUsd: Number.isFinite(first.costUsd) ? first.costUsd : 0,
+  });
+
+  return { body, profile, candidates, reservation, gen };
+}
+
+interface AttemptInput {
+  kind: EndpointKind;
+  body: AnyRequest;
+  profile: RequestProfile;
+  candidates: Candidate[];
+  res: Response;
+  client: AbortSignal;
+  propagate: Record<string, string>;
+  outcome: Outcome;
+}
+
+async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): Promise<void> {
+  const { metrics, logger } = deps;
+  const { server } = gen.config;
+  let lastError: UpstreamError | HttpError | undefined;
+  let attempted = 0;
+  const failures: string[] = [];
+
+  for (const cand of a.candidates) {
+    const t = cand.target;
+    try {
+      deps.guard.authorizeTarget(a.outcome.tenant, t.name);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        lastError ??= err;
+        continue;
+      }
+      throw err;
+    }
+    if (!t.breaker.tryAcquire()) {
+      failures.push(`${t.name}: circuit open`);
+      continue;
+    }
+    attempted++;
+    a.outcome.candidate = cand;
+    const routeHeaders = {
+      "x-router-target": t.name,
+      "x-router-reason": attempted > 1 ? "failover" : cand.reason,
+    };
+    metrics.routingDecisions.inc({ target: t.name, type: t.kind, reason: routeHeaders["x-router-reason"] });
+    const sig = new AttemptSignal(a.client);
+    const ctx: CallContext = { signal: sig.signal, upstreamModel: cand.upstreamModel, headers: a.propagate };
+    const started = deps.now();
+    t.acquire();
+    let verdict: "ok" | "fail" | "none" = "none";
+    let status = 0;
+    try {
+      if (!a.profile.stream) {
+        sig.arm(t.provider?.timeout ?? server.requestTimeout, "total");
+        const result = (await call(t.adapter, a.kind, false, a.body, ctx)) as {
+          usage?: unknown;
+          choices?: unknown[];
+        };
+        sig.dispose();
+        verdict = "ok";
+        status = 200;
+        t.latency.observe(deps.now() - started);
+        const usage = asUsage(result.usage) ?? {
+          prompt_tokens: a.profile.promptTokens,
+          completion_tokens: estimateOutputTokens(result),
+          total_tokens: 0,
+        };
+        a.outcome.usage = usage;
+        a.outcome.status = 200;
+        a.res.set(routeHeaders).status(200).json(result);
+        return;
+      }
+      sig.arm(server.firstByteTimeout, "first_byte");
+      const stream = (await call(t.adapter, a.kind, true, a.body, ctx)) as AsyncIterable<StreamChunk>;
+      const it = stream[Symbol.asyncIterator]();
+      // Reading the first event before answering keeps failover possible if the upstream dies at once.
+      const head = await it.next().catch((e: unknown) => {
+        // Nothing has reached the client yet, so a stream that dies now can still fail over.
+        throw e instanceof UpstreamError && !e.retryable ? new UpstreamError(e.status, e.body, true) : e;
+      });
+      verdict = "ok";
+      status = 200;
+      const ttft = deps.now() - started;
+      t.latency.observe(ttft);
+      metrics.ttft.observe({ target: t.name }, ttft / 1000);
+      a.outcome.status = 200;
+      await pipeStream(deps, a, it, head, sig, server.firstByteTimeout, routeHeaders);
+      return;
+    } catch (raw) {
+      const err = classify(raw, t.name);
+      if (err instanceof ClientClosedError) {
+        a.outcome.status = CLIENT_CLOSED;
+        if (verdict === "none") t.breaker.release();
+        return;
+      }
+      if (verdict === "ok") {
+        // Failed after the client got bytes (mid-stream): pipeStream already told the client.
+        verdict = "fail";
+        a.outcome.status = err.status;
+        return;
+      }
+      status = err.status;
+      lastError = err;
+      // An upstream 4xx (other than 408/429) is the request's fault, and the target is healthy.
+      verdict = err.retryable && err.status !== 429 ? "fail" : "ok";
+      failures.push(`${t.name}: ${err.status} ${err.message}`);
+      if (!err.retryable) {
+        a.outcome.status = err.status;
+        a.res.set(routeHeaders).status(err.status).json(err.body);
+        return;
+      }
+      metrics.retries.inc({ target: t.name });
+      logger.warn(
+        { target: t.name, status: err.status, requestId: a.outcome.requestId },
+        "upstream failed; failing over",
+      );
+    } finally {
+      sig.dispose();
+      t.release();
+      if (verdict === "ok") t.breaker.onSuccess();
+      else if (verdict === "fail") t.breaker.onFailure();
+      if (t.kind === "external")
+        metrics.externalRequests.inc({
+          provider: t.name,
+          model: cand.upstreamModel,
+          status: String(status || 0),
+        });
+    }
+  }
+
+  // Nothing answered. Refusals by the guard win (403 etc.); otherwise a 502/503, never an empty 200.
+  if (attempted === 0 && lastError instanceof HttpError) {
+    a.outcome.status = lastError.status;
+    throw lastError;
+  }
+  const detail = failures.join("; ") || "no target accepted the request";
+  if (
+    lastError instanceof UpstreamError &&
+    lastError.status === 429 &&
+    failures.every((f) => f.includes(": 429 "))
+  ) {
+    a.outcome.status = 429;
+    throw new HttpError(429, `All targets are rate limited: ${detail}`, {
+      code: "rate_limit_exceeded",
+      headers: lastError.retryAfter !== undefined ? { "retry-after": String(lastError.retryAfter) } : {},
+    });
+  }
+  const status = attempted === 0 ? 503 : 502;
+  a.outcome.status = status;
+  throw new HttpError(status, `All targets failed: ${detail}`, {
+    code: attempted === 0 ? "no_available_target" : "upstream_error",
+  });
+}
+
+/** Streams the rest of an upstream SSE response to the client; failures become an SSE error event. */
+async function pipeStream(
+  deps: ForwardDeps,
+  a: AttemptInput,
+  it: AsyncIterator<StreamChunk>,
+  head: IteratorResult<StreamChunk>,
+  sig: AttemptSignal,
+  idleMs: number,
+  routeHeaders: Record<string, string>,
+): Promise<void> {
+  const writer = new SseWriter(a.res);
+  const wantsUsage = (a.body as { stream_options?: { include_usage?: boolean } | null }).stream_options
+    ?.include_usage;
+  let completionChars = 0;
+  writer.start(routeHeaders);
+  let next = head;
+  try {
+    while (!next.done) {
+      const chunk = next.value;
+      const usage = asUsage(chunk.usage);
+      if (usage) a.outcome.usage = usage;
+      const usageOnly = usage !== undefined && (chunk.choices?.length ?? 0) === 0;
+      if (!a.outcome.usage) completionChars += estimateOutputTokens(chunk) * 4;
+      // The router always asks upstream for usage; the client sees that chunk only if it asked too.
+      if (!usageOnly || wantsUsage) await writer.data(JSON.stringify(chunk));
+      sig.arm(idleMs, "idle");
+      next = await it.next();
+    }
+    await writer.data("[DONE]");
+  } catch (raw) {
+    const err = classify(raw, a.outcome.candidate?.target.name ?? "upstream");
+    if (err instanceof ClientClosedError) {
+      a.outcome.status = CLIENT_CLOSED;
+      await it.return?.();
+      return;
+    }
+    deps.logger.warn({ requestId: a.outcome.requestId, status: err.status }, "upstream failed mid-stream");
+    await writer.data(JSON.stringify(err.body));
+    a.outcome.status = err.status;
+    // Rethrow so the attempt loop books the failure on the target's breaker.
+    throw err;
+  } finally {
+    a.outcome.usage ??= {
+      prompt_tokens: a.profile.promptTokens,
+      completion_tokens: Math.ceil(completionChars / 4),
+      total_tokens: 0,
+    };
+    writer.end();
+  }
+}

@@ -1,0 +1,94 @@
+import type { Target, TargetHealth } from "../targets/target.js";
+
+export interface TargetHealthDetail {
+  name: string;
+  type: string;
+  kind: "cluster" | "external";
+  status: TargetHealth;
+  circuit: string;
+  costPer1K: number | null;
+  latencyEwmaMs: number | null;
+  latencyP95Ms: number | null;
+  inFlight: number;
+  queueDepth?: number;
+  tokensPerSecond?: number;
+  backend?: string;
+  ready?: boolean;
+  lastCheck?: string;
+  lastError?: string;
+  pendingDemand?: number;
+}
+
+export interface HealthSummary {
+  status: "healthy" | "degraded" | "unhealthy";
+  healthy_clusters: number;
+  total_clusters: number;
+  healthy_providers: number;
+  total_providers: number;
+  targets: TargetHealthDetail[];
+  timestamp: string;
+}
+
+/**
+ * Overall status: unhealthy when no enabled target can take traffic, degraded when some
+ * target is unhealthy or degraded, else healthy. Cold (scaled-to-zero) pools are expected
+ * and do not degrade the router, but they do not count as healthy clusters either.
+ */
+export function summarizeHealth(targets: readonly Target[], now: number): HealthSummary {
+  const details: TargetHealthDetail[] = [];
+  let healthyClusters = 0;
+  let totalClusters = 0;
+  let healthyProviders = 0;
+  let totalProviders = 0;
+  let usable = 0;
+  let troubled = 0;
+  for (const t of targets) {
+    if (!t.enabled) continue;
+    const status = t.health();
+    const ok = status === "healthy" || status === "unknown";
+    if (t.kind === "cluster") {
+      totalClusters++;
+      if (ok) healthyClusters++;
+    } else {
+      totalProviders++;
+      if (ok) healthyProviders++;
+    }
+    if (ok || status === "degraded") usable++;
+    if (status === "unhealthy" || status === "degraded") troubled++;
+    const cost = t.costPer1K();
+    const d: TargetHealthDetail = {
+      name: t.name,
+      type: t.type,
+      kind: t.kind,
+      status,
+      circuit: t.breaker.state,
+      costPer1K: Number.isFinite(cost) ? cost : null,
+      latencyEwmaMs: t.latency.ewma ?? null,
+      latencyP95Ms: t.latency.p95() ?? null,
+      inFlight: t.inFlight,
+    };
+    if (t.kind === "cluster") {
+      const l = t.live;
+      Object.assign(d, {
+        queueDepth: l.queueDepth,
+        tokensPerSecond: l.tokensPerSecond,
+        backend: l.backend,
+        ready: l.ready,
+        lastCheck: l.polledAt ? new Date(l.polledAt).toISOString() : undefined,
+        lastError: l.lastError,
+        pendingDemand: t.cluster?.scaleToZero ? t.demand.current() : undefined,
+      });
+    }
+    details.push(d);
+  }
+  const status = usable === 0 ? "unhealthy" : troubled > 0 ? "degraded" : "healthy";
+  return {
+    status,
+    healthy_clusters: healthyClusters,
+    total_clusters: totalClusters,
+    healthy_providers: healthyProviders,
+    total_providers: totalProviders,
+    targets: details,
+    timestamp: new Date(now).toISOString(),
+  };
+}

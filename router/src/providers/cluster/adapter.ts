@@ -1,0 +1,72 @@
+import {
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type CompletionRequest,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
+  signRequest,
+  type TextCompletion,
+} from "@llm/contracts";
+import type { ClusterConfig } from "../../config/schema.js";
+import type { CallContext, ProviderAdapter } from "../types.js";
+import { WireClient } from "./wire.js";
+
+export interface OpenAIWireAdapterOptions {
+  /** Base URL including the API version path, e.g. `https://api.openai.com/v1`. */
+  baseURL: string;
+  /** Target name for error messages. */
+  label: string;
+  headers?: Record<string, string>;
+  sign?: (method: string, path: string, body: string) => Record<string, string>;
+  /** Keep-alive connections to the upstream. Defaults to 128. */
+  connections?: number;
+  /** See WireClientOptions.authErrorsAreOurs. */
+  authErrorsAreOurs?: boolean;
+}
+
+/**
+ * An adapter for any upstream that speaks OpenAI's wire format. Streams always ask for
+ * `stream_options.include_usage` so the router can count streamed tokens.
+ */
+export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): ProviderAdapter {
+  const client = new WireClient(opts);
+  const withModel = <T extends { model: string }>(req: T, ctx: CallContext): T => ({
+    ...req,
+    model: ctx.upstreamModel,
+  });
+  const streaming = <T extends { model: string }>(req: T, ctx: CallContext): T => ({
+    ...req,
+    model: ctx.upstreamModel,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  return {
+    chat: (req: ChatCompletionRequest, ctx) =>
+      client.postJson<ChatCompletion>("/chat/completions", withModel({ ...req, stream: false }, ctx), ctx),
+    chatStream: (req, ctx) =>
+      client.postStream<ChatCompletionChunk>("/chat/completions", streaming(req, ctx), ctx),
+    completions: (req: CompletionRequest, ctx) =>
+      client.postJson<TextCompletion>("/completions", withModel({ ...req, stream: false }, ctx), ctx),
+    completionsStream: (req, ctx) =>
+      client.postStream<TextCompletion>("/completions", streaming(req, ctx), ctx),
+    embed: (req: EmbeddingsRequest, ctx) =>
+      client.postJson<EmbeddingsResponse>("/embeddings", withModel(req, ctx), ctx),
+    close: () => client.close(),
+  };
+}
+
+/**
+ * The adapter for one of our cluster runtimes: OpenAI wire format under `<endpoint>/v1`,
+ * each request HMAC-signed over the exact body bytes sent when `authType` is hmac.
+ * mTLS is terminated by the mesh/ingress in front of the runtime, so it needs nothing here.
+ */
+export function createClusterAdapter(cluster: ClusterConfig): ProviderAdapter {
+  const secret = cluster.authType === "hmac" ? cluster.sharedSecret : undefined;
+  return createOpenAIWireAdapter({
+    baseURL: `${cluster.endpoint.replace(/\/+$/, "")}/v1`,
+    label: cluster.name,
+    sign: secret ? (method, path, body) => signRequest(secret, { method, path, body }) : undefined,
+    authErrorsAreOurs: true,
+  });
+}

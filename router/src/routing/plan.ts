@@ -1,0 +1,126 @@
+import { HttpError } from "@llm/contracts";
+import type { RouterSettings, RoutingStrategyName } from "../config/schema.js";
+import type { Target } from "../targets/target.js";
+import type { RequestProfile } from "./profile.js";
+import { type Candidate, rankCandidates } from "./strategies.js";
+
+export interface PlanInput {
+  profile: RequestProfile;
+  targets: readonly Target[];
+  settings: RouterSettings;
+  strategy: RoutingStrategyName;
+  /** Target named by `x-router-target`: the only candidate, no failover. */
+  pinned?: string;
+}
+
+/** Why a target cannot serve the request at all (null when it can). */
+function incapable(t: Target, p: RequestProfile): string | null {
+  for (const cap of p.required) if (!t.capabilities.has(cap)) return `does not support ${cap}`;
+  if (p.promptTokens + p.completionTokens > t.contextLength)
+    return `context of ${t.contextLength} tokens is too small for ~${p.promptTokens} prompt + ${p.completionTokens} completion tokens`;
+  return null;
+}
+
+function candidate(t: Target, upstreamModel: string, p: RequestProfile): Candidate {
+  return {
+    target: t,
+    upstreamModel,
+    costUsd: t.estimateCost(upstreamModel, p.promptTokens, p.completionTokens),
+    costPer1K: t.costPer1K(upstreamModel),
+    reason: "",
+  };
+}
+
+function pinnedPlan(input: PlanInput, name: string): Candidate[] {
+  const t = input.targets.find((x) => x.name === name);
+  if (!t)
+    throw new HttpError(400, `Unknown target "${name}"`, {
+      param: "x-router-target",
+      code: "unknown_target",
+    });
+  const match = t.resolveModel(input.profile.model);
+  if (!match)
+    throw new HttpError(400, `Target "${name}" does not serve model "${input.profile.model}"`, {
+      param: "model",
+      code: "model_not_found",
+    });
+  const why = incapable(t, input.profile);
+  if (why)
+    throw new HttpError(400, `Target "${name}" ${why}`, {
+      param: "x-router-target",
+      code: "target_incapable",
+    });
+  return [{ ...candidate(t, match.upstream, input.profile), reason: "pinned" }];
+}
+
+/**
+ * Ranks the targets for one request: capability filter (model, endpoint features, context),
+ * strategy order, health (cold/unavailable targets removed, cold ones that would have been
+ * preferred get pending demand), overloaded targets last, then at most maxRetries + 1.
+ * Throws an HttpError when nothing can serve the request.
+ */
+export function planRoute(input: PlanInput): Candidate[] {
+  const { profile, settings } = input;
+  if (input.pinned) return pinnedPlan(input, input.pinned);
+
+  const hasCluster = input.targets.some((t) => t.kind === "cluster" && t.enabled);
+  const capable: Candidate[] = [];
+  let servesModel = false;
+  let lastWhy: string | null = null;
+  for (const t of input.targets) {
+    if (!t.enabled) continue;
+    // Without fallback, external providers serve only when no cluster is configured (or when pinned).
+    if (t.kind === "external" && !settings.enableExternalFallback && hasCluster) continue;
+    const match = t.resolveModel(profile.model);
+    if (!match) continue;
+    servesModel = true;
+    const why = incapable(t, profile);
+    if (why) {
+      lastWhy = `${t.name} ${why}`;
+      continue;
+    }
+    capable.push(candidate(t, match.upstream, profile));
+  }
+  if (!servesModel)
+    throw new HttpError(404, `The model "${profile.model}" is not served by any target`, {
+      param: "model",
+      code: "model_not_found",
+    });
+  if (capable.length === 0)
+    throw new HttpError(400, `No target can serve this request: ${lastWhy}`, {
+      code: lastWhy?.includes("context") ? "context_length_exceeded" : "unsupported_request",
+    });
+
+  const ranked = rankCandidates(input.strategy, capable, {
+    clusterCostThreshold: settings.clusterCostThreshold,
+  });
+  const usable: Candidate[] = [];
+  const overloaded: Candidate[] = [];
+  let coldPreferred: Target | undefined;
+  for (const c of ranked) {
+    const t = c.target;
+    if (!t.isAvailable()) {
+      // Demand counts for cold targets the strategy ranked above every warm one.
+      if (usable.length === 0 && overloaded.length === 0 && t.isCold()) {
+        t.demand.add(1);
+        coldPreferred ??= t;
+      }
+      continue;
+    }
+    const p95 = t.latency.p95();
+    const busy =
+      (t.live.queueDepth !== undefined && t.live.queueDepth > settings.maxQueueDepth) ||
+      (p95 !== undefined && t.latency.samples >= 5 && p95 > settings.maxLatencyMs);
+    (busy ? overloaded : usable).push(c);
+  }
+  const out = [...usable, ...overloaded.map((c) => ({ ...c, reason: "overloaded" }))];
+  if (out.length === 0) {
+    const msg = coldPreferred
+      ? `Target "${coldPreferred.name}" is scaling up from zero and no other target is available; retry shortly`
+      : "No healthy target is available for this request";
+    throw new HttpError(503, msg, { code: "no_available_target", headers: { "retry-after": "5" } });
+  }
+  // The first warm target took the request away from a cold one: say so.
+  if (coldPreferred && out[0]) out[0] = { ...out[0], reason: `cold_target_bypassed:${coldPreferred.name}` };
+  return out.slice(0, settings.maxRetries + 1);
+}

@@ -1,0 +1,59 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createApp, type RouterApp, type RouterDeps } from "./app.js";
+import { ConfigWatcher } from "./config/watch.js";
+
+export interface StartRouterOptions extends RouterDeps {
+  /** Config file to reload on SIGHUP or change; no reloading when absent. */
+  configPath?: string;
+  /** Overrides `server.host`. */
+  host?: string;
+  /** Overrides `server.port` (0 picks a free port). */
+  port?: number;
+}
+
+export interface RunningRouter {
+  url: string;
+  router: RouterApp;
+  server: Server;
+  /** Stops accepting, waits for in-flight requests up to `server.shutdownGrace`, closes pools. */
+  close(): Promise<void>;
+}
+
+/** Creates the app and listens; the only place the router opens a port. */
+export async function startRouter(opts: StartRouterOptions): Promise<RunningRouter> {
+  const router = createApp(opts);
+  const host = opts.host ?? opts.config.server.host;
+  const port = opts.port ?? opts.config.server.port;
+  const server = router.app.listen(port, host);
+  await once(server, "listening");
+  // Long generations stream for minutes; keep-alive sockets must outlive the router's idle clients.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  const watcher = opts.configPath
+    ? new ConfigWatcher({ path: opts.configPath, onConfig: (c) => router.reload(c), logger: router.logger })
+    : undefined;
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${addr.port}`,
+    router,
+    server,
+    close() {
+      closing ??= (async () => {
+        watcher?.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = router.config().server.shutdownGrace;
+        const timer = setTimeout(() => server.closeAllConnections(), grace);
+        await closed;
+        clearTimeout(timer);
+        await router.close();
+      })();
+      return closing;
+    },
+  };
+}

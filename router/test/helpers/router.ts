@@ -1,0 +1,49 @@
+import pino from "pino";
+import { createApp, type RouterApp, type RouterDeps } from "../../src/app.js";
+import { parseConfig } from "../../src/config/load.js";
+import type { RouterConfig } from "../../src/config/schema.js";
+import { type RunningRouter, startRouter } from "../../src/server.js";
+
+export const silent = pino({ level: "silent" });
+
+/** Validates a config literal the way a YAML file would be. */
+export function config(raw: Record<string, unknown>): RouterConfig {
+  return parseConfig(raw, {});
+}
+
+/** A router listening on 127.0.0.1:0 with a silent logger and no background polling. */
+export async function listen(
+  raw: Record<string, unknown>,
+  deps: Partial<RouterDeps> = {},
+): Promise<RunningRouter & { app: RouterApp }> {
+  const running = await startRouter({
+    config: config(raw),
+    logger: silent,
+    healthPolling: false,
+    host: "127.0.0.1",
+    port: 0,
+    ...deps,
+  });
+  return { ...running, app: running.router };
+}
+
+export { createApp };
+
+export interface ErrorJson {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** POSTs JSON to the router and returns the response and its parsed body. */
+export async function post<T = ErrorJson>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ res: Response; json: T }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { res, json: (text ? JSON.parse(text) : undefined) as T };
+}
