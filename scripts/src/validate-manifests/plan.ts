@@ -1,7 +1,8 @@
 /**
  * What to check, found from the tree so charts and clusters added later are covered without
  * touching this script: every chart under charts/ (defaults, ci/*-values.yaml, ci/invalid/*.yaml),
- * every cloud's values files under clusters/<cloud>/values/, every overlay clusters/<cloud>/overlays/<env>.
+ * every cloud's values files under clusters/<cloud>/values/, every overlay clusters/<cloud>/overlays/<env>,
+ * and the plain manifests next to them (clusters/<cloud>/root-app.yaml).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -30,6 +31,13 @@ export interface OverlayCheck {
   dir: string;
 }
 
+/** Validate a plain manifest file (e.g. clusters/<cloud>/root-app.yaml, applied as is). */
+export interface FileCheck {
+  type: "file";
+  label: string;
+  file: string;
+}
+
 /** A values file under clusters/ that matches no chart. */
 export interface OrphanCheck {
   type: "orphan";
@@ -37,7 +45,7 @@ export interface OrphanCheck {
   file: string;
 }
 
-export type Check = RenderCheck | RejectCheck | OverlayCheck | OrphanCheck;
+export type Check = RenderCheck | RejectCheck | OverlayCheck | FileCheck | OrphanCheck;
 
 const dirs = (path: string): string[] =>
   existsSync(path)
@@ -79,6 +87,9 @@ export function planChecks(root: string): Check[] {
     }
   }
   for (const cloud of dirs(join(root, "clusters"))) {
+    for (const f of yamlFiles(join(root, "clusters", cloud)))
+      if (f !== "kustomization.yaml")
+        checks.push({ type: "file", label: `clusters/${cloud}/${f}`, file: `clusters/${cloud}/${f}` });
     for (const f of yamlFiles(join(root, "clusters", cloud, "values"))) {
       const file = `clusters/${cloud}/values/${f}`;
       const chart = chartForValuesFile(f, charts);

@@ -3,6 +3,7 @@
  * object offline; checks that invalid values are rejected. Used by `pnpm validate-manifests`
  * and by the tests, so both see the same result.
  */
+import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { ensureTools, repoRoot, toolsBin } from "../tools/main.js";
@@ -109,6 +110,13 @@ async function runOverlay(check: Extract<Check, { type: "overlay" }>, b: Bins): 
   return { what: check.label, type: check.type, documents: v.documents, ok: problems.length === 0, problems };
 }
 
+async function runFile(check: Extract<Check, { type: "file" }>, b: Bins): Promise<CheckResult> {
+  const text = await readFile(join(b.root, check.file), "utf8");
+  const v = validateYaml(text, { repoRoot: b.root });
+  const problems = [...v.problems, ...(v.documents === 0 ? ["holds no objects"] : [])];
+  return { what: check.label, type: check.type, documents: v.documents, ok: problems.length === 0, problems };
+}
+
 /** Runs one planned check. */
 export function runCheck(check: Check, b: Bins): Promise<CheckResult> {
   switch (check.type) {
@@ -118,6 +126,8 @@ export function runCheck(check: Check, b: Bins): Promise<CheckResult> {
       return runReject(check, b);
     case "overlay":
       return runOverlay(check, b);
+    case "file":
+      return runFile(check, b);
     case "orphan":
       return Promise.resolve({
         what: check.label,
