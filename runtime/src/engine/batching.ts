@@ -1,6 +1,5 @@
 import type {
   BatchItem,
-  CustomBatchingDispatchSchedule,
   CustomBatchingPrioritizationStrategy,
   LlamaContext,
   PrioritizedBatchItem,
@@ -44,52 +43,103 @@ function shareBatch(items: readonly BatchItem[], size: number): PrioritizedBatch
   return res;
 }
 
-/** The internals of LlamaContext the lockstep schedule reads (not part of node-llama-cpp's typed API). */
-interface ContextQueueView {
-  _queuedDecodeSequenceIds?: Set<number>;
+/** The internals of node-llama-cpp 3.22 the lockstep barrier hooks (not part of its typed API). */
+interface DecodeRequest {
+  sequenceId: number;
+  tokens: readonly number[];
+}
+type DecodeFn = (request: DecodeRequest, ...rest: unknown[]) => Promise<unknown>;
+interface ContextInternals {
+  _decodeTokens?: DecodeFn;
 }
 
-export interface LockstepOptions {
-  /** How many sequences are generating right now (busy slots). */
-  activeSequences: () => number;
-  /** Longest wait for stragglers before dispatching anyway, in ms. Defaults to 5. */
-  maxWaitMs?: number;
+/** Sequence id of a context sequence (internal in node-llama-cpp). */
+export function sequenceIdOf(sequence: object): number | undefined {
+  return (sequence as { _sequenceId?: number })._sequenceId;
 }
 
 /**
- * A dispatch schedule that holds a decode batch until every active sequence has queued its next
- * token (or `maxWaitMs` passes), so N concurrent streams cost one engine pass per step instead of
- * several partial ones. node-llama-cpp's default ("nextCycle") dispatches on the next event-loop turn,
- * which often catches only the sequences whose sampling finished first.
+ * Lockstep decoding: holds each generating sequence's next single-token decode until every other
+ * generating sequence has queued its own (or `maxWaitMs` passes), then releases them together, so
+ * one engine batch carries one token of every active stream.
  *
- * Call `attach(context)` once the context exists; until then it behaves like "nextCycle".
+ * Why: node-llama-cpp's batch loop decodes whatever is queued the moment the previous batch ends.
+ * Sequences sample at slightly different times, so they drift into phases (e.g. 3 tokens, then 1,
+ * then 3...) and each step costs two passes over the weights instead of one.
+ *
+ * Sequences in prompt processing (multi-token decodes) are not waited for.
  */
-export function lockstepSchedule(opts: LockstepOptions): {
-  schedule: CustomBatchingDispatchSchedule;
-  attach(context: LlamaContext): void;
-} {
-  let view: ContextQueueView | undefined;
-  const maxWaitMs = opts.maxWaitMs ?? 5;
-  const schedule: CustomBatchingDispatchSchedule = (dispatch) => {
-    const started = performance.now();
-    const check = () => {
-      const queued = view?._queuedDecodeSequenceIds?.size;
-      if (
-        queued === undefined ||
-        queued >= opts.activeSequences() ||
-        performance.now() - started >= maxWaitMs
-      ) {
-        dispatch();
-        return;
+export class DecodeBarrier {
+  private readonly generating = new Set<number>();
+  private readonly prefilling = new Set<number>();
+  private waiting: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** Longest a sequence waits for stragglers, in ms. Defaults to 10. */
+    private readonly maxWaitMs = 10,
+  ) {}
+
+  /**
+   * Wraps the context's decode entry point. Returns false (and changes nothing) when this
+   * node-llama-cpp version does not have the expected internals.
+   */
+  install(context: LlamaContext): boolean {
+    const internals = context as unknown as ContextInternals;
+    const original = internals._decodeTokens;
+    if (typeof original !== "function") return false;
+    const decode = original.bind(context) as DecodeFn;
+    internals._decodeTokens = async (request, ...rest) => {
+      const id = request.sequenceId;
+      if (!this.generating.has(id)) return decode(request, ...rest);
+      if (request.tokens.length !== 1) {
+        this.prefilling.add(id);
+        try {
+          return await decode(request, ...rest);
+        } finally {
+          this.prefilling.delete(id);
+          this.maybeRelease();
+        }
       }
-      setImmediate(check);
+      await this.arrive();
+      return decode(request, ...rest);
     };
-    setImmediate(check);
-  };
-  return {
-    schedule,
-    attach(context) {
-      view = context as unknown as ContextQueueView;
-    },
-  };
+    return true;
+  }
+
+  /** Marks a sequence as generating: its decode steps join the lockstep. */
+  begin(sequenceId: number): void {
+    this.generating.add(sequenceId);
+  }
+
+  /** The sequence stopped generating; nobody waits for it any more. */
+  end(sequenceId: number): void {
+    this.generating.delete(sequenceId);
+    this.prefilling.delete(sequenceId);
+    this.maybeRelease();
+  }
+
+  private arrive(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.maybeRelease() && this.timer === undefined) {
+        this.timer = setTimeout(() => this.release(), this.maxWaitMs);
+      }
+    });
+  }
+
+  private maybeRelease(): boolean {
+    if (this.waiting.length === 0) return false;
+    const expected = this.generating.size - this.prefilling.size;
+    if (this.waiting.length < expected) return false;
+    this.release();
+    return true;
+  }
+
+  private release(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    // Resolving together puts every decode in the queue before node-llama-cpp's next dispatch.
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
 }

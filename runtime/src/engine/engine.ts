@@ -13,7 +13,7 @@ import {
 } from "node-llama-cpp";
 import type { Logger } from "pino";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
-import { lockstepSchedule, observingStrategy } from "./batching.js";
+import { DecodeBarrier, observingStrategy, sequenceIdOf } from "./batching.js";
 import { SlotPool } from "./slots.js";
 
 export type GpuMode = "auto" | "off" | "cuda" | "vulkan";
@@ -65,6 +65,9 @@ const DEFAULT_CTX_SIZE = 2048;
 export interface Slot {
   sequence: LlamaContextSequence;
   completion: LlamaCompletion;
+  sequenceId: number;
+  /** Set when lockstep batching is on: generation joins it for its duration. */
+  barrier?: DecodeBarrier;
 }
 
 /**
@@ -111,8 +114,6 @@ export class Engine {
     const trainContextSize = model.trainContextSize;
     const ctxSize = opts.ctxSize ?? Math.min(DEFAULT_CTX_SIZE, trainContextSize);
 
-    let slots: SlotPool<Slot> | undefined;
-    const lockstep = lockstepSchedule({ activeSequences: () => slots?.busy ?? 0 });
     const context = await model.createContext({
       sequences: opts.parallel,
       contextSize: ctxSize,
@@ -120,18 +121,30 @@ export class Engine {
       threads: opts.threads,
       failedCreationRemedy: false,
       batching: {
-        dispatchSchedule: opts.batching === "lockstep" ? lockstep.schedule : "nextCycle",
+        dispatchSchedule: "nextCycle",
         itemPrioritizationStrategy: observingStrategy((n) => opts.metrics.batchTokens.observe(n)),
       },
     });
-    lockstep.attach(context);
+    let barrier: DecodeBarrier | undefined;
+    if (opts.batching === "lockstep" && opts.parallel > 1) {
+      barrier = new DecodeBarrier();
+      if (!barrier.install(context)) {
+        barrier = undefined;
+        log.warn("lockstep batching needs node-llama-cpp 3.22 internals; falling back to engine batching");
+      }
+    }
 
     const items: Slot[] = [];
     for (let i = 0; i < opts.parallel; i++) {
       const sequence = context.getSequence();
-      items.push({ sequence, completion: new LlamaCompletion({ contextSequence: sequence }) });
+      items.push({
+        sequence,
+        completion: new LlamaCompletion({ contextSequence: sequence }),
+        sequenceId: sequenceIdOf(sequence) ?? i,
+        barrier,
+      });
     }
-    slots = new SlotPool(items, {
+    const slots = new SlotPool(items, {
       queueCapacity: opts.queueCapacity,
       onChange: (busy, waiting) => {
         opts.metrics.activeSequences.set(busy);

@@ -31,28 +31,31 @@ export interface GenerateResult {
 export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateResult> {
   const meter = slot.sequence.tokenMeter;
   const before = meter.usedOutputTokens;
-  const res = await slot.completion.generateCompletionWithMeta(p.input, {
-    maxTokens: p.maxTokens,
-    temperature: p.temperature,
-    topP: p.topP,
-    seed: p.seed,
-    grammar: p.grammar,
-    customStopTriggers: p.stop.length > 0 ? p.stop : undefined,
-    signal: p.signal,
-    stopOnAbortSignal: false,
-    // The request was sized to fit, so the context never needs shifting (shifting would silently drop the prompt's start).
-    disableContextShift: true,
-    contextShiftSize: 0,
-    repeatPenalty: p.penalties
-      ? {
-          lastTokens: 64,
-          penalty: 1,
-          presencePenalty: p.penalties.presencePenalty,
-          frequencyPenalty: p.penalties.frequencyPenalty,
-        }
-      : false,
-    onTextChunk: p.onText,
-  });
+  slot.barrier?.begin(slot.sequenceId);
+  const res = await slot.completion
+    .generateCompletionWithMeta(p.input, {
+      maxTokens: p.maxTokens,
+      temperature: p.temperature,
+      topP: p.topP,
+      seed: p.seed,
+      grammar: p.grammar,
+      customStopTriggers: p.stop.length > 0 ? p.stop : undefined,
+      signal: p.signal,
+      stopOnAbortSignal: false,
+      // The request was sized to fit, so the context never needs shifting (shifting would silently drop the prompt's start).
+      disableContextShift: true,
+      contextShiftSize: 0,
+      repeatPenalty: p.penalties
+        ? {
+            lastTokens: 64,
+            penalty: 1,
+            presencePenalty: p.penalties.presencePenalty,
+            frequencyPenalty: p.penalties.frequencyPenalty,
+          }
+        : false,
+      onTextChunk: p.onText,
+    })
+    .finally(() => slot.barrier?.end(slot.sequenceId));
   // Logit-producing evaluations on this sequence = tokens the model generated (stop-string tokens included).
   const completionTokens = Math.max(0, meter.usedOutputTokens - before);
   return {
