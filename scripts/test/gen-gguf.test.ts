@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { tensorBytes } from "../src/gen-gguf/format.js";
 import { fromHalf, toHalf } from "../src/gen-gguf/half.js";
 import {
   cachedModelPath,
@@ -14,6 +15,7 @@ import {
   readGgufHeader,
   readTensorValues,
 } from "../src/gen-gguf/index.js";
+import { llamaModel } from "../src/gen-gguf/llama.js";
 
 const run = promisify(execFile);
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -150,6 +152,36 @@ describe("generateGguf", () => {
   });
 });
 
+describe("TinyLlama-shaped presets", () => {
+  it.each([
+    ["tinyllama-q4_0", 619_755_072],
+    ["tinyllama-q8_0", 1_169_733_184],
+  ] as const)("lay %s out as llama.cpp expects, without writing it", (preset, fileBytes) => {
+    const { metadata, tensors } = llamaModel({ name: preset, seed: 1, ...PRESETS[preset] });
+    const md = new Map(metadata);
+    const tokens = md.get("tokenizer.ggml.tokens")!.value as string[];
+    expect(tokens).toHaveLength(32000);
+    expect(new Set(tokens).size).toBe(32000);
+    expect(tensors).toHaveLength(201);
+    const dims = Object.fromEntries(tensors.map((t) => [t.name, t.dims]));
+    expect(dims["blk.21.attn_k.weight"]).toEqual([2048, 256]);
+    expect(dims["blk.21.ffn_down.weight"]).toEqual([5632, 2048]);
+    expect(dims["output.weight"]).toEqual([2048, 32000]);
+    // Data bytes add up to the size the generator writes (header and padding are the rest).
+    const data = tensors.reduce(
+      (a, t) =>
+        a +
+        tensorBytes(
+          t.type,
+          t.dims.reduce((x, y) => x * y, 1),
+        ),
+      0,
+    );
+    expect(fileBytes - data).toBeGreaterThan(0);
+    expect(fileBytes - data).toBeLessThan(1 << 20);
+  });
+});
+
 describe("f16 scales", () => {
   it.each([0, 1, -2.5, 0.02 / 4.61, 65504, 6.1e-5, 1e-7])("round-trips %p within f16 precision", (v) => {
     const back = fromHalf(toHalf(v));
@@ -188,11 +220,18 @@ describe("ensureModel", () => {
     const script = `import(${JSON.stringify(index)}).then((m) => m.ensureModel("tiny-q4_0", 11)).then(console.log);`;
     const env = { ...process.env, GEN_GGUF_CACHE_DIR: cache };
     const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
-    const outs = await Promise.all([1, 2, 3].map(() => run(tsx, ["--eval", script], { env })));
+    const outs = await Promise.all([1, 2].map(() => run(tsx, ["--eval", script], { env })));
     const expected = join(cache, "tiny-q4_0-s11.gguf");
-    expect(outs.map((o) => o.stdout.trim())).toEqual([expected, expected, expected]);
+    expect(outs.map((o) => o.stdout.trim())).toEqual([expected, expected]);
     expect(readdirSync(cache)).toEqual(["tiny-q4_0-s11.gguf"]);
     expect(readGgufHeader(expected).metadata.get("gen_gguf.seed")).toBe(11);
+  });
+
+  it("rejects an unknown preset or a bad seed before touching the cache", async () => {
+    process.env.GEN_GGUF_CACHE_DIR = join(dir, "never");
+    await expect(ensureModel("huge" as never)).rejects.toThrow(/^preset: unknown preset huge; known: tiny, /);
+    await expect(ensureModel("tiny", Number.NaN)).rejects.toThrow(/^seed: /);
+    expect(() => readdirSync(join(dir, "never"))).toThrow();
   });
 
   it("replaces a cached file that is not a current generated model", async () => {

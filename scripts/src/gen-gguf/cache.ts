@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateGguf } from "./generate.js";
 import { GENERATOR_VERSION } from "./llama.js";
-import { DEFAULT_PRESET, DEFAULT_SEED, type PresetName } from "./presets.js";
+import { DEFAULT_PRESET, DEFAULT_SEED, PRESETS, type PresetName } from "./presets.js";
 import { readGgufHeader } from "./reader.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -43,6 +43,13 @@ export async function ensureModel(
   preset: PresetName = DEFAULT_PRESET,
   seed: number = DEFAULT_SEED,
 ): Promise<string> {
+  // Checked before the name is built so a bad value never becomes a file name.
+  if (!Object.hasOwn(PRESETS, preset)) {
+    throw new Error(`preset: unknown preset ${preset}; known: ${Object.keys(PRESETS).join(", ")}`);
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`seed: must be an integer in [0, 4294967295], got ${seed}`);
+  }
   const path = cachedModelPath(preset, seed);
   if (isCurrent(path)) return path;
   let job = pending.get(path);
