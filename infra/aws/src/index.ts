@@ -1,0 +1,132 @@
+import {
+  ClusterPlatform,
+  clusterNameFor,
+  commonTags,
+  HmacSecret,
+  LlmApps,
+  resolveClusterPools,
+  type StackExports,
+  stackExports,
+} from "@llm/infra-common";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster } from "./cluster/eks-cluster.js";
+import { eksKubeconfig } from "./cluster/kubeconfig.js";
+import { type AwsConfig, loadAwsConfig } from "./config.js";
+import { ClusterAutoscalerRole } from "./iam/cluster-autoscaler-role.js";
+import { Vpc } from "./network/vpc.js";
+import { NodeGroups } from "./pools/node-groups.js";
+import { EcrRepositories } from "./registry/ecr.js";
+
+export { loadAwsConfig } from "./config.js";
+export { clusterAutoscalerPolicy } from "./iam/policies.js";
+export { subnetCidrs } from "./network/cidrs.js";
+export { scaleFromZeroTags } from "./pools/autoscaler-tags.js";
+
+/** Everything the AWS program created, for tests and for callers that compose further. */
+export interface AwsStack {
+  config: AwsConfig;
+  vpc: Vpc;
+  eks: EksCluster;
+  nodeGroups: NodeGroups;
+  autoscalerRole: ClusterAutoscalerRole;
+  ecr: EcrRepositories;
+  platform?: ClusterPlatform;
+  apps?: LlmApps;
+  outputs: Partial<StackExports>;
+}
+
+/**
+ * The AWS cloud program: VPC (private node subnets, public LB subnets, NAT), EKS with access
+ * entries and IRSA, an on-demand CPU node group and a spot g4dn GPU node group that scales from
+ * zero, cluster-autoscaler's IAM role, ECR, then the platform and apps through Helm.
+ */
+export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
+  const stack = pulumi.getStack();
+  const clusterName = clusterNameFor(stack);
+  const tags = commonTags({ cloud: "aws", stack, environment: config.environment });
+  const pools = resolveClusterPools("aws", config);
+  const azs =
+    config.availabilityZones ??
+    ["a", "b", "c", "d"].slice(0, config.azCount).map((s) => `${config.region}${s}`);
+
+  const vpc = new Vpc("llm", {
+    clusterName,
+    cidr: config.vpcCidr,
+    availabilityZones: azs,
+    natGateways: config.natGateways,
+    tags,
+  });
+  const eks = new EksCluster("llm", {
+    clusterName,
+    version: config.kubernetesVersion,
+    subnetIds: vpc.privateSubnetIds,
+    endpointPublicAccess: config.endpointPublicAccess,
+    publicAccessCidrs: config.publicAccessCidrs,
+    adminPrincipalArns: config.adminPrincipalArns,
+    tags,
+  });
+  const nodeGroups = new NodeGroups("llm", {
+    cluster: eks.cluster,
+    clusterName,
+    privateSubnetIds: vpc.privateSubnetIds,
+    cpu: pools.specs.cpu,
+    gpu: pools.specs.gpu,
+    tags,
+  });
+  const autoscalerRole = new ClusterAutoscalerRole("llm-cluster-autoscaler", {
+    clusterName,
+    oidcProviderArn: eks.oidcProvider.arn,
+    oidcIssuerUrl: eks.oidcIssuerUrl,
+    tags,
+  });
+  const ecr = new EcrRepositories("llm", { names: config.ecrRepositories, tags });
+
+  const kubeconfig = pulumi.secret(
+    pulumi
+      .all([eks.cluster.endpoint, eks.cluster.certificateAuthority])
+      .apply(([endpoint, ca]) =>
+        eksKubeconfig({ clusterName, endpoint, caData: ca?.data ?? "", region: config.region }),
+      ),
+  );
+  const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
+
+  let platform: ClusterPlatform | undefined;
+  let apps: LlmApps | undefined;
+  if (config.installPlatform || config.deployMode !== "none") {
+    // Helm releases need nodes to run on; wait for the CPU group before installing anything.
+    const provider = new k8s.Provider("llm-eks", { kubeconfig }, { dependsOn: [nodeGroups.cpu] });
+    if (config.installPlatform)
+      platform = new ClusterPlatform("llm", {
+        cloud: "aws",
+        provider,
+        clusterName,
+        region: config.region,
+        clusterAutoscalerRoleArn: autoscalerRole.role.arn,
+        acmeEmail: config.acmeEmail,
+      });
+    if (config.deployMode !== "none")
+      apps = new LlmApps("llm", {
+        cloud: "aws",
+        provider,
+        deployMode: config.deployMode,
+        namespace: config.appsNamespace,
+        hmacSecret: hmac?.value,
+        gitRepoUrl: config.gitRepoUrl,
+        gitRevision: config.gitRevision,
+        dependsOn: platform ? [platform] : [],
+      });
+  }
+
+  const outputs = stackExports({
+    cloud: "aws",
+    region: config.region,
+    clusterName: eks.cluster.name,
+    kubeconfig,
+    authMode: config.authMode,
+    hmacSecret: hmac?.value,
+    pools: pools.outputs,
+    exporterEndpoint: config.exporterEndpoint,
+  });
+  return { config, vpc, eks, nodeGroups, autoscalerRole, ecr, platform, apps, outputs };
+}
