@@ -97,13 +97,16 @@ export function planRoute(input: PlanInput): Candidate[] {
   const usable: Candidate[] = [];
   const overloaded: Candidate[] = [];
   let coldPreferred: Target | undefined;
+  let downPreferred = false;
   for (const c of ranked) {
     const t = c.target;
     if (!t.isAvailable()) {
       // Demand counts for cold targets the strategy ranked above every warm one.
-      if (usable.length === 0 && overloaded.length === 0 && t.isCold()) {
-        t.demand.add(1);
-        coldPreferred ??= t;
+      if (usable.length === 0 && overloaded.length === 0) {
+        if (t.isCold()) {
+          t.demand.add(1);
+          coldPreferred ??= t;
+        } else downPreferred = true;
       }
       continue;
     }
@@ -120,7 +123,8 @@ export function planRoute(input: PlanInput): Candidate[] {
       : "No healthy target is available for this request";
     throw new HttpError(503, msg, { code: "no_available_target", headers: { "retry-after": "5" } });
   }
-  // The first warm target took the request away from a cold one: say so.
+  // Say when the first choice is only there because better-ranked targets are cold or down.
   if (coldPreferred && out[0]) out[0] = { ...out[0], reason: `cold_target_bypassed:${coldPreferred.name}` };
+  else if (downPreferred && out[0]) out[0] = { ...out[0], reason: "preferred_unavailable" };
   return out.slice(0, settings.maxRetries + 1);
 }
