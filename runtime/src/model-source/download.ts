@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { copyFile, mkdir, rename, rm, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { copyFile, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Agent, type Dispatcher, interceptors, request } from "undici";
@@ -89,11 +89,18 @@ async function fetchInto(
   const length = Number(res.headers["content-length"]);
   const total = Number.isFinite(length) ? (append ? offset : 0) + length : undefined;
   let written = append ? offset : 0;
-  res.body.on("data", (chunk: Buffer) => {
-    written += chunk.length;
-    onProgress?.(written, total);
-  });
-  await pipeline(res.body, createWriteStream(part, { flags: append ? "a" : "w" }));
+  // Awaited writes (not a stream pipeline): when the connection drops, every byte received so far
+  // is already on disk, so the next attempt resumes from there instead of from scratch.
+  const file = await open(part, append ? "a" : "w");
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      await file.write(chunk);
+      written += chunk.length;
+      onProgress?.(written, total);
+    }
+  } finally {
+    await file.close();
+  }
   if (total !== undefined && written !== total)
     throw new Error(`connection closed at byte ${written} of ${total}`);
   return { resumedFrom: append ? offset : 0 };

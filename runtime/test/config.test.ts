@@ -1,0 +1,86 @@
+import {
+  ConfigError,
+  cgroupCpuLimit,
+  defaultThreadCount,
+  parseServeArgs,
+  resolveServeConfig,
+} from "../src/index.js";
+
+describe("serve configuration", () => {
+  it("applies defaults and converts flag strings", () => {
+    const c = parseServeArgs(["--model", "m.gguf", "--port", "9000", "--ctx-size=512", "--gpu", "off"], {});
+    expect(c).toMatchObject({
+      model: "m.gguf",
+      port: 9000,
+      ctxSize: 512,
+      gpu: "off",
+      parallel: 2,
+      queue: 32,
+    });
+    expect(c.threads).toBeGreaterThanOrEqual(1);
+    expect(c.hmacSecrets).toEqual([]);
+  });
+
+  it("reads RUNTIME_* env, lets flags win, and splits rotated HMAC secrets", () => {
+    const c = parseServeArgs(["--parallel", "3"], {
+      RUNTIME_MODEL: "env.gguf",
+      RUNTIME_PARALLEL: "9",
+      RUNTIME_THREADS: "1",
+      RUNTIME_HMAC_SECRET: "new-secret, old-secret,",
+    });
+    expect(c).toMatchObject({
+      model: "env.gguf",
+      parallel: 3,
+      threads: 1,
+      hmacSecrets: ["new-secret", "old-secret"],
+    });
+  });
+
+  it.each([
+    [["--model", "m", "--parallel", "0"], "--parallel: must be a positive integer"],
+    [["--model", "m", "--parallel", "two"], "--parallel: must be a positive integer"],
+    [["--model", "m", "--port", "70000"], "--port: must be an integer between 0 and 65535"],
+    [["--model", "m", "--threads", "-1"], "--threads: must be a positive integer"],
+    [["--model", "m", "--gpu", "tpu"], "--gpu: must be one of auto, off, cuda, vulkan"],
+    [["--model", "m", "--gpu-layers", "lots"], "--gpu-layers:"],
+    [["--model", "m", "--timeout-ms", "0"], "--timeout-ms: must be a positive integer"],
+    [["--model", "m", "--bogus", "1"], "--bogus: unknown option"],
+    [["--model", "m", "--queue"], "--queue: needs a value"],
+    [["--port", "1"], "--model: is required"],
+    [["stray"], "stray: unexpected argument"],
+  ])("rejects %j naming the field", (argv, message) => {
+    expect(() => parseServeArgs(argv, {})).toThrow(ConfigError);
+    expect(() => parseServeArgs(argv, {})).toThrow(message);
+  });
+
+  it("validates programmatic options the same way", () => {
+    expect(() => resolveServeConfig({ model: "m", ctxSize: 3 })).toThrow("--ctx-size:");
+    expect(() => resolveServeConfig({ model: "m", nope: true })).toThrow("--nope: unknown option");
+  });
+});
+
+describe("default thread count", () => {
+  it("uses the cgroup CPU quota when it is lower than the visible cores", () => {
+    expect(defaultThreadCount(16, 2)).toBe(2);
+    expect(defaultThreadCount(2, undefined)).toBe(2);
+    expect(defaultThreadCount(4, 8)).toBe(4);
+  });
+
+  it.each([
+    ["200000 100000", 2],
+    ["150000 100000", 2],
+    ["50000 100000", 1],
+    ["max 100000", undefined],
+    ["garbage", undefined],
+  ])("reads cpu.max %s as %s CPUs", (text, cpus) => {
+    expect(cgroupCpuLimit(() => text)).toBe(cpus);
+  });
+
+  it("treats an unreadable cpu.max as unlimited", () => {
+    expect(
+      cgroupCpuLimit(() => {
+        throw new Error("ENOENT");
+      }),
+    ).toBeUndefined();
+  });
+});
