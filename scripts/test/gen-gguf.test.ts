@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { loadCatalog, parseModelUri } from "@llm/models";
 import { tensorBytes } from "../src/gen-gguf/format.js";
 import { fromHalf, toHalf } from "../src/gen-gguf/half.js";
 import {
@@ -11,7 +12,9 @@ import {
   ensureModel,
   GENERATOR_VERSION,
   generateGguf,
+  PRESET_NAMES,
   PRESETS,
+  type PresetName,
   readGgufHeader,
   readTensorValues,
 } from "../src/gen-gguf/index.js";
@@ -179,6 +182,21 @@ describe("TinyLlama-shaped presets", () => {
     );
     expect(fileBytes - data).toBeGreaterThan(0);
     expect(fileBytes - data).toBeLessThan(1 << 20);
+  });
+});
+
+describe("the model catalog's generated entries", () => {
+  it("name known presets whose type and context match", () => {
+    const generated = loadCatalog().models.filter((m) => m.uri.startsWith("gen://"));
+    expect(generated.length).toBeGreaterThan(0);
+    for (const m of generated) {
+      const source = parseModelUri(m.uri);
+      if (source.kind !== "gen") throw new Error(`${m.name}: not a gen:// uri`);
+      expect(PRESET_NAMES).toContain(source.preset);
+      const preset = PRESETS[source.preset as PresetName];
+      expect([m.name, m.quantization]).toEqual([m.name, preset.matrixType]);
+      expect([m.name, m.contextLength]).toEqual([m.name, preset.shape.context]);
+    }
   });
 });
 
