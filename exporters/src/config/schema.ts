@@ -21,8 +21,8 @@ export const runtimeTargets = z
     namespace: z.string().min(1).default("llm"),
     /** Pod labels that select the pool's runtime pods. Omit (and give `urls`) to skip pod discovery. */
     podSelector: labelMap.optional(),
-    /** Port of the runtime's `/metrics` on the pod IP. Defaults to 8080. */
-    port: z.number().int().min(1).max(65535).default(8080),
+    /** Port of the runtime's `/metrics` on the pod IP (the llm-runtime chart's port). Defaults to 8000. */
+    port: z.number().int().min(1).max(65535).default(8000),
     /** Path of the runtime's metrics. Defaults to `/metrics`. */
     path: z.string().startsWith("/").default("/metrics"),
     /** Static metrics URLs (local use, no Kubernetes); each counts as one ready replica when it answers. */
@@ -103,8 +103,8 @@ export const exporterConfig = z
     idleThroughputFloor: z.number().positive().default(1),
     /** Which tokens count as throughput: `completion` (generated) or `total` (prompt + completion). */
     tokenBasis: z.enum(["completion", "total"]).default("completion"),
-    /** Node label naming the pool when a pool has no `nodeSelector`. Defaults to `llm.pool`. */
-    nodePoolLabel: z.string().min(1).default("llm.pool"),
+    /** Node label naming the pool when a pool has no `nodeSelector` (the Pulumi pools set it). Defaults to `llm.platform/pool`. */
+    nodePoolLabel: z.string().min(1).default("llm.platform/pool"),
     /** pino log level. Defaults to `info`. */
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     kubernetes: kubernetesConfig.prefault({}),
