@@ -18,6 +18,8 @@ async function startApp(hmacSecrets: string[]): Promise<{ url: string; server: S
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+type ErrorJson = { error: { code: string } };
+
 const SECRET = "current-secret";
 const OLD = "previous-secret";
 
@@ -39,14 +41,14 @@ describe("cluster HMAC auth", () => {
     const res = await post(signRequest(SECRET, { method: "POST", path: "/v1/chat/completions", body }));
     // No model in this app: passing auth means the handler answers "loading".
     expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe("model_loading");
+    expect(((await res.json()) as ErrorJson).error.code).toBe("model_loading");
   });
 
   it("accepts the previous secret during rotation and signs the query string too", async () => {
     const headers = signRequest(OLD, { method: "GET", path: "/v1/models?verbose=1", body: "" });
     const res = await fetch(`${url}/v1/models?verbose=1`, { headers });
     expect(res.status).toBe(200);
-    expect((await res.json()).data[0].id).toBe("tiny");
+    expect(((await res.json()) as { data: { id: string }[] }).data[0]?.id).toBe("tiny");
   });
 
   it.each([
@@ -97,7 +99,7 @@ describe("cluster HMAC auth", () => {
     expect((await post(headers)).status).toBe(503);
     const replay = await post(headers);
     expect(replay.status).toBe(401);
-    expect((await replay.json()).error.code).toBe("signature_replayed");
+    expect(((await replay.json()) as ErrorJson).error.code).toBe("signature_replayed");
   });
 
   it("leaves probes and metrics unauthenticated", async () => {
