@@ -1,0 +1,176 @@
+import {
+  at,
+  helmTemplate,
+  type Manifest,
+  ofKind,
+  validateManifests,
+} from "../src/validate-manifests/index.js";
+
+const chart = "charts/llm-runtime";
+const one = (docs: Manifest[], kind: string): Manifest => {
+  const found = ofKind(docs, kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const container = (d: Manifest, i = 0) => at(d, `spec.template.spec.containers.${i}`);
+const checksum = (docs: Manifest[]) =>
+  at(one(docs, "Deployment"), "spec.template.metadata.annotations.checksum/config") as string;
+
+describe("llm-runtime chart", () => {
+  let cpu: Manifest[];
+  let gpu: Manifest[];
+  beforeAll(async () => {
+    const [c, g] = await Promise.all([
+      helmTemplate(chart, { release: "x" }),
+      helmTemplate(chart, { release: "x", set: { "gpu.enabled": true } }),
+    ]);
+    expect(c.error).toBe("");
+    expect(g.error).toBe("");
+    cpu = c.docs;
+    gpu = g.docs;
+  });
+
+  it("renders valid objects in both variants", () => {
+    expect(validateManifests(cpu)).toEqual([]);
+    expect(validateManifests(gpu)).toEqual([]);
+  });
+
+  describe("GPU variant (gpu.enabled=true)", () => {
+    it("runs the CUDA image with one nvidia.com/gpu and full offload", () => {
+      const c = container(one(gpu, "Deployment"));
+      expect(at(c, "image")).toBe("ghcr.io/example-org/llm-runtime:0.1.0-cuda");
+      expect(at(c, "resources.limits")).toMatchObject({ "nvidia.com/gpu": 1 });
+      const args = at(c, "args") as string[];
+      expect(args.slice(args.indexOf("--gpu"), args.indexOf("--gpu") + 2)).toEqual(["--gpu", "auto"]);
+      expect(args.slice(args.indexOf("--gpu-layers"), args.indexOf("--gpu-layers") + 2)).toEqual([
+        "--gpu-layers",
+        "max",
+      ]);
+    });
+
+    it("tolerates the GPU and AKS spot taints and selects the GPU pool", () => {
+      const spec = at(one(gpu, "Deployment"), "spec.template.spec");
+      expect(at(spec, "tolerations")).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }),
+          expect.objectContaining({ key: "kubernetes.azure.com/scalesetpriority", value: "spot" }),
+        ]),
+      );
+      expect(at(spec, "nodeSelector")).toEqual({ "llm.platform/pool": "gpu" });
+    });
+
+    it("scales to zero with a KEDA ScaledObject on router demand and queue depth, and has no HPA", () => {
+      expect(ofKind(gpu, "HorizontalPodAutoscaler")).toHaveLength(0);
+      const so = one(gpu, "ScaledObject");
+      expect(at(so, "spec.minReplicaCount")).toBe(0);
+      expect(at(so, "spec.scaleTargetRef.name")).toBe("x-llm-runtime");
+      const triggers = at(so, "spec.triggers") as Manifest[];
+      const api = triggers.find((t) => t.type === "metrics-api");
+      expect(at(api, "metadata.url")).toMatch(/\/scaling\/[a-z0-9-]+$/);
+      expect(at(api, "metadata.valueLocation")).toBe("pendingDemand");
+      const prom = triggers.find((t) => t.type === "prometheus");
+      expect(at(prom, "metadata.query")).toContain("llm_runtime_queue_depth");
+      // KEDA owns the replica count; a fixed one would fight it.
+      expect(at(one(gpu, "Deployment"), "spec.replicas")).toBeUndefined();
+    });
+  });
+
+  describe("CPU variant (defaults)", () => {
+    it("runs the CPU image with the GPU off and no GPU resources", () => {
+      const c = container(one(cpu, "Deployment"));
+      expect(at(c, "image")).toBe("ghcr.io/example-org/llm-runtime:0.1.0");
+      expect(at(c, "resources.limits")).not.toHaveProperty("nvidia.com/gpu");
+      expect(at(c, "args")).toEqual(expect.arrayContaining(["serve", "--gpu", "off", "--port", "8000"]));
+      expect(ofKind(cpu, "ScaledObject")).toHaveLength(0);
+    });
+
+    it("autoscales with an HPA on CPU and the queue-depth Pods metric, never below one replica", () => {
+      const hpa = one(cpu, "HorizontalPodAutoscaler");
+      expect(at(hpa, "spec.minReplicas")).toBeGreaterThanOrEqual(1);
+      const metrics = at(hpa, "spec.metrics") as Manifest[];
+      expect(metrics.map((m) => m.type)).toEqual(["Resource", "Pods"]);
+      expect(at(metrics[1], "pods.metric.name")).toBe("llm_runtime_queue_depth");
+    });
+
+    it("probes /ready at startup (long budget for model load) and for readiness, /health for liveness", () => {
+      const c = container(one(cpu, "Deployment"));
+      expect(at(c, "startupProbe.httpGet.path")).toBe("/ready");
+      expect(at(c, "startupProbe.failureThreshold")).toBeGreaterThanOrEqual(60);
+      expect(at(c, "readinessProbe.httpGet.path")).toBe("/ready");
+      expect(at(c, "livenessProbe.httpGet.path")).toBe("/health");
+    });
+
+    it("runs non-root with a read-only root filesystem, no capabilities and RuntimeDefault seccomp", () => {
+      const d = one(cpu, "Deployment");
+      expect(at(d, "spec.template.spec.securityContext")).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      for (const path of ["spec.template.spec.containers.0", "spec.template.spec.initContainers.0"])
+        expect(at(d, `${path}.securityContext`)).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        });
+    });
+
+    it("downloads the model in an init container with its sha256 into the cache the server reads", () => {
+      const d = one(cpu, "Deployment");
+      const init = at(d, "spec.template.spec.initContainers.0");
+      const args = at(init, "args") as string[];
+      expect(args[0]).toBe("download");
+      expect(args).toEqual(expect.arrayContaining(["--sha256", "--out"]));
+      const out = args[args.indexOf("--out") + 1];
+      const serveArgs = at(container(d), "args") as string[];
+      expect(serveArgs[serveArgs.indexOf("--model") + 1]).toBe(out);
+    });
+
+    it("reads the HMAC secret from a Secret, never from a literal", () => {
+      const env = at(container(one(cpu, "Deployment")), "env") as Manifest[];
+      const hmac = env.find((e) => e.name === "RUNTIME_HMAC_SECRET");
+      expect(at(hmac, "valueFrom.secretKeyRef.name")).toBe("llm-cluster-auth");
+      expect(hmac).not.toHaveProperty("value");
+    });
+
+    it("admits traffic only from the router/ingress namespaces and Prometheus", () => {
+      const np = one(cpu, "NetworkPolicy");
+      const namespaces = (at(np, "spec.ingress") as Manifest[]).flatMap((rule) =>
+        (at(rule, "from") as Manifest[]).map(
+          (f) =>
+            (at(f, "namespaceSelector.matchLabels") as Record<string, string>)["kubernetes.io/metadata.name"],
+        ),
+      );
+      expect(namespaces.sort()).toEqual(["ingress-nginx", "llm-router", "monitoring"]);
+      expect(one(cpu, "ServiceMonitor")).toBeDefined();
+      expect(one(cpu, "PodDisruptionBudget")).toBeDefined();
+    });
+  });
+
+  it("changes the checksum/config annotation when the model or the secret changes, and only then", async () => {
+    const [base, same, otherModel, otherSecret] = await Promise.all([
+      helmTemplate(chart, { set: { "auth.existingSecret": "", "auth.secret": "s1-0123456789abcdef" } }),
+      helmTemplate(chart, {
+        set: { "auth.existingSecret": "", "auth.secret": "s1-0123456789abcdef", replicaCount: 3 },
+      }),
+      helmTemplate(chart, {
+        set: { "auth.existingSecret": "", "auth.secret": "s1-0123456789abcdef", "model.file": "other.gguf" },
+      }),
+      helmTemplate(chart, { set: { "auth.existingSecret": "", "auth.secret": "s2-0123456789abcdef" } }),
+    ]);
+    expect(checksum(base.docs)).toMatch(/^[a-f0-9]{64}$/);
+    expect(checksum(same.docs)).toBe(checksum(base.docs));
+    expect(checksum(otherModel.docs)).not.toBe(checksum(base.docs));
+    expect(checksum(otherSecret.docs)).not.toBe(checksum(base.docs));
+  });
+
+  it.each([
+    [{ "autoscaling.hpa.minReplicas": 0 }, "autoscaling.hpa.minReplicas"],
+    [{ "model.sha256": "abc" }, "model.sha256"],
+    [{ "modelCache.type": "nfs" }, "modelCache.type"],
+    [{ "gpu.count": 0 }, "gpu.count"],
+  ])("rejects invalid values %j with a message naming %s", async (set, key) => {
+    const r = await helmTemplate(chart, { set });
+    expect(r.ok).toBe(false);
+    expect(r.error).toContain(key);
+  });
+});

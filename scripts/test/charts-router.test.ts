@@ -1,0 +1,117 @@
+import {
+  at,
+  helmTemplate,
+  type Manifest,
+  ofKind,
+  validateManifests,
+} from "../src/validate-manifests/index.js";
+
+const chart = "charts/router";
+const tenantConfig = {
+  server: { host: "0.0.0.0", port: 8080 },
+  clusters: [],
+  tenants: [{ name: "demo", apiKeys: ["sk-demo-not-a-real-key"] }],
+};
+const deployment = (docs: Manifest[]) => ofKind(docs, "Deployment", "r-router")[0];
+const checksum = (docs: Manifest[]) =>
+  at(deployment(docs), "spec.template.metadata.annotations.checksum/config");
+
+describe("router chart", () => {
+  it("refuses to render a config without tenants unless auth.mode is none", async () => {
+    const [noTenants, open] = await Promise.all([
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "" },
+        values: { config: { clusters: [] } },
+      }),
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "", "auth.mode": "none" },
+        values: { config: { clusters: [] } },
+      }),
+    ]);
+    expect(noTenants.ok).toBe(false);
+    expect(noTenants.error).toContain("config.tenants is empty");
+    expect(noTenants.error).toContain("auth.mode: none");
+    expect(open.error).toBe("");
+    expect(deployment(open.docs)).toBeDefined();
+  });
+
+  it("renders the generated config into a Secret mounted at /etc/router/router.yaml", async () => {
+    const r = await helmTemplate(chart, {
+      release: "r",
+      set: { existingConfigSecret: "" },
+      values: { config: tenantConfig },
+    });
+    expect(r.error).toBe("");
+    expect(validateManifests(r.docs)).toEqual([]);
+    expect(ofKind(r.docs, "ConfigMap")).toHaveLength(0);
+    const secret = ofKind(r.docs, "Secret", "r-router-config")[0];
+    const yaml = Buffer.from(
+      (at(secret, "data") as Record<string, string>)["router.yaml"]!,
+      "base64",
+    ).toString("utf8");
+    expect(yaml).toContain("tenants:");
+    const c = at(deployment(r.docs), "spec.template.spec.containers.0");
+    expect(at(c, "args")).toEqual(["--config", "/etc/router/router.yaml"]);
+    expect(at(deployment(r.docs), "spec.template.spec.volumes.0.secret.secretName")).toBe("r-router-config");
+  });
+
+  it("rolls the pods (checksum/config) when the config changes, and not otherwise", async () => {
+    const changed = { ...tenantConfig, router: { routingStrategy: "cost" } };
+    const [a, b, c] = await Promise.all([
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "" },
+        values: { config: tenantConfig },
+      }),
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "", "autoscaling.maxReplicas": 9 },
+        values: { config: tenantConfig },
+      }),
+      helmTemplate(chart, { release: "r", set: { existingConfigSecret: "" }, values: { config: changed } }),
+    ]);
+    expect(checksum(a.docs)).toMatch(/^[a-f0-9]{64}$/);
+    expect(checksum(b.docs)).toBe(checksum(a.docs));
+    expect(checksum(c.docs)).not.toBe(checksum(a.docs));
+  });
+
+  it("takes provider keys from Secrets by reference, never as literals", async () => {
+    const r = await helmTemplate(chart, { release: "r" });
+    const env = at(deployment(r.docs), "spec.template.spec.containers.0.env") as Manifest[];
+    const openai = env.find((e) => e.name === "OPENAI_API_KEY");
+    expect(at(openai, "valueFrom.secretKeyRef")).toEqual({
+      name: "llm-provider-keys",
+      key: "openai",
+      optional: true,
+    });
+    expect(env.every((e) => !("value" in e) || e.name === "REDIS_URL")).toBe(true);
+  });
+
+  it("ships HPA, PDB and ServiceMonitor, and an in-chart Redis whose pods the router Service never selects", async () => {
+    const r = await helmTemplate(chart, { release: "r", set: { "redis.enabled": true } });
+    expect(r.error).toBe("");
+    for (const kind of ["HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor"])
+      expect(ofKind(r.docs, kind)).toHaveLength(1);
+    const redis = ofKind(r.docs, "Deployment", "r-router-redis")[0];
+    const podLabels = at(redis, "spec.template.metadata.labels") as Record<string, string>;
+    const routerSelector = at(ofKind(r.docs, "Service", "r-router")[0], "spec.selector") as Record<
+      string,
+      string
+    >;
+    expect(Object.entries(routerSelector).every(([k, v]) => podLabels[k] === v)).toBe(false);
+    const env = at(deployment(r.docs), "spec.template.spec.containers.0.env") as Manifest[];
+    expect(env.find((e) => e.name === "REDIS_URL")?.value).toBe("redis://r-router-redis:6379");
+  });
+
+  it.each([
+    [{ "auth.mode": "open" }, "auth.mode"],
+    [{ "autoscaling.minReplicas": 0 }, "autoscaling.minReplicas"],
+    [{ "redis.url": "http://not-redis" }, "redis.url"],
+  ])("rejects invalid values %j with a message naming %s", async (set, key) => {
+    const r = await helmTemplate(chart, { release: "r", set });
+    expect(r.ok).toBe(false);
+    expect(r.error).toContain(key);
+  });
+});
