@@ -1,0 +1,133 @@
+import {
+  ClusterPlatform,
+  clusterNameFor,
+  commonTags,
+  HmacSecret,
+  LlmApps,
+  resolveClusterPools,
+  type StackExports,
+  stackExports,
+} from "@llm/infra-common";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GkeCluster } from "./cluster/gke-cluster.js";
+import { gkeKubeconfig } from "./cluster/kubeconfig.js";
+import { type GcpConfig, loadGcpConfig } from "./config.js";
+import { ServiceAccounts } from "./iam/service-accounts.js";
+import { Network } from "./network/network.js";
+import { NodePools } from "./pools/node-pools.js";
+import { ArtifactRegistry } from "./registry/artifact-registry.js";
+
+export { loadGcpConfig } from "./config.js";
+
+/** Everything the GCP program created. */
+export interface GcpStack {
+  config: GcpConfig;
+  network: Network;
+  gke: GkeCluster;
+  nodePools: NodePools;
+  serviceAccounts: ServiceAccounts;
+  registry: ArtifactRegistry;
+  platform?: ClusterPlatform;
+  apps?: LlmApps;
+  outputs: Partial<StackExports>;
+}
+
+/**
+ * The GCP cloud program: VPC-native network with Cloud NAT, a private GKE cluster with
+ * Workload Identity, an on-demand CPU pool and a spot T4 pool that scales from zero, Artifact
+ * Registry, service accounts, then the platform and apps through Helm.
+ */
+export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
+  const stack = pulumi.getStack();
+  const clusterName = clusterNameFor(stack);
+  const labels = commonTags({ cloud: "gcp", stack, environment: config.environment });
+  const pools = resolveClusterPools("gcp", config);
+
+  const network = new Network("llm", {
+    region: config.region,
+    subnetCidr: config.subnetCidr,
+    podsCidr: config.podsCidr,
+    servicesCidr: config.servicesCidr,
+  });
+  const serviceAccounts = new ServiceAccounts("llm", {
+    project: config.project,
+    prefix: clusterName.slice(0, 20).replace(/-$/, ""),
+    exporterNamespace: config.appsNamespace,
+    exporterServiceAccount: config.exporterServiceAccount,
+  });
+  const gke = new GkeCluster("llm", {
+    clusterName,
+    project: config.project,
+    location: config.location,
+    network: network.network.id,
+    subnetwork: network.subnet.id,
+    releaseChannel: config.releaseChannel,
+    minMasterVersion: config.kubernetesVersion,
+    deletionProtection: config.deletionProtection,
+    masterCidr: config.masterCidr,
+    masterAuthorizedCidrs: config.masterAuthorizedCidrs,
+    labels,
+  });
+  const nodePools = new NodePools("llm", {
+    cluster: gke.cluster,
+    location: config.location,
+    serviceAccountEmail: serviceAccounts.nodes.email,
+    cpu: pools.specs.cpu,
+    gpu: pools.specs.gpu,
+    gpuNodeLocations: config.gpuNodeLocations,
+    labels,
+  });
+  const registry = new ArtifactRegistry("llm", {
+    repositoryId: config.artifactRepository,
+    location: config.region,
+    readerMember: pulumi.interpolate`serviceAccount:${serviceAccounts.nodes.email}`,
+    labels,
+  });
+
+  const kubeconfig = pulumi.secret(
+    pulumi
+      .all([gke.cluster.endpoint, gke.cluster.masterAuth])
+      .apply(([endpoint, auth]) =>
+        gkeKubeconfig({ clusterName, endpoint, caData: auth?.clusterCaCertificate ?? "" }),
+      ),
+  );
+  const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
+
+  let platform: ClusterPlatform | undefined;
+  let apps: LlmApps | undefined;
+  if (config.installPlatform || config.deployMode !== "none") {
+    const provider = new k8s.Provider("llm-gke", { kubeconfig }, { dependsOn: [nodePools.cpu] });
+    if (config.installPlatform)
+      platform = new ClusterPlatform("llm", {
+        cloud: "gcp",
+        provider,
+        clusterName,
+        region: config.region,
+        acmeEmail: config.acmeEmail,
+      });
+    if (config.deployMode !== "none")
+      apps = new LlmApps("llm", {
+        cloud: "gcp",
+        provider,
+        deployMode: config.deployMode,
+        namespace: config.appsNamespace,
+        hmacSecret: hmac?.value,
+        gitRepoUrl: config.gitRepoUrl,
+        gitRevision: config.gitRevision,
+        dependsOn: platform ? [platform] : [],
+      });
+  }
+
+  const outputs = stackExports({
+    cloud: "gcp",
+    region: config.region,
+    clusterName: gke.cluster.name,
+    kubeconfig,
+    authMode: config.authMode,
+    hmacSecret: hmac?.value,
+    pools: pools.outputs,
+    exporterEndpoint: config.exporterEndpoint,
+  });
+  return { config, network, gke, nodePools, serviceAccounts, registry, platform, apps, outputs };
+}
