@@ -193,7 +193,7 @@ describe("routing strategies", () => {
   it("pins a target by header and refuses unknown or incapable pins", () => {
     const { plan } = setup();
     expect(names(plan({ model: "tiny" }, "hybrid", "dear"))).toEqual(["dear:pinned"]);
-    expect(() => plan({ model: "tiny" }, "hybrid", "nope")).toThrow('Unknown target "nope"');
+    expect(() => plan({ model: "tiny" }, "hybrid", "nope")).toThrow('Unknown or disabled target "nope"');
     expect(() => plan({ model: "gpt-4o" }, "hybrid", "cheap")).toThrow('does not serve model "gpt-4o"');
   });
 

@@ -33,8 +33,8 @@ function candidate(t: Target, upstreamModel: string, p: RequestProfile): Candida
 
 function pinnedPlan(input: PlanInput, name: string): Candidate[] {
   const t = input.targets.find((x) => x.name === name);
-  if (!t)
-    throw new HttpError(400, `Unknown target "${name}"`, {
+  if (!t?.enabled)
+    throw new HttpError(400, `Unknown or disabled target "${name}"`, {
       param: "x-router-target",
       code: "unknown_target",
     });
