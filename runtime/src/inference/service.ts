@@ -244,7 +244,8 @@ export class InferenceService {
     const vectors: (readonly number[])[] = [];
     let promptTokens = 0;
     for (const [i, input] of inputs.entries()) {
-      const param = inputs.length === 1 && !Array.isArray(req.input) ? "input" : `input.${i}`;
+      const single = typeof req.input === "string" || typeof req.input[0] === "number";
+      const param = single ? "input" : `input.${i}`;
       if (input.length === 0)
         throw new HttpError(400, "Input must not be empty", { param, code: "invalid_input" });
       // Out-of-range token ids would index past the embedding table in native code.
