@@ -1,5 +1,8 @@
 import type { ClusterConfig, ExternalProviderConfig } from "../config/schema.js";
-import { createClusterAdapter, createOpenAIWireAdapter } from "./cluster/adapter.js";
+import { anthropicFromConfig } from "./anthropic/index.js";
+import { createClusterAdapter } from "./cluster/adapter.js";
+import { geminiFromConfig } from "./gemini/index.js";
+import { openaiFromConfig } from "./openai/index.js";
 import type { ProviderAdapter } from "./types.js";
 
 export type ClusterAdapterFactory = (cluster: ClusterConfig) => ProviderAdapter;
@@ -13,20 +16,10 @@ export interface AdapterRegistry {
   gemini?: ExternalAdapterFactory;
 }
 
-/**
- * Stand-in for the OpenAI provider until `providers/openai/` lands: any OpenAI-compatible API
- * with a bearer token. Replace the `openai` entry below with the real adapter.
- */
-const openaiWire: ExternalAdapterFactory = (p) =>
-  createOpenAIWireAdapter({
-    baseURL: p.baseURL ?? "https://api.openai.com/v1",
-    label: p.name,
-    headers: p.apiKey ? { authorization: `Bearer ${p.apiKey}` } : undefined,
-    connections: 32,
-  });
-
 export const defaultRegistry: AdapterRegistry = {
   cluster: createClusterAdapter,
   // External providers (providers work): openai, anthropic (config alias claude), gemini.
-  openai: openaiWire,
+  openai: openaiFromConfig,
+  anthropic: anthropicFromConfig,
+  gemini: geminiFromConfig,
 };

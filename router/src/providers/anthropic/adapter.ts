@@ -57,3 +57,18 @@ export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): Pro
     close: () => http.close(),
   };
 }
+
+/** Registry factory: builds the adapter from an `externalProviders[]` entry (`defaultMaxTokens` is a passthrough field). */
+export function anthropicFromConfig(p: {
+  apiKey?: string;
+  baseURL?: string;
+  timeout?: number;
+  defaultMaxTokens?: unknown;
+}): ProviderAdapter {
+  return createAnthropicAdapter({
+    apiKey: p.apiKey,
+    baseURL: p.baseURL,
+    timeoutMs: p.timeout,
+    defaultMaxTokens: typeof p.defaultMaxTokens === "number" ? p.defaultMaxTokens : undefined,
+  });
+}

@@ -1,4 +1,4 @@
-export { type AnthropicAdapterConfig, createAnthropicAdapter } from "./adapter.js";
+export { type AnthropicAdapterConfig, anthropicFromConfig, createAnthropicAdapter } from "./adapter.js";
 export { anthropicToChunks } from "./stream.js";
 export {
   DEFAULT_ANTHROPIC_MAX_TOKENS,

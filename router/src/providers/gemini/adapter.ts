@@ -121,3 +121,12 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
     close: () => http.close(),
   };
 }
+
+/** Registry factory: builds the adapter from an `externalProviders[]` entry. */
+export function geminiFromConfig(p: {
+  apiKey?: string;
+  baseURL?: string;
+  timeout?: number;
+}): ProviderAdapter {
+  return createGeminiAdapter({ apiKey: p.apiKey, baseURL: p.baseURL, timeoutMs: p.timeout });
+}

@@ -1,2 +1,2 @@
-export { createGeminiAdapter, type GeminiAdapterConfig } from "./adapter.js";
+export { createGeminiAdapter, type GeminiAdapterConfig, geminiFromConfig } from "./adapter.js";
 export { finishReason, fromGeminiResponse, toGeminiRequest } from "./translate.js";

@@ -129,3 +129,20 @@ async function* jsonEvents<T>(
     res.body.destroy();
   }
 }
+
+/** Registry factory: builds the adapter from an `externalProviders[]` entry (`flavour`/`apiVersion` are passthrough fields). */
+export function openaiFromConfig(p: {
+  apiKey?: string;
+  baseURL?: string;
+  timeout?: number;
+  flavour?: unknown;
+  apiVersion?: unknown;
+}): ProviderAdapter {
+  return createOpenAIAdapter({
+    apiKey: p.apiKey,
+    baseURL: p.baseURL,
+    timeoutMs: p.timeout,
+    flavour: p.flavour === "azure" ? "azure" : "openai",
+    apiVersion: typeof p.apiVersion === "string" ? p.apiVersion : undefined,
+  });
+}

@@ -1,0 +1,8 @@
+export {
+  ENCRYPTED_PREFIX,
+  isEncrypted,
+  loadStateKey,
+  parseStateKey,
+  SecretBox,
+  SecretBoxError,
+} from "./box.js";
