@@ -1,0 +1,129 @@
+import { chmod, readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import {
+  type BuildRouterConfigOptions,
+  buildRouterConfig,
+  type RouterConfigData,
+  type StackOutputs,
+  stackOutputs,
+} from "@llm/contracts";
+import { parse as parseYaml, stringify } from "yaml";
+import { z } from "zod";
+
+export const USAGE = `usage: pnpm router-config --outputs <stack-outputs.json> [--outputs <file> ...] --out <router.yaml>
+  [--strategy hybrid|cost|latency|cluster_first|external_first] [--threshold <usd per 1K>]
+  [--no-external-fallback] [--port <n>] [--host <addr>] [--health-interval <10s>]
+  [--secrets inline|env] [--external <providers.yaml>]
+
+  --outputs   JSON printed by \`pulumi stack output --json --show-secrets\` (one stack per file;
+              a file may also hold an array of such objects)
+  --secrets   inline copies each cluster's HMAC secret into the file (written with mode 0600);
+              env writes \${LLM_HMAC_<TARGET>} references instead
+  --external  YAML/JSON list of externalProviders entries copied into the config`;
+
+/** Keys of the shared stack-output shape; other outputs a stack may export are ignored. */
+const KNOWN_KEYS = [
+  "cloud",
+  "region",
+  "clusterName",
+  "kubeconfig",
+  "authMode",
+  "hmacSecret",
+  "pools",
+  "exporterEndpoint",
+];
+
+function pick(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => KNOWN_KEYS.includes(k)));
+}
+
+/** An error message for bad outputs that names the field but never echoes a value (they hold secrets). */
+function describe(file: string, index: number | undefined, error: z.ZodError): string {
+  const where = index === undefined ? file : `${file}[${index}]`;
+  return error.issues
+    .map(
+      (i) =>
+        `${where}: ${i.path.map(String).join(".") || "(root)"}: ${i.message.replace(/received .*/i, "")}`,
+    )
+    .join("\n");
+}
+
+/** Reads one outputs file into validated StackOutputs (an object or an array of them). */
+export async function readOutputs(file: string): Promise<StackOutputs[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file}: cannot read stack outputs JSON (${(err as Error).message.split("\n")[0]})`);
+  }
+  const items = Array.isArray(raw) ? raw : [raw];
+  return items.map((item, i) => {
+    if (!item || typeof item !== "object") throw new Error(`${file}: stack outputs must be a JSON object`);
+    const parsed = stackOutputs.safeParse(pick(item as Record<string, unknown>));
+    if (!parsed.success) throw new Error(describe(file, Array.isArray(raw) ? i : undefined, parsed.error));
+    return parsed.data;
+  });
+}
+
+const optionsSchema = z.object({
+  strategy: z.enum(["hybrid", "cost", "latency", "cluster_first", "external_first"]).optional(),
+  threshold: z.coerce.number().nonnegative().optional(),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  secrets: z.enum(["inline", "env"]).optional(),
+});
+
+export interface RouterConfigResult {
+  config: RouterConfigData;
+  out: string;
+  targets: string[];
+}
+
+/** The CLI as a function: parses argv, builds the config, writes it with mode 0600. */
+export async function runRouterConfig(argv: string[]): Promise<RouterConfigResult> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      outputs: { type: "string", multiple: true },
+      out: { type: "string" },
+      strategy: { type: "string" },
+      threshold: { type: "string" },
+      "no-external-fallback": { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "health-interval": { type: "string" },
+      secrets: { type: "string" },
+      external: { type: "string" },
+    },
+  });
+  if (!values.outputs?.length || !values.out) throw new Error(`--outputs and --out are required\n${USAGE}`);
+  const parsed = optionsSchema.safeParse(values);
+  if (!parsed.success)
+    throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+  const o = parsed.data;
+
+  const outputs: StackOutputs[] = [];
+  for (const file of values.outputs) outputs.push(...(await readOutputs(file)));
+
+  let externalProviders: Record<string, unknown>[] | undefined;
+  if (values.external) {
+    const list = parseYaml(await readFile(values.external, "utf8")) as unknown;
+    if (!Array.isArray(list))
+      throw new Error(`${values.external}: must be a list of externalProviders entries`);
+    externalProviders = list as Record<string, unknown>[];
+  }
+  const opts: BuildRouterConfigOptions = {
+    routingStrategy: o.strategy,
+    clusterCostThreshold: o.threshold,
+    enableExternalFallback: values["no-external-fallback"] ? false : undefined,
+    port: o.port,
+    host: values.host,
+    healthCheckInterval: values["health-interval"],
+    secrets: o.secrets,
+    externalProviders,
+  };
+  const config = buildRouterConfig(outputs, opts);
+  const text = `# Generated by pnpm router-config from stack outputs; do not edit by hand.\n${stringify(config)}`;
+  await writeFile(values.out, text, { mode: 0o600 });
+  await chmod(values.out, 0o600); // writeFile keeps an existing file's mode
+  return { config, out: values.out, targets: config.clusters.map((c) => c.name) };
+}
