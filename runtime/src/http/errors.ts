@@ -35,14 +35,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof ClientGoneError || (res.destroyed && !res.headersSent)) return;
     const httpError = toHttpError(err);
-    if (httpError.status >= 500) {
-      logger.error(
-        {
-          err: err instanceof Error ? { name: err.name, message: err.message } : String(err),
-          path: req.path,
-        },
-        "request failed",
-      );
+    if (!(err instanceof HttpError) && httpError.status >= 500) {
+      const detail = err instanceof Error ? { name: err.name, message: err.message } : String(err);
+      logger.error({ err: detail, path: req.path }, "request failed");
+    } else if (httpError.status >= 500) {
+      logger.warn({ status: httpError.status, code: httpError.code, path: req.path }, httpError.message);
     }
     if (res.writableEnded) return;
     sendError(res, httpError);
