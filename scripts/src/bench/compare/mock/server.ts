@@ -27,6 +27,11 @@ export interface FakeOpenAIOptions {
   metrics?: () => string;
   /** Multiplies every delay; < 1 compresses time for fast tests. Defaults to 1. */
   timeScale?: number;
+  /**
+   * Starts ready. When not ready (a runtime still loading, or a scaled-to-zero pool) `/health`
+   * answers 503 `{"status":"loading","ready":false}` and chat requests get 503. Defaults to true.
+   */
+  ready?: boolean;
 }
 
 /** A running fake; `close()` stops it, `kill()` drops every connection at once (a dying cluster). */
@@ -41,6 +46,8 @@ export interface FakeOpenAI extends AsyncDisposable {
   readonly completionTokens: number;
   /** Requests being served right now. */
   readonly inFlight: number;
+  /** Whether /health reports ready. */
+  ready: boolean;
   close(): Promise<void>;
   /** Refuses new connections and destroys open ones, mid-stream included. */
   kill(): Promise<void>;
@@ -91,6 +98,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeOpen
   let completionTokens = 0;
   let inFlight = 0;
   let counter = 0;
+  let ready = opts.ready ?? true;
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw: unknown;
@@ -186,8 +194,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeOpen
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === "/health" || path === "/healthz")
-      return sendJson(res, 200, { status: "ok", model: opts.model });
+    if (path === "/health" || path === "/healthz") {
+      return ready
+        ? sendJson(res, 200, { status: "ok", ready: true, model: opts.model })
+        : sendJson(res, 503, { status: "loading", ready: false, model: opts.model });
+    }
     if (path === "/metrics") {
       const text =
         `# TYPE llm_fake_requests_total counter\nllm_fake_requests_total ${requests}\n` +
@@ -206,6 +217,10 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeOpen
       });
     }
     if (path === "/v1/chat/completions" && req.method === "POST") {
+      if (!ready) {
+        req.resume();
+        return sendJson(res, 503, errorBody(503, `${opts.name} is not ready`, { code: "not_ready" }));
+      }
       inFlight++;
       chat(req, res)
         .catch((err) => {
@@ -253,6 +268,12 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions): Promise<FakeOpen
     },
     get inFlight() {
       return inFlight;
+    },
+    get ready() {
+      return ready;
+    },
+    set ready(value: boolean) {
+      ready = value;
     },
     close: () => stop(false),
     kill: () => stop(true),
