@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { createAccessRuntime } from "./admin/runtime.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfigFile } from "./config/load.js";
 import { startRouter } from "./server.js";
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new ConfigError(`--port/PORT must be an integer 0-65535, got "${portText}"`);
 
-  const running = await startRouter({ config, configPath: path, host: values.host, port });
+  // Tenants, limits, budgets, usage ledger and the admin API (see README.providers.md).
+  const access = await createAccessRuntime(config);
+  const running = await startRouter({ config, configPath: path, host: values.host, port, ...access.deps });
+  access.attach(running.router);
   running.router.logger.info(
     { url: running.url, targets: running.router.targets().map((t) => t.name) },
     "router listening",
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     running.router.logger.info({ signal }, "shutting down");
     await running.close();
+    await access.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
