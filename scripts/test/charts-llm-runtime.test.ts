@@ -137,10 +137,14 @@ describe("llm-runtime chart", () => {
       const namespaces = (at(np, "spec.ingress") as Manifest[]).flatMap((rule) =>
         (at(rule, "from") as Manifest[]).map(
           (f) =>
-            (at(f, "namespaceSelector.matchLabels") as Record<string, string>)["kubernetes.io/metadata.name"],
+            (at(f, "namespaceSelector.matchLabels") as Record<string, string> | undefined)?.[
+              "kubernetes.io/metadata.name"
+            ],
         ),
       );
-      expect(namespaces.sort()).toEqual(["ingress-nginx", "llm-router", "monitoring"]);
+      // undefined: the same-namespace peer (podSelector {}), where the cost exporter runs.
+      expect(namespaces.sort()).toEqual(["ingress-nginx", "llm-router", "monitoring", undefined]);
+      expect(at(np, "spec.ingress.0.from.0")).toEqual({ podSelector: {} });
       expect(one(cpu, "ServiceMonitor")).toBeDefined();
       expect(one(cpu, "PodDisruptionBudget")).toBeDefined();
     });
