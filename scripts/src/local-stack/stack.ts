@@ -1,0 +1,156 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildRouterConfig, type StackOutputs } from "@llm/contracts";
+import type { Logger } from "pino";
+import { stringify } from "yaml";
+import { loadConfigFile } from "../../../router/src/config/load.js";
+import { type RunningRouter, startRouter } from "../../../router/src/server.js";
+import { ensureModel } from "../gen-gguf/index.js";
+import type { PresetName } from "../gen-gguf/presets.js";
+import { type RuntimeProcess, startRuntimeProcess } from "./runtime-process.js";
+
+export interface LocalStackOptions {
+  repoRoot: string;
+  /** Where the outputs and router config are written. Defaults to `<repo>/.local/stack`. */
+  dir?: string;
+  /** Generated model preset or a GGUF path. Defaults to `tiny`. */
+  model?: string;
+  /** Runtimes to start, each its own local "cluster". Defaults to 2. */
+  runtimes?: number;
+  /** Router port (0 = any free one). Defaults to 8080. */
+  port?: number;
+  parallel?: number;
+  threads?: number;
+  /** Routing strategy written into the config. Defaults to hybrid. */
+  strategy?: "hybrid" | "cost" | "latency" | "cluster_first" | "external_first";
+  logger?: Logger;
+}
+
+export interface LocalStack {
+  url: string;
+  router: RunningRouter;
+  runtimes: RuntimeProcess[];
+  outputsPath: string;
+  configPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Price per hour of local runtime i: made-up but distinct, so routing decisions show up.
+ * A laptop has no bill; these make the first runtime the cheap one.
+ */
+const localPrice = (i: number) => 0.02 * (i + 1);
+
+/** One local "stack output" per runtime (cloud `local`), shaped exactly like a cloud stack's. */
+export function localStackOutputs(urls: string[], hmacSecret: string, contextLength: number): StackOutputs[] {
+  return urls.map((endpoint, i) => ({
+    cloud: "local",
+    region: "local",
+    clusterName: i === 0 ? "dev" : `dev${i + 1}`,
+    authMode: "hmac",
+    hmacSecret,
+    pools: {
+      cpu: {
+        endpoint,
+        instanceType: "localhost",
+        pricePerHour: { onDemand: localPrice(i), spot: localPrice(i) },
+        capacityType: "on-demand",
+        minNodes: 1,
+        maxNodes: 1,
+        capabilities: { models: ["tiny"], contextLength, features: [], accelerator: "cpu" },
+      },
+    },
+  }));
+}
+
+/** `${NAME}` reference the router resolves from its environment at load time. */
+const envRef = (name: string) => "$" + `{${name}}`;
+
+/** External providers added when their API keys are in the environment (never written as values). */
+function externalProvidersFromEnv(): Record<string, unknown>[] {
+  const list: Record<string, unknown>[] = [];
+  if (process.env.OPENAI_API_KEY)
+    list.push({ type: "openai", apiKey: envRef("OPENAI_API_KEY"), defaultModel: "gpt-4o-mini" });
+  if (process.env.ANTHROPIC_API_KEY)
+    list.push({
+      type: "anthropic",
+      apiKey: envRef("ANTHROPIC_API_KEY"),
+      defaultModel: "claude-3-5-haiku-latest",
+    });
+  if (process.env.GEMINI_API_KEY)
+    list.push({ type: "gemini", apiKey: envRef("GEMINI_API_KEY"), defaultModel: "gemini-2.0-flash" });
+  return list;
+}
+
+/**
+ * The laptop stack: a generated model, N runtimes on loopback, stack outputs and router config
+ * generated through the same `buildRouterConfig` the cloud uses, and the router in this process.
+ */
+export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack> {
+  const dir = o.dir ?? join(o.repoRoot, ".local/stack");
+  await mkdir(dir, { recursive: true });
+  const modelArg = o.model ?? "tiny";
+  const model = modelArg.endsWith(".gguf") ? modelArg : await ensureModel(modelArg as PresetName);
+  const hmacSecret = randomBytes(24).toString("hex");
+  const count = o.runtimes ?? 2;
+  o.logger?.info({ model, runtimes: count }, "starting runtimes");
+
+  const runtimes: RuntimeProcess[] = [];
+  try {
+    const started = await Promise.all(
+      Array.from({ length: count }, () =>
+        startRuntimeProcess({
+          repoRoot: o.repoRoot,
+          model,
+          port: 0,
+          hmacSecret,
+          parallel: o.parallel ?? 2,
+          threads: o.threads ?? 1,
+        }),
+      ),
+    );
+    runtimes.push(...started);
+
+    const outputs = localStackOutputs(
+      runtimes.map((r) => r.url),
+      hmacSecret,
+      2048,
+    );
+    const outputsPath = join(dir, "local-stack-outputs.json");
+    await writeFile(outputsPath, JSON.stringify(outputs, null, 2), { mode: 0o600 });
+    await chmod(outputsPath, 0o600);
+    const config = buildRouterConfig(outputs, {
+      host: "127.0.0.1",
+      port: o.port ?? 8080,
+      routingStrategy: o.strategy,
+      healthCheckInterval: "2s",
+      externalProviders: externalProvidersFromEnv(),
+    });
+    const configPath = join(dir, "router.yaml");
+    await writeFile(configPath, `# Generated by pnpm start from ${outputsPath}\n${stringify(config)}`, {
+      mode: 0o600,
+    });
+    await chmod(configPath, 0o600);
+
+    const router = await startRouter({
+      config: await loadConfigFile(configPath),
+      configPath,
+      logger: o.logger,
+    });
+    return {
+      url: router.url,
+      router,
+      runtimes,
+      outputsPath,
+      configPath,
+      async close() {
+        await router.close();
+        await Promise.all(runtimes.map((r) => r.stop()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(runtimes.map((r) => r.stop(2000)));
+    throw err;
+  }
+}
