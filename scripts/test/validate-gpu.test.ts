@@ -1,0 +1,205 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { parseOptions } from "../src/validate-gpu/args.js";
+import type { CheckResult } from "../src/validate-gpu/checks/context.js";
+import { parseAutoscalerStatus } from "../src/validate-gpu/checks/pool.js";
+import { smokePodManifest } from "../src/validate-gpu/checks/smoke-pod.js";
+import { exitCode, formatTable } from "../src/validate-gpu/report.js";
+import { validateGpu } from "../src/validate-gpu/run.js";
+
+const fakeDir = resolve(process.cwd(), "scripts/test/fixtures/validate-gpu");
+
+interface Run {
+  results: CheckResult[];
+  log: string[];
+  calls: string[][];
+  stateDir: string;
+}
+
+/** Runs validate-gpu in-process against the fake kubectl (found on PATH) for one scenario. */
+async function runScenario(scenario: string, argv: string[] = []): Promise<Run> {
+  const stateDir = mkdtempSync(join(tmpdir(), `validate-gpu-${scenario}-`));
+  const log: string[] = [];
+  const results = await validateGpu({
+    opts: parseOptions(["--poll-ms", "20", ...argv]),
+    env: {
+      ...process.env,
+      PATH: `${fakeDir}${delimiter}${process.env.PATH}`,
+      FAKE_KUBECTL_SCENARIO: scenario,
+      FAKE_KUBECTL_STATE: stateDir,
+    },
+    log: (line) => log.push(line),
+  });
+  const calls = readFileSync(join(stateDir, "calls.log"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as string[]);
+  return { results, log, calls, stateDir };
+}
+
+const statusOf = (run: Run) => Object.fromEntries(run.results.map((r) => [r.name, r.status]));
+const detailOf = (run: Run, name: string) => run.results.find((r) => r.name === name)?.detail ?? "";
+const smokePodDeleted = (run: Run) =>
+  run.calls.some(
+    (c) => c.includes("delete") && c.includes("pod") && c.some((a) => a.startsWith("validate-gpu-smoke-")),
+  );
+
+// Each fake kubectl call is a node process; run the scenarios side by side to keep the suite short.
+const scenarios = {
+  allPass: () => runScenario("all-pass", ["--context", "eks-dev"]),
+  noPool: () => runScenario("no-gpu-pool"),
+  wrongTaint: () => runScenario("wrong-taint", ["--skip-runtime"]),
+  pluginUnhealthy: () => runScenario("plugin-unhealthy", ["--skip-completion"]),
+  neverSchedules: () => runScenario("never-schedules", ["--timeout", "0.3", "--skip-runtime"]),
+  cpuBackend: () => runScenario("cpu-backend", ["--cloud", "aws"]),
+};
+let runs: Record<keyof typeof scenarios, Run>;
+
+beforeAll(async () => {
+  const entries = await Promise.all(Object.entries(scenarios).map(async ([k, f]) => [k, await f()] as const));
+  runs = Object.fromEntries(entries) as typeof runs;
+});
+
+describe("validate-gpu against a fake kubectl", () => {
+  it("passes every check when the pool scales from zero and the CUDA runtime answers", () => {
+    const run = runs.allPass;
+    expect(run.results.map((r) => [r.name, r.status])).toEqual([
+      ["gpu pool scales to zero", "pass"],
+      ["gpu node taint", "pass"],
+      ["nvidia device plugin", "pass"],
+      ["cuda smoke pod", "pass"],
+      ["nvidia.com/gpu allocatable", "pass"],
+      ["runtime health (cuda)", "pass"],
+      ["runtime completion", "pass"],
+    ]);
+    expect(exitCode(run.results)).toBe(0);
+    expect(detailOf(run, "gpu pool scales to zero")).toContain("minSize=0 maxSize=2");
+    expect(detailOf(run, "cuda smoke pod")).toContain("Tesla T4");
+    expect(detailOf(run, "runtime completion")).toContain("HMAC-signed");
+    // Every call went to the requested context, and the smoke pod was cleaned up.
+    expect(run.calls.every((c) => c[0] === "--context" && c[1] === "eks-dev")).toBe(true);
+    expect(smokePodDeleted(run)).toBe(true);
+    // Progress shows the scale-from-zero story.
+    expect(run.log.join("\n")).toMatch(/pod Pending, GPU nodes 0/);
+    expect(run.log.join("\n")).toMatch(/TriggeredScaleUp/);
+    expect(run.log.join("\n")).toMatch(/pod Succeeded, GPU nodes 1/);
+  });
+
+  it("fails on a cluster without a GPU pool and skips the rest instead of waiting", () => {
+    const run = runs.noPool;
+    expect(statusOf(run)["gpu pool scales to zero"]).toBe("fail");
+    expect(detailOf(run, "gpu pool scales to zero")).toMatch(
+      /no autoscaler node group matching "gpu".*--outputs/,
+    );
+    expect(run.results.slice(1).every((r) => r.status === "skip")).toBe(true);
+    expect(run.calls.some((c) => c.includes("create"))).toBe(false);
+    expect(exitCode(run.results)).toBe(1);
+  });
+
+  it("fails when the GPU node lacks the nvidia.com/gpu taint", () => {
+    const run = runs.wrongTaint;
+    expect(statusOf(run)["gpu node taint"]).toBe("fail");
+    expect(detailOf(run, "gpu node taint")).toContain("lacks nvidia.com/gpu=true:NoSchedule (has none)");
+    expect(statusOf(run)["runtime health (cuda)"]).toBe("skip");
+    expect(exitCode(run.results)).toBe(1);
+  });
+
+  it("fails when the device plugin DaemonSet is not ready", () => {
+    const run = runs.pluginUnhealthy;
+    expect(statusOf(run)["nvidia device plugin"]).toBe("fail");
+    expect(detailOf(run, "nvidia device plugin")).toContain("desired 1, ready 0");
+    expect(statusOf(run)["runtime completion"]).toBe("skip");
+    expect(exitCode(run.results)).toBe(1);
+  });
+
+  it("times out a smoke pod that never schedules, says why, and still deletes it", () => {
+    const run = runs.neverSchedules;
+    expect(statusOf(run)["cuda smoke pod"]).toBe("fail");
+    expect(detailOf(run, "cuda smoke pod")).toMatch(
+      /timed out after 0.3s with the pod Pending \(last event FailedScheduling/,
+    );
+    expect(statusOf(run)["nvidia.com/gpu allocatable"]).toBe("fail");
+    expect(statusOf(run)["gpu node taint"]).toBe("fail");
+    expect(smokePodDeleted(run)).toBe(true);
+    expect(exitCode(run.results)).toBe(1);
+  });
+
+  it("fails when the GPU runtime reports the cpu backend", () => {
+    const run = runs.cpuBackend;
+    expect(statusOf(run)["runtime health (cuda)"]).toBe("fail");
+    expect(detailOf(run, "runtime health (cuda)")).toContain("backend cpu");
+    expect(statusOf(run)["cuda smoke pod"]).toBe("pass");
+    expect(exitCode(run.results)).toBe(1);
+  });
+});
+
+describe("validate-gpu pieces", () => {
+  it("asks for one GPU on the GPU pool with its tolerations and never restarts", () => {
+    const pod = smokePodManifest("p", { opts: parseOptions([]) }) as {
+      spec: {
+        restartPolicy: string;
+        nodeSelector: Record<string, string>;
+        tolerations: Array<{ key: string }>;
+        containers: Array<{
+          image: string;
+          command: string[];
+          resources: { limits: Record<string, number> };
+        }>;
+      };
+    };
+    expect(pod.spec.restartPolicy).toBe("Never");
+    expect(pod.spec.nodeSelector).toEqual({ "llm.platform/pool": "gpu" });
+    expect(pod.spec.tolerations.map((t) => t.key)).toContain("nvidia.com/gpu");
+    expect(pod.spec.containers[0]).toMatchObject({
+      image: "nvidia/cuda:12.4.1-base-ubuntu22.04",
+      command: ["nvidia-smi"],
+      resources: { limits: { "nvidia.com/gpu": 1 } },
+    });
+  });
+
+  it("reads node group bounds from both cluster-autoscaler status layouts", () => {
+    const text = [
+      "Cluster-autoscaler status at 2024-05-01 10:00:00",
+      "NodeGroups:",
+      "  Name:        aks-gpu-12345678-vmss",
+      "  Health:      Healthy (ready=0 unready=0 notStarted=0 longNotStarted=0 registered=0 longUnregistered=0 cloudProviderTarget=0 (minSize=0, maxSize=2))",
+    ].join("\n");
+    expect(parseAutoscalerStatus(text)).toEqual([{ name: "aks-gpu-12345678-vmss", minSize: 0, maxSize: 2 }]);
+    expect(parseAutoscalerStatus("nodeGroups:\n- name: g\n  health: { minSize: 1, maxSize: 3 }\n")).toEqual([
+      { name: "g", minSize: 1, maxSize: 3 },
+    ]);
+  });
+
+  it("rejects bad flags naming them", () => {
+    expect(() => parseOptions(["--cloud", "ibm"])).toThrow(/cloud/);
+    expect(() => parseOptions(["--timeout", "soon"])).toThrow(/timeout/);
+    expect(() => parseOptions(["--bogus"])).toThrow(/bogus/);
+  });
+
+  it("prints a table and the CLI exits 1 on a failure", async () => {
+    expect(formatTable(runs.cpuBackend.results)).toMatch(/runtime health \(cuda\)\s+FAIL\s+backend cpu/);
+    const stateDir = mkdtempSync(join(tmpdir(), "validate-gpu-cli-"));
+    const run = promisify(execFile);
+    const err = await run(
+      process.execPath,
+      ["--import", "tsx", "scripts/src/validate-gpu/main.ts", "--poll-ms", "20"],
+      {
+        env: {
+          ...process.env,
+          PATH: `${fakeDir}${delimiter}${process.env.PATH}`,
+          FAKE_KUBECTL_SCENARIO: "no-gpu-pool",
+          FAKE_KUBECTL_STATE: stateDir,
+        },
+      },
+    ).then(
+      () => undefined,
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(err?.code).toBe(1);
+    expect(err?.stdout).toMatch(/gpu pool scales to zero\s+FAIL/);
+    expect(err?.stdout).toContain("1 check(s) failed");
+  });
+});
