@@ -83,7 +83,7 @@ export const CHART_SCRIPT = `
   function lines(svg, spec, fig) {
     var xs = [], ys = [];
     spec.series.forEach(function (s) { s.points.forEach(function (p) { xs.push(p[0]); ys.push(p[1]); }); });
-    var xMin = Math.min.apply(null, xs.concat([0])), xMax = nice(Math.max.apply(null, xs.concat([0])));
+    var xMin = Math.min.apply(null, xs.concat([0])), xMax = Math.max.apply(null, xs.concat([1]));
     var yMax = nice(Math.max.apply(null, ys.concat([0])));
     axes(svg, yMax, spec.yLabel, yMax <= 1 ? 2 : 1);
     var plotW = W - M.l - M.r, plotH = H - M.t - M.b;
