@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
   chartForValuesFile,
+  checkValuesDocs,
   expectedError,
   formatReport,
   type Manifest,
@@ -84,6 +85,24 @@ describe("planning helpers", () => {
     expect(chartForValuesFile("llm-runtime-gpu.yaml", charts)).toBe("llm-runtime");
     expect(chartForValuesFile("exporters.yaml", charts)).toBe("exporters");
     expect(chartForValuesFile("routers.yaml", charts)).toBeUndefined();
+  });
+
+  it("requires a @param line for every values key (or a documented ancestor) and flags stale ones", () => {
+    const text = [
+      "## @param image.tag Tag",
+      "image:",
+      "  tag: 1",
+      "  pullPolicy: Always",
+      "## @param resources Resources as a whole",
+      "resources:",
+      "  limits: {memory: 1Gi}",
+      "## @param gone Removed key",
+      "",
+    ].join("\n");
+    expect(checkValuesDocs(text)).toEqual([
+      expect.stringContaining("image.pullPolicy has no"),
+      expect.stringContaining("@param gone documents a key that does not exist"),
+    ]);
   });
 
   it("reads the expected error of a negative values file", () => {
@@ -182,6 +201,9 @@ describe("validateAll", () => {
       expect.stringContaining('does not name "something.else"'),
     ]);
     expect(row("charts/bad ci/invalid/rejected.yaml")?.ok).toBe(true);
+    expect(row("charts/bad values.yaml @param docs")?.problems).toEqual([
+      expect.stringContaining("replicas has no"),
+    ]);
     expect(row("charts/widget (defaults)")?.problems).toEqual([expect.stringContaining("unknown kind")]);
     expect(row("clusters/aws/values/nochart.yaml")?.ok).toBe(false);
     expect(row("clusters/aws/overlays/prod")?.problems).toEqual([

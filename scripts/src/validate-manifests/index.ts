@@ -4,3 +4,4 @@ export { type Check, chartForValuesFile, expectedError, planChecks } from "./pla
 export { at, helmTemplate, kustomizeBuild, ofKind, type Rendered, type TemplateOptions } from "./render.js";
 export { formatReport } from "./table.js";
 export { type CheckResult, type Report, type ValidateOptions, validateAll } from "./validate.js";
+export { checkValuesDocs } from "./values-docs.js";

@@ -31,6 +31,13 @@ export interface OverlayCheck {
   dir: string;
 }
 
+/** Check that a chart's values.yaml documents every key (`## @param`). */
+export interface ValuesDocsCheck {
+  type: "values-docs";
+  label: string;
+  chart: string;
+}
+
 /** Validate a plain manifest file (e.g. clusters/<cloud>/root-app.yaml, applied as is). */
 export interface FileCheck {
   type: "file";
@@ -45,7 +52,7 @@ export interface OrphanCheck {
   file: string;
 }
 
-export type Check = RenderCheck | RejectCheck | OverlayCheck | FileCheck | OrphanCheck;
+export type Check = RenderCheck | RejectCheck | ValuesDocsCheck | OverlayCheck | FileCheck | OrphanCheck;
 
 const dirs = (path: string): string[] =>
   existsSync(path)
@@ -78,6 +85,8 @@ export function planChecks(root: string): Check[] {
   for (const chart of charts) {
     const dir = `charts/${chart}`;
     checks.push({ type: "render", label: `${dir} (defaults)`, chart: dir, valueFiles: [] });
+    if (existsSync(join(root, dir, "values.yaml")))
+      checks.push({ type: "values-docs", label: `${dir} values.yaml @param docs`, chart: dir });
     for (const f of yamlFiles(join(root, dir, "ci"), "-values.yaml"))
       checks.push({ type: "render", label: `${dir} ci/${f}`, chart: dir, valueFiles: [`${dir}/ci/${f}`] });
     for (const f of yamlFiles(join(root, dir, "ci", "invalid"))) {

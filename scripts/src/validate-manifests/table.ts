@@ -4,7 +4,7 @@ import type { Report } from "./validate.js";
 export function formatReport(report: Report): string {
   const rows = report.results.map((r) => [
     r.what,
-    r.type === "reject" ? "-" : String(r.documents),
+    r.type === "reject" || r.type === "values-docs" ? "-" : String(r.documents),
     r.ok ? (r.type === "reject" ? "pass (rejected)" : "pass") : "FAIL",
   ]);
   const header = ["what", "documents", "result"];

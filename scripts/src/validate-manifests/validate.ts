@@ -10,6 +10,7 @@ import { ensureTools, repoRoot, toolsBin } from "../tools/main.js";
 import { mapLimit, run } from "./exec.js";
 import { validateYaml } from "./manifests.js";
 import { type Check, planChecks } from "./plan.js";
+import { checkValuesDocs } from "./values-docs.js";
 
 /** Options of {@link validateAll}. */
 export interface ValidateOptions {
@@ -117,6 +118,11 @@ async function runFile(check: Extract<Check, { type: "file" }>, b: Bins): Promis
   return { what: check.label, type: check.type, documents: v.documents, ok: problems.length === 0, problems };
 }
 
+async function runValuesDocs(check: Extract<Check, { type: "values-docs" }>, b: Bins): Promise<CheckResult> {
+  const problems = checkValuesDocs(await readFile(join(b.root, check.chart, "values.yaml"), "utf8"));
+  return { what: check.label, type: check.type, documents: 0, ok: problems.length === 0, problems };
+}
+
 /** Runs one planned check. */
 export function runCheck(check: Check, b: Bins): Promise<CheckResult> {
   switch (check.type) {
@@ -128,6 +134,8 @@ export function runCheck(check: Check, b: Bins): Promise<CheckResult> {
       return runOverlay(check, b);
     case "file":
       return runFile(check, b);
+    case "values-docs":
+      return runValuesDocs(check, b);
     case "orphan":
       return Promise.resolve({
         what: check.label,
