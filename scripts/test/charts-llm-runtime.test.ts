@@ -150,6 +150,22 @@ describe("llm-runtime chart", () => {
     });
   });
 
+  it.each(["aws", "gcp", "azure"])(
+    "%s GPU values point KEDA at the router's scaling endpoint for that pool and select the T4 pool",
+    async (cloud) => {
+      const r = await helmTemplate(chart, { valueFiles: [`clusters/${cloud}/values/llm-runtime-gpu.yaml`] });
+      expect(r.error).toBe("");
+      const api = (at(one(r.docs, "ScaledObject"), "spec.triggers") as Manifest[])[0];
+      expect(at(api, "metadata.url")).toBe(
+        `https://router.llm.example.com/scaling/${cloud}-llm-${cloud}-prod-gpu`,
+      );
+      expect(at(one(r.docs, "Deployment"), "spec.template.spec.nodeSelector")).toEqual({
+        "llm.platform/pool": "gpu",
+        "llm.platform/accelerator": "nvidia-t4",
+      });
+    },
+  );
+
   it("changes the checksum/config annotation when the model or the secret changes, and only then", async () => {
     const [base, same, otherModel, otherSecret] = await Promise.all([
       helmTemplate(chart, { set: { "auth.existingSecret": "", "auth.secret": "s1-0123456789abcdef" } }),
