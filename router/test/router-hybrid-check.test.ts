@@ -1,0 +1,52 @@
+import { formatRows, runHybridRoutingCheck } from "../../scripts/src/test-hybrid-routing/run.js";
+import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { listen } from "./helpers/router.js";
+
+describe("pnpm test-hybrid-routing", () => {
+  it("reports where every request went and why, and flags failures", async () => {
+    const cheap = await new FakeUpstream({ name: "cheap" }).start();
+    const ext = await new FakeUpstream({ name: "ext" }).start();
+    const router = await listen({
+      router: { clusterCostThreshold: 0.002 },
+      clusters: [
+        {
+          name: "local-dev-cpu",
+          endpoint: cheap.url,
+          models: ["tiny"],
+          costPerHour: 0.02,
+          contextLength: 256,
+        },
+      ],
+      externalProviders: [
+        {
+          name: "oai",
+          type: "openai",
+          apiKey: "k",
+          baseURL: `${ext.url}/v1`,
+          models: { tiny: "gpt-4o-mini" },
+        },
+      ],
+    });
+    try {
+      const rows = await runHybridRoutingCheck(router.url);
+      const table = formatRows(rows);
+      expect(rows.every((r) => r.ok)).toBe(true);
+      const where = Object.fromEntries(rows.map((r) => [r.name, `${r.target}/${r.reason}`]));
+      expect(where["short chat"]).toBe("local-dev-cpu/cluster_under_threshold");
+      // The long prompt does not fit the cluster's 256-token context.
+      expect(where["long chat"]).toBe("oai/no_capable_cluster");
+      expect(where["pinned oai"]).toBe("oai/pinned");
+      expect(where["invalid body (expects 400)"]).toBe("none/not_routed");
+      expect(table).toContain("streamed chat");
+
+      cheap.mode = "fail500";
+      ext.mode = "fail500";
+      const failing = await runHybridRoutingCheck(router.url);
+      expect(failing.find((r) => r.name === "short chat")?.ok).toBe(false);
+    } finally {
+      await router.close();
+      await cheap.close();
+      await ext.close();
+    }
+  });
+});
