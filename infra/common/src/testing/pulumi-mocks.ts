@@ -39,8 +39,26 @@ export interface MockRecorder {
 
 const fakeKubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
 
+/** Input that names an Azure resource (azure-native reports it back as `name`). */
+const azureNameInputs: Record<string, string> = {
+  "azure-native:resources:ResourceGroup": "resourceGroupName",
+  "azure-native:containerservice:ManagedCluster": "resourceName",
+  "azure-native:network:VirtualNetwork": "virtualNetworkName",
+  "azure-native:containerregistry:Registry": "registryName",
+};
+
 /** Outputs real providers compute that our programs read; the mocks echo inputs otherwise. */
-function defaultComputed(type: string, name: string): Record<string, unknown> {
+function defaultComputed(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const azureName = azureNameInputs[type];
+  const named = azureName ? { name: inputs[azureName] ?? name } : {};
+  return { ...named, ...computedByType(type, name) };
+}
+
+function computedByType(type: string, name: string): Record<string, unknown> {
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
       return { result: `mock-secret-${name}-0123456789abcdefghijklmnop` };
@@ -105,7 +123,7 @@ export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecor
         resources.push({ type: a.type, name: a.name, inputs });
         const state = {
           ...inputs,
-          ...defaultComputed(a.type, a.name),
+          ...defaultComputed(a.type, a.name, inputs),
           ...(setup.computed?.(a.type, a.name, inputs) ?? {}),
         };
         return { id: `${a.name}-id`, state };

@@ -1,0 +1,121 @@
+import {
+  ClusterPlatform,
+  clusterNameFor,
+  commonTags,
+  HmacSecret,
+  LlmApps,
+  resolveClusterPools,
+  type StackExports,
+  stackExports,
+} from "@llm/infra-common";
+import * as resources from "@pulumi/azure-native/resources/index.js";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AksCluster } from "./cluster/aks-cluster.js";
+import { aksKubeconfig } from "./cluster/kubeconfig.js";
+import { type AzureConfig, loadAzureConfig } from "./config.js";
+import { Vnet } from "./network/vnet.js";
+import { Acr } from "./registry/acr.js";
+
+export { loadAzureConfig } from "./config.js";
+export { ACR_PULL_ROLE_ID } from "./registry/acr.js";
+
+/** Everything the Azure program created. */
+export interface AzureStack {
+  config: AzureConfig;
+  resourceGroup: resources.ResourceGroup;
+  vnet: Vnet;
+  aks: AksCluster;
+  acr: Acr;
+  platform?: ClusterPlatform;
+  apps?: LlmApps;
+  outputs: Partial<StackExports>;
+}
+
+/**
+ * The Azure cloud program: resource group, VNet, AKS (managed identity, OIDC + workload
+ * identity, CNI overlay, autoscaler profile) with the CPU System pool and a Spot T4 User pool
+ * that scales to zero, ACR with AcrPull for the kubelet, then the platform and apps.
+ */
+export function deployAzure(config: AzureConfig = loadAzureConfig()): AzureStack {
+  const stack = pulumi.getStack();
+  const clusterName = clusterNameFor(stack);
+  const tags = commonTags({ cloud: "azure", stack, environment: config.environment });
+  const pools = resolveClusterPools("azure", config);
+
+  const resourceGroup = new resources.ResourceGroup("llm", {
+    resourceGroupName: `rg-${clusterName}`,
+    location: config.location,
+    tags,
+  });
+  const vnet = new Vnet("llm", {
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    cidr: config.vnetCidr,
+    nodeSubnetCidr: config.nodeSubnetCidr,
+    tags,
+  });
+  const aks = new AksCluster("llm", {
+    clusterName,
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    kubernetesVersion: config.kubernetesVersion,
+    nodeSubnetId: vnet.nodeSubnet.id,
+    cpu: pools.specs.cpu,
+    gpu: pools.specs.gpu,
+    spotMaxPrice: config.spotMaxPrice,
+    podCidr: config.podCidr,
+    serviceCidr: config.serviceCidr,
+    dnsServiceIp: config.dnsServiceIp,
+    skuTier: config.skuTier,
+    scaleDownUnneededTime: config.scaleDownUnneededTime,
+    tags,
+  });
+  const acr = new Acr("llm", {
+    registryName: config.acrName ?? clusterName.replace(/[^a-zA-Z0-9]/g, "").slice(0, 50),
+    resourceGroupName: resourceGroup.name,
+    location: config.location,
+    kubeletObjectId: aks.kubeletObjectId,
+    tags,
+  });
+
+  const kubeconfig = aksKubeconfig(resourceGroup.name, aks.clusterName, aks);
+  const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
+
+  let platform: ClusterPlatform | undefined;
+  let apps: LlmApps | undefined;
+  if (config.installPlatform || config.deployMode !== "none") {
+    const provider = new k8s.Provider("llm-aks", { kubeconfig }, { dependsOn: [aks.cluster] });
+    if (config.installPlatform)
+      platform = new ClusterPlatform("llm", {
+        cloud: "azure",
+        provider,
+        clusterName,
+        region: config.location,
+        acmeEmail: config.acmeEmail,
+      });
+    if (config.deployMode !== "none")
+      apps = new LlmApps("llm", {
+        cloud: "azure",
+        provider,
+        deployMode: config.deployMode,
+        namespace: config.appsNamespace,
+        hmacSecret: hmac?.value,
+        gitRepoUrl: config.gitRepoUrl,
+        gitRevision: config.gitRevision,
+        dependsOn: platform ? [platform] : [],
+      });
+  }
+
+  const outputs = stackExports({
+    cloud: "azure",
+    region: config.location,
+    clusterName: aks.clusterName,
+    kubeconfig,
+    authMode: config.authMode,
+    hmacSecret: hmac?.value,
+    pools: pools.outputs,
+    exporterEndpoint: config.exporterEndpoint,
+  });
+  return { config, resourceGroup, vnet, aks, acr, platform, apps, outputs };
+}
