@@ -1,10 +1,11 @@
 import { HttpError } from "@llm/contracts";
 import type { Request } from "express";
 import { MemoryStateStore } from "../src/state/memory.js";
-import type { BudgetAlert } from "../src/tenants/alerts.js";
+import { type BudgetAlert, webhookSink } from "../src/tenants/alerts.js";
 import { tenantsConfigSection } from "../src/tenants/config.js";
 import { createAccessGuard } from "../src/tenants/guard.js";
 import { hashKey } from "../src/tenants/keys.js";
+import { startFake } from "./fakes/openai.js";
 
 const KEY_A = "sk-tenant-a-0123456789";
 const KEY_B = "sk-tenant-b-0123456789";
@@ -253,5 +254,27 @@ describe("rate limits", () => {
     expect([e?.status, e?.code]).toEqual([429, "provider_rate_limited"]);
     await ra.settle({ promptTokens: 1, completionTokens: 1, costUsd: 0, target: "openai" });
     expect(() => guard.authorizeTarget(b, "openai")).not.toThrow();
+  });
+});
+
+describe("budget alert webhook", () => {
+  it("POSTs the alert as JSON", async () => {
+    const hook = await startFake((_req, res) => {
+      res.writeHead(204).end();
+    });
+    try {
+      const alert: BudgetAlert = {
+        event: "budget.alert",
+        scope: "tenant:acme",
+        period: "daily",
+        threshold: 0.8,
+        limitUsd: 5,
+        spentUsd: 4.1,
+      };
+      await webhookSink(alert, `${hook.url}/alerts`);
+      expect(hook.received[0]).toMatchObject({ method: "POST", url: "/alerts", body: alert });
+    } finally {
+      await hook.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { RedisStateStore } from "../src/state/redis.js";
 import { tenantsConfigSection } from "../src/tenants/config.js";
 import { createAccessGuard, type TenantAccessGuard } from "../src/tenants/guard.js";
+import { UsageLedger } from "../src/usage/ledger.js";
 
 const KEY = "sk-shared-tenant-0123456789";
 const req = { headers: { authorization: `Bearer ${KEY}` } } as unknown as Request;
@@ -109,5 +110,41 @@ describe("limits shared through Redis by two router replicas", () => {
     const e = (await a!.admit(ta, est(0)).catch((err) => err)) as HttpError;
     expect([e.status, e.code]).toEqual([429, "rate_limit_exceeded"]);
     expect(e.headers["x-ratelimit-limit-requests"]).toBe("10");
+  });
+
+  it("aggregates usage from both replicas in shared hourly roll-ups", async () => {
+    const ledgers = [0, 1].map(() => {
+      const client = new Redis(url);
+      clients.push(client);
+      return new UsageLedger({ redis: { client, keyPrefix: "t3:" } });
+    });
+    const t0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+    let cost = 0;
+    for (let i = 0; i < 40; i++) {
+      const c = 0.001 * (i % 7);
+      cost += c;
+      await ledgers[i % 2]!.record({
+        timestamp: t0 + i * 120_000,
+        requestId: `r${i}`,
+        tenantId: i % 3 ? "acme" : "beta",
+        keyId: "k",
+        target: "openai",
+        model: "gpt-4o-mini",
+        upstreamModel: "gpt-4o-mini",
+        promptTokens: 10,
+        completionTokens: 2,
+        costUsd: c,
+        latencyMs: 50,
+        status: i === 5 ? 500 : 200,
+        stream: false,
+      });
+    }
+    const report = await ledgers[0]!.query({ from: t0, to: t0 + 40 * 120_000, groupBy: "tenant" });
+    expect(report.resolution).toBe("hourly");
+    expect(report.totals.requests).toBe(40);
+    expect(report.totals.errors).toBe(1);
+    expect(report.totals.promptTokens).toBe(400);
+    expect(report.totals.costUsd).toBeCloseTo(cost, 9);
+    expect(report.breakdown.map((b) => b.key).sort()).toEqual(["acme", "beta"]);
   });
 });
