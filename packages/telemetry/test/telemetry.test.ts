@@ -8,6 +8,7 @@ import {
   parseTraceparent,
   setGenAiAttributes,
   setupTelemetry,
+  startInferenceSpan,
   telemetryEndpoint,
   withSpan,
 } from "../src/index.js";
@@ -129,6 +130,59 @@ describe("spans through the helper", () => {
       const [span] = exporter.getFinishedSpans();
       expect(span?.status.code).toBe(2);
       expect(span?.events[0]?.name).toBe("exception");
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("inference spans", () => {
+  it("pass the incoming traceparent through unchanged while telemetry is off", () => {
+    const s = startInferenceSpan({ operation: "chat", requestModel: "m", headers: { traceparent: PARENT } });
+    expect(s.span.isRecording()).toBe(false);
+    expect(s.traceHeaders).toEqual({ traceparent: PARENT });
+    s.end({ status: 200 });
+    expect(startInferenceSpan({ operation: "chat", headers: {} }).traceHeaders).toEqual({});
+  });
+
+  it("record a child span with request and response attributes and mark 5xx as errors", async () => {
+    const exporter = new InMemorySpanExporter();
+    const t = await setupTelemetry({ serviceName: "llm-runtime", exporter, env: {} });
+    try {
+      const ok = startInferenceSpan({
+        operation: "chat",
+        requestModel: "tiny",
+        headers: { traceparent: PARENT },
+        system: "llama_cpp",
+      });
+      expect(ok.traceHeaders.traceparent).toBe(
+        `00-4bf92f3577b34da6a3ce929d0e0e4736-${ok.span.spanContext().spanId}-01`,
+      );
+      ok.end({
+        status: 200,
+        responseModel: "tiny-q4",
+        inputTokens: 3,
+        outputTokens: 5,
+        finishReasons: ["length"],
+      });
+      ok.end({ status: 500 });
+      const failed = startInferenceSpan({ operation: "chat", requestModel: "tiny", headers: {} });
+      failed.end({ status: 503 });
+      const [a, b] = exporter.getFinishedSpans();
+      expect(a?.name).toBe("chat tiny");
+      expect(a?.attributes).toMatchObject({
+        "gen_ai.operation.name": "chat",
+        "gen_ai.system": "llama_cpp",
+        "gen_ai.request.model": "tiny",
+        "gen_ai.response.model": "tiny-q4",
+        "gen_ai.usage.input_tokens": 3,
+        "gen_ai.usage.output_tokens": 5,
+        "gen_ai.response.finish_reasons": ["length"],
+        "http.response.status_code": 200,
+      });
+      expect(a?.status.code).toBe(0);
+      expect(b?.status.code).toBe(2);
+      expect(b?.parentSpanContext).toBeUndefined();
     } finally {
       await t.close();
     }
