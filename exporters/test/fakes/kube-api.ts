@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 /** One request the fake API server received. */
@@ -37,10 +38,14 @@ export class FakeKubeApi {
   private server: Server | undefined;
   url = "";
 
-  constructor(readonly token: string) {}
+  /** With `tls`, serves https like a real API server (the exporter must trust the CA file). */
+  constructor(
+    public token: string,
+    private readonly tls?: { key: string; cert: string },
+  ) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? "/", "http://x");
       const selector = url.searchParams.get("labelSelector");
       this.seen.push({
@@ -91,9 +96,11 @@ export class FakeKubeApi {
         });
       }
       send(404, { kind: "Status", status: "Failure", reason: "NotFound", code: 404 });
-    });
+    };
+    this.server = this.tls ? createHttpsServer(this.tls, handler) : createServer(handler);
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.tls ? "https" : "http";
+    this.url = `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
