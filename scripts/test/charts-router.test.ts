@@ -105,6 +105,35 @@ describe("router chart", () => {
     expect(env.find((e) => e.name === "REDIS_URL")?.value).toBe("redis://r-router-redis:6379");
   });
 
+  it("points an inline config at the configured Redis through the REDIS_URL reference unless it names one", async () => {
+    const decode = (docs: Manifest[]) =>
+      Buffer.from(
+        (at(ofKind(docs, "Secret", "r-router-config")[0], "data") as Record<string, string>)["router.yaml"]!,
+        "base64",
+      ).toString("utf8");
+    const [withRedis, own, none] = await Promise.all([
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "", "redis.enabled": true },
+        values: { config: tenantConfig },
+      }),
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "", "redis.url": "rediss://cache:6380" },
+        values: { config: { ...tenantConfig, state: { redis: "rediss://other:6380" } } },
+      }),
+      helmTemplate(chart, {
+        release: "r",
+        set: { existingConfigSecret: "" },
+        values: { config: tenantConfig },
+      }),
+    ]);
+    // The router interpolates `${NAME}` references from its environment.
+    expect(decode(withRedis.docs)).toContain("redis: $" + "{REDIS_URL}");
+    expect(decode(own.docs)).toContain("redis: rediss://other:6380");
+    expect(decode(none.docs)).not.toContain("redis");
+  });
+
   it.each([
     [{ "auth.mode": "open" }, "auth.mode"],
     [{ "autoscaling.minReplicas": 0 }, "autoscaling.minReplicas"],

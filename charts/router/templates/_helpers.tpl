@@ -69,7 +69,7 @@ app.kubernetes.io/component: router
 {{- if .Values.existingConfigSecret -}}
 {{- printf "%s/%s" .Values.existingConfigSecret .Values.existingConfigSecretKey | sha256sum -}}
 {{- else -}}
-{{- toYaml .Values.config | sha256sum -}}
+{{- include "router.effectiveConfig" . | sha256sum -}}
 {{- end -}}
 {{- end -}}
 
@@ -80,4 +80,15 @@ app.kubernetes.io/name: {{ include "router.name" . }}-redis
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/component: redis
+{{- end -}}
+
+{{/* router.effectiveConfig: .Values.config as YAML, with `state.redis: ${REDIS_URL}` added when a Redis is configured and the config names none. */}}
+{{- define "router.effectiveConfig" -}}
+{{- $config := deepCopy .Values.config -}}
+{{- if and (or .Values.redis.enabled .Values.redis.url .Values.redis.existingSecret) (not (dig "state" "redis" "" $config)) -}}
+{{- $state := default (dict) (get $config "state") -}}
+{{- $_ := set $state "redis" "${REDIS_URL}" -}}
+{{- $_ := set $config "state" $state -}}
+{{- end -}}
+{{- toYaml $config -}}
 {{- end -}}
