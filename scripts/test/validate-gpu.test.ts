@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -55,7 +55,41 @@ const scenarios = {
   pluginUnhealthy: () => runScenario("plugin-unhealthy", ["--skip-completion"]),
   neverSchedules: () => runScenario("never-schedules", ["--timeout", "0.3", "--skip-runtime"]),
   cpuBackend: () => runScenario("cpu-backend", ["--cloud", "aws"]),
+  outputsMinZero: () => runScenario("all-pass", ["--outputs", outputsFile(0), "--skip-runtime"]),
+  outputsMinOne: () => runScenario("all-pass", ["--outputs", outputsFile(1)]),
 };
+
+/** A `pulumi stack output --json` file (secrets masked, as without --show-secrets) with a GPU pool min. */
+function outputsFile(minNodes: number): string {
+  const file = join(mkdtempSync(join(tmpdir(), "validate-gpu-outputs-")), "outputs.json");
+  const pool = (instanceType: string, min: number) => ({
+    endpoint: "https://gpu.aws.llm.example.com",
+    instanceType,
+    pricePerHour: { onDemand: 0.526, spot: 0.2104 },
+    capacityType: "spot",
+    minNodes: min,
+    maxNodes: 2,
+    capabilities: {
+      models: ["llama-2-7b-chat-q4_k_m"],
+      contextLength: 4096,
+      features: [],
+      accelerator: "nvidia-t4",
+    },
+  });
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cloud: "aws",
+      region: "us-east-1",
+      clusterName: "llm-aws-dev",
+      kubeconfig: "[secret]",
+      authMode: "hmac",
+      hmacSecret: "[secret]",
+      pools: { cpu: pool("m6i.xlarge", 1), gpu: pool("g4dn.xlarge", minNodes) },
+    }),
+  );
+  return file;
+}
 let runs: Record<keyof typeof scenarios, Run>;
 
 beforeAll(async () => {
@@ -132,6 +166,25 @@ describe("validate-gpu against a fake kubectl", () => {
     expect(statusOf(run)["runtime health (cuda)"]).toBe("fail");
     expect(detailOf(run, "runtime health (cuda)")).toContain("backend cpu");
     expect(statusOf(run)["cuda smoke pod"]).toBe("pass");
+    expect(exitCode(run.results)).toBe(1);
+  });
+});
+
+describe("validate-gpu with a stack outputs file", () => {
+  it("reads the GPU pool's minNodes from the outputs instead of the autoscaler status", () => {
+    const run = runs.outputsMinZero;
+    expect(statusOf(run)["gpu pool scales to zero"]).toBe("pass");
+    expect(detailOf(run, "gpu pool scales to zero")).toBe("stack outputs: minNodes=0 maxNodes=2 g4dn.xlarge");
+    expect(run.calls.some((c) => c.includes("cluster-autoscaler-status"))).toBe(false);
+    // The cloud came from the outputs file, not from node labels.
+    expect(run.calls.some((c) => c.join(" ") === "get nodes -o json")).toBe(false);
+    expect(exitCode(run.results)).toBe(0);
+  });
+
+  it("fails a GPU pool whose minNodes is not 0", () => {
+    const run = runs.outputsMinOne;
+    expect(statusOf(run)["gpu pool scales to zero"]).toBe("fail");
+    expect(detailOf(run, "gpu pool scales to zero")).toContain("minNodes must be 0");
     expect(exitCode(run.results)).toBe(1);
   });
 });
