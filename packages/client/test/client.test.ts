@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Job, RouterClient, requirementsToHeaders, strategyFor } from "../src/index.js";
+import { type Job, RouterClient, requirementsToHeaders, strategyFor, toCostReport } from "../src/index.js";
 
 interface Seen {
   path: string;
@@ -34,10 +34,34 @@ function fakeRouter() {
         from: url.searchParams.get("from"),
         to: url.searchParams.get("to"),
         groupBy: url.searchParams.get("groupBy"),
-        total: { costUsd: 1.5, promptTokens: 3000, completionTokens: 1000, requests: 12 },
-        groups: [
-          { key: "cluster:aws", costUsd: 0.25, promptTokens: 2000, completionTokens: 500, requests: 9 },
-          { key: "openai", costUsd: 1.25, promptTokens: 1000, completionTokens: 500, requests: 3 },
+        resolution: "records",
+        totals: {
+          requests: 12,
+          errors: 1,
+          promptTokens: 3000,
+          completionTokens: 1000,
+          costUsd: 1.5,
+          latencyMs: 900,
+        },
+        breakdown: [
+          {
+            key: "openai",
+            requests: 3,
+            errors: 0,
+            promptTokens: 1000,
+            completionTokens: 500,
+            costUsd: 1.25,
+            latencyMs: 300,
+          },
+          {
+            key: "cluster-aws",
+            requests: 9,
+            errors: 1,
+            promptTokens: 2000,
+            completionTokens: 500,
+            costUsd: 0.25,
+            latencyMs: 600,
+          },
         ],
       });
     }
@@ -201,10 +225,17 @@ describe("RouterClient against a fake router", () => {
     client.on("cost:threshold", (c) => crossings.push(c));
     const from = new Date("2026-11-01T00:00:00Z");
     const report = await client.getCosts({ from, to: "2026-11-02T00:00:00Z" });
-    expect(report.total).toEqual({ costUsd: 1.5, promptTokens: 3000, completionTokens: 1000, requests: 12 });
+    expect(report.total).toEqual({
+      costUsd: 1.5,
+      promptTokens: 3000,
+      completionTokens: 1000,
+      requests: 12,
+      errors: 1,
+    });
+    expect(report.resolution).toBe("records");
     expect(report.byTarget.map((t) => [t.target, t.costUsd])).toEqual([
       ["openai", 1.25],
-      ["cluster:aws", 0.25],
+      ["cluster-aws", 0.25],
     ]);
     const q = router.seen.at(-1)!.path;
     expect(q).toContain("from=2026-11-01T00%3A00%3A00.000Z");
@@ -212,6 +243,19 @@ describe("RouterClient against a fake router", () => {
     await client.getCosts({ from });
     expect(crossings).toEqual([{ spentUsd: 1.5, thresholdUsd: 1, source: "usage" }]);
     await client.close();
+  });
+
+  it("also reads the draft usage shape and rejects malformed usage bodies", () => {
+    const draft = toCostReport({
+      from: "a",
+      to: "b",
+      total: { costUsd: 1, promptTokens: 1, completionTokens: 1, requests: 1 },
+      groups: [{ key: "x", costUsd: 1, promptTokens: 1, completionTokens: 1, requests: 1 }],
+    });
+    expect(draft.byTarget).toEqual([
+      { target: "x", costUsd: 1, promptTokens: 1, completionTokens: 1, requests: 1 },
+    ]);
+    expect(() => toCostReport({ from: "a", to: "b", totals: {}, breakdown: [] })).toThrow("totals.costUsd");
   });
 
   it("rejects bad options, requests and unknown job ids with the field named", async () => {

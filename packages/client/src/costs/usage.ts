@@ -5,19 +5,34 @@ const totals = {
   promptTokens: z.number(),
   completionTokens: z.number(),
   requests: z.number(),
+  /** Requests that ended with status >= 400 (newer routers). */
+  errors: z.number().optional(),
 };
 
-/** Body of the router's `GET /admin/usage?from&to&groupBy=target`. */
-export const usageResponseSchema = z
-  .object({
-    from: z.string(),
-    to: z.string(),
-    groupBy: z.string().optional(),
-    total: z.object(totals).loose(),
-    groups: z.array(z.object({ key: z.string(), ...totals }).loose()),
-  })
-  .loose();
-export type UsageResponse = z.infer<typeof usageResponseSchema>;
+/**
+ * Body of the router's `GET /admin/usage?from&to&groupBy=target` (router/src/admin/router.ts):
+ * `{ from, to, groupBy, resolution, totals, breakdown: [{ key, ... }] }`. The draft shape
+ * `{ total, groups }` is accepted as well.
+ */
+export const usageResponseSchema = z.preprocess(
+  (v) => {
+    if (!v || typeof v !== "object") return v;
+    const o = v as Record<string, unknown>;
+    return { ...o, totals: o.totals ?? o.total, breakdown: o.breakdown ?? o.groups };
+  },
+  z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      groupBy: z.string().optional(),
+      /** `records` (exact) or `hourly` (rounded to whole hours). */
+      resolution: z.string().optional(),
+      totals: z.object(totals).loose(),
+      breakdown: z.array(z.object({ key: z.string(), ...totals }).loose()),
+    })
+    .loose(),
+);
+export type UsageResponse = z.output<typeof usageResponseSchema>;
 
 /** Spend totals over a time range. */
 export interface UsageTotals {
@@ -25,12 +40,16 @@ export interface UsageTotals {
   promptTokens: number;
   completionTokens: number;
   requests: number;
+  /** Failed requests, when the router reports them. */
+  errors?: number;
 }
 
 /** What `getCosts` returns: the total and the breakdown by router target (most expensive first). */
 export interface CostReport {
   from: string;
   to: string;
+  /** `records` (exact) or `hourly` (range widened to whole hours), as the router says. */
+  resolution?: string;
   total: UsageTotals;
   byTarget: (UsageTotals & { target: string })[];
 }
@@ -49,12 +68,14 @@ export function toCostReport(body: unknown): CostReport {
     promptTokens: t.promptTokens,
     completionTokens: t.completionTokens,
     requests: t.requests,
+    ...(t.errors !== undefined ? { errors: t.errors } : {}),
   });
   return {
     from: u.from,
     to: u.to,
-    total: pick(u.total),
-    byTarget: u.groups.map((g) => ({ target: g.key, ...pick(g) })).sort((a, b) => b.costUsd - a.costUsd),
+    ...(u.resolution ? { resolution: u.resolution } : {}),
+    total: pick(u.totals),
+    byTarget: u.breakdown.map((g) => ({ target: g.key, ...pick(g) })).sort((a, b) => b.costUsd - a.costUsd),
   };
 }
 
