@@ -225,6 +225,27 @@ describe("admin API and tenants through the router", () => {
     await again.close();
   });
 
+  it("keeps admin-managed providers and applies new tenants when the config file reloads", async () => {
+    const NEW_KEY = "sk-newco-tenant-key-0123456789";
+    running.router.reload(
+      config({
+        ...raw,
+        tenants: [...(raw.tenants as object[]), { id: "newco", keys: [{ id: "newco-1", key: NEW_KEY }] }],
+      }),
+    );
+    expect(running.router.targets().map((t) => t.name)).toContain("claude");
+    // The restored provider is still disabled from the earlier step: enable it, then call it with the new key.
+    expect((await admin("/admin/providers/claude/enable", { method: "POST" })).status).toBe(200);
+    const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: NEW_KEY, maxRetries: 0 });
+    const res = await client.chat.completions.create({
+      model: "fast",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    expect(res.choices[0]?.message.content).toBe("Hello");
+    const tenants = (await (await admin("/admin/tenants")).json()) as { data: { id: string }[] };
+    expect(tenants.data.map((t) => t.id)).toContain("newco");
+  });
+
   it("writes an audit log of admin actions and key use without secrets", async () => {
     await runtime.guard.close();
     const lines = (await readFile(join(dir, "audit.jsonl"), "utf8"))

@@ -95,6 +95,21 @@ describe("OpenAI-compatible adapter", () => {
     await dead.close?.();
   });
 
+  it("maps an upstream that never answers to a retryable 504 after timeoutMs", async () => {
+    const { startFake } = await import("./fakes/openai.js");
+    const silent = await startFake(() => {
+      // never responds
+    });
+    const slow = createOpenAIAdapter({ baseURL: `${silent.url}/v1`, timeoutMs: 200 });
+    try {
+      const err = (await slow.chat(chatReq, ctx()).catch((e) => e)) as UpstreamError;
+      expect([err.status, err.retryable, err.body.error.code]).toEqual([504, true, "upstream_timeout"]);
+    } finally {
+      await slow.close?.();
+      await silent.close();
+    }
+  });
+
   it("speaks the Azure flavour: api-key header, deployment in the path, api-version query", async () => {
     const azure = createOpenAIAdapter({
       apiKey: "azure-key-abcdef",

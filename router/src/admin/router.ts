@@ -11,7 +11,6 @@ export interface AdminRouterDeps {
   guard: TenantAccessGuard;
   ledger: UsageLedger;
   store: ProviderStore;
-  tenants: TenantConfig[];
   /** Targets from the config file (read-only here), listed by GET /admin/providers. */
   configTargets: () => { name: string; kind: "cluster" | "external"; type: string; enabled: boolean }[];
   audit?: AuditLog;
@@ -31,7 +30,7 @@ const usageQuery = z
   .strict();
 
 /** Tenants without key hashes or secrets: ids, access lists, limits and budgets only. */
-function publicTenants(tenants: TenantConfig[]) {
+function publicTenants(tenants: readonly TenantConfig[]) {
   return tenants.map((t) => ({
     id: t.id,
     name: t.name ?? t.id,
@@ -103,7 +102,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   });
 
   r.get("/admin/tenants", (_req, res) => {
-    res.json({ object: "list", data: publicTenants(deps.tenants) });
+    res.json({ object: "list", data: publicTenants(deps.guard.listTenants()) });
   });
 
   r.get("/admin/budgets", async (_req, res, next) => {

@@ -119,7 +119,6 @@ export async function createAccessRuntime(
     guard,
     ledger,
     store,
-    tenants: config.tenants ?? [],
     audit,
     now: opts.now,
     configTargets: () =>
@@ -145,6 +144,7 @@ export async function createAccessRuntime(
       // Config file reloads replace the base; managed providers are merged back in.
       app.reload = (next) => {
         baseConfig = next;
+        guard.setTenants(next.tenants ?? [], next.admin);
         const merged = mergeManaged(next, store.targets());
         guard.setProviders(merged.externalProviders);
         reload(merged);

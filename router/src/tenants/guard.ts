@@ -118,7 +118,8 @@ const SLOT_TTL_SEC = 900;
  * than the difference between actual and estimated cost of requests already in flight.
  */
 export class TenantAccessGuard implements AccessGuard {
-  private readonly keys: KeyIndex;
+  private keys: KeyIndex;
+  private tenants: TenantConfig[];
   private readonly store: StateStore;
   private readonly now: () => number;
   private readonly providerLimits: ProviderLimits;
@@ -128,6 +129,7 @@ export class TenantAccessGuard implements AccessGuard {
 
   constructor(private readonly opts: AccessGuardOptions) {
     this.keys = new KeyIndex(opts.tenants, opts.admin);
+    this.tenants = opts.tenants ?? [];
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
     this.providerLimits = new ProviderLimits(this.now);
@@ -142,6 +144,20 @@ export class TenantAccessGuard implements AccessGuard {
   /** True when tenants are configured (requests need a key). */
   get enforcing(): boolean {
     return this.keys.size > 0;
+  }
+
+  /**
+   * Applies a reloaded config's tenants and admin key. Spend and limit counters live in the
+   * state store keyed by tenant/key id, so they carry over; requests already admitted settle normally.
+   */
+  setTenants(tenants: TenantConfig[] = [], admin?: AdminConfig): void {
+    this.keys = new KeyIndex(tenants, admin);
+    this.tenants = tenants;
+  }
+
+  /** The configured tenants (for /admin/tenants; the entries hold key hashes, never return them as-is). */
+  listTenants(): readonly TenantConfig[] {
+    return this.tenants;
   }
 
   /** Applies new per-provider limits (admin API changes, config reload). */
@@ -322,7 +338,7 @@ export class TenantAccessGuard implements AccessGuard {
     const now = this.now();
     const out: BudgetReport[] = [];
     const seen = new Set<string>();
-    for (const tenant of this.opts.tenants ?? []) {
+    for (const tenant of this.tenants) {
       const scopes: [string, string, BudgetConfig | undefined][] = [
         [`tenant:${tenant.id}`, tenant.id, tenant.budgets],
       ];
