@@ -6,6 +6,7 @@ import { createOpenGuard } from "./access/open-guard.js";
 import type { RouterConfig } from "./config/schema.js";
 import type { ForwardDeps, Generation } from "./forward/context.js";
 import { HealthPoller } from "./health/poller.js";
+import { jsonBody, parseByteSize } from "./http/body.js";
 import { errorHandler } from "./http/errors.js";
 import { healthHandler } from "./http/health.js";
 import { inferenceHandler } from "./http/inference.js";
@@ -36,7 +37,7 @@ export interface RouterDeps {
   clock?: () => number;
   /** Defaults to pino at `server.logLevel`. */
   logger?: Logger;
-  /** Extra routers mounted before the OpenAI endpoints (admin API etc.). */
+  /** Extra routers (admin API etc.), mounted after the OpenAI endpoints and before the 404 handler. */
   extraRouters?: Router[];
   /** prom-client registry for the router's metrics. Defaults to a new one. */
   metricsRegistry?: Registry;
@@ -99,8 +100,7 @@ export function createApp(deps: RouterDeps): RouterApp {
     res.setHeader("x-router-reason", "not_routed");
     next();
   });
-  app.use(express.json({ limit: deps.config.server.bodyLimit }));
-  for (const r of deps.extraRouters ?? []) app.use(r);
+  app.use(jsonBody(parseByteSize(deps.config.server.bodyLimit)));
   app.post("/v1/chat/completions", inferenceHandler(fwd, "chat"));
   app.post("/v1/completions", inferenceHandler(fwd, "completions"));
   app.post("/v1/embeddings", inferenceHandler(fwd, "embeddings"));
@@ -108,6 +108,8 @@ export function createApp(deps: RouterDeps): RouterApp {
   app.get("/health", healthHandler(current, now));
   app.get("/metrics", metricsHandler(metrics, current));
   app.get("/scaling/:target", scalingHandler(current));
+  // After the OpenAI routes, so inference requests never walk the admin router's table.
+  for (const r of deps.extraRouters ?? []) app.use(r);
   app.use((req, res) => {
     res.status(404).json({
       error: {

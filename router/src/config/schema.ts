@@ -22,7 +22,10 @@ export const serverSection = z
     /** Time to wait for an upstream's response headers (and between stream chunks). Defaults to 30s. */
     firstByteTimeout: duration.default(30_000),
     /** Largest accepted request body. Defaults to 4mb. */
-    bodyLimit: z.string().default("4mb"),
+    bodyLimit: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, "must be a size like 4mb or 512kb")
+      .default("4mb"),
     /** pino level. Defaults to info. */
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** How long shutdown waits for in-flight requests. Defaults to 10s. */
