@@ -114,7 +114,15 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
       return {
         object: "list",
         model: ctx.upstreamModel,
-        data: (res.embeddings ?? []).map((e, index) => ({ object: "embedding", index, embedding: e.values })),
+        data: (res.embeddings ?? []).map((e, index) => ({
+          object: "embedding",
+          index,
+          // The openai SDKs ask for base64 by default: little-endian float32, as OpenAI sends it.
+          embedding:
+            req.encoding_format === "base64"
+              ? Buffer.from(new Float32Array(e.values).buffer).toString("base64")
+              : e.values,
+        })),
         usage: { prompt_tokens: tokens, total_tokens: tokens },
       };
     },
