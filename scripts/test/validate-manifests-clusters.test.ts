@@ -3,6 +3,7 @@ import { join, normalize } from "node:path";
 import { repoRoot } from "../src/tools/main.js";
 import {
   at,
+  helmTemplate,
   kustomizeBuild,
   type Manifest,
   ofKind,
@@ -87,6 +88,27 @@ describe("clusters app-of-apps", () => {
       const allowed = (at(project, "spec.destinations") as Manifest[]).map((d) => d.namespace);
       for (const app of ofKind(built[`clusters/${cloud}/overlays/prod`]!, "Application"))
         expect(allowed).toContain(at(app, "spec.destination.namespace"));
+    });
+
+    it("the AppProject admits every platform Application this cloud renders (source repo and namespace)", async () => {
+      const { docs } = parseManifests(
+        readFileSync(join(repoRoot, "clusters", cloud, "root-app.yaml"), "utf8"),
+      );
+      const project = docs[0]!;
+      const repos = at(project, "spec.sourceRepos") as string[];
+      const namespaces = (at(project, "spec.destinations") as Manifest[]).map((d) => d.namespace);
+      const platform = await helmTemplate("charts/platform", {
+        namespace: "argocd",
+        valueFiles: [`clusters/${cloud}/values/platform.yaml`],
+      });
+      expect(platform.error).toBe("");
+      const children = ofKind(platform.docs, "Application");
+      expect(children.length).toBeGreaterThanOrEqual(5);
+      for (const app of children) {
+        expect(at(app, "spec.project")).toBe(name(project));
+        expect(repos).toContain(at(app, "spec.source.repoURL"));
+        expect(namespaces).toContain(at(app, "spec.destination.namespace"));
+      }
     });
   });
 });
