@@ -4,6 +4,7 @@ import {
   commonTags,
   HmacSecret,
   LlmApps,
+  platformSkipFor,
   resolveClusterPools,
   type StackExports,
   stackExports,
@@ -104,6 +105,7 @@ export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
         region: config.region,
         clusterAutoscalerRoleArn: autoscalerRole.role.arn,
         acmeEmail: config.acmeEmail,
+        skip: platformSkipFor(config.deployMode),
       });
     if (config.deployMode !== "none")
       apps = new LlmApps("llm", {

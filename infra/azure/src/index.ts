@@ -4,6 +4,7 @@ import {
   commonTags,
   HmacSecret,
   LlmApps,
+  platformSkipFor,
   resolveClusterPools,
   type StackExports,
   stackExports,
@@ -93,6 +94,7 @@ export function deployAzure(config: AzureConfig = loadAzureConfig()): AzureStack
         clusterName,
         region: config.location,
         acmeEmail: config.acmeEmail,
+        skip: platformSkipFor(config.deployMode),
       });
     if (config.deployMode !== "none")
       apps = new LlmApps("llm", {

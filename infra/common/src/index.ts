@@ -1,5 +1,6 @@
 export * from "./apps/llm-apps.js";
 export * from "./apps/repo-paths.js";
+export * from "./apps/root-app.js";
 export * from "./config/common-config.js";
 export * from "./config/read-config.js";
 export * from "./naming/naming.js";

@@ -78,6 +78,12 @@ describe("ClusterPlatform", () => {
     expect(releases.map((r) => r.inputs.chart)).not.toContain("cluster-autoscaler");
   });
 
+  it("leaves everything but Argo CD to the app-of-apps in argocd mode", () => {
+    expect(lib.platformSkipFor("argocd")).not.toContain("argoCd");
+    expect(lib.platformSkipFor("argocd")).toContain("ingressNginx");
+    expect(lib.platformSkipFor("helm")).toEqual([]);
+  });
+
   it("pins every chart to an exact version from its https repository", () => {
     for (const c of Object.values(lib.platformCharts)) {
       expect(c.version).toMatch(/^v?\d+\.\d+\.\d+$/);
@@ -121,28 +127,47 @@ describe("LlmApps", () => {
     expect(secret.inputs).toMatchObject({ metadata: { name: "llm-cluster-auth", namespace: "llm" } });
   });
 
-  it("creates only the root app-of-apps in argocd mode, pointing at clusters/<cloud>", async () => {
+  it("applies the checked-in root-app.yaml in argocd mode, with repository and revision from config", async () => {
     const apps = new lib.LlmApps("argo-apps", {
       cloud: "azure",
       provider: provider("argo-k8s"),
       deployMode: "argocd",
-      gitRepoUrl: "https://github.com/example/repo.git",
-      gitRevision: "v1",
+      gitRepoUrl: "https://github.com/acme/fork.git",
+      gitRevision: "v9",
     });
     await outputValue(apps.urn);
     await settle();
     expect(mocks.ofType(RELEASE).filter((r) => r.name.startsWith("argo-apps"))).toHaveLength(0);
+    const project = mocks.one("kubernetes:argoproj.io/v1alpha1:AppProject", "argo-apps");
+    expect((project.inputs.spec as { sourceRepos: string[] }).sourceRepos).toContain(
+      "https://github.com/acme/fork.git",
+    );
     const app = mocks.one("kubernetes:argoproj.io/v1alpha1:Application", "argo-apps");
     expect(app.inputs).toMatchObject({
+      metadata: { namespace: "argocd" },
       spec: {
+        project: "llm-platform",
         source: {
-          repoURL: "https://github.com/example/repo.git",
-          targetRevision: "v1",
-          path: "clusters/azure",
+          repoURL: "https://github.com/acme/fork.git",
+          targetRevision: "v9",
+          path: expect.stringMatching(/^clusters\/azure\//),
         },
         syncPolicy: { automated: { prune: true, selfHeal: true } },
       },
     });
+  });
+
+  it("falls back to a built-in root app pointing at clusters/<cloud> when root-app.yaml is absent", async () => {
+    const apps = new lib.LlmApps("fallback-apps", {
+      cloud: "gcp",
+      provider: provider("fallback-k8s"),
+      deployMode: "argocd",
+      repoRoot: "/nonexistent-repo",
+    });
+    await outputValue(apps.urn);
+    await settle();
+    const app = mocks.one("kubernetes:argoproj.io/v1alpha1:Application", "fallback-apps");
+    expect(app.inputs).toMatchObject({ spec: { source: { path: "clusters/gcp", targetRevision: "main" } } });
   });
 
   it("resolves the repository root from the module location", () => {

@@ -4,6 +4,7 @@ import {
   commonTags,
   HmacSecret,
   LlmApps,
+  platformSkipFor,
   resolveClusterPools,
   type StackExports,
   stackExports,
@@ -105,6 +106,7 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
         clusterName,
         region: config.region,
         acmeEmail: config.acmeEmail,
+        skip: platformSkipFor(config.deployMode),
       });
     if (config.deployMode !== "none")
       apps = new LlmApps("llm", {

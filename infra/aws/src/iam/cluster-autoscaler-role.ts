@@ -36,7 +36,12 @@ export class ClusterAutoscalerRole extends pulumi.ComponentResource {
           ),
         ),
       );
-    this.role = new aws.iam.Role(name, { assumeRolePolicy: trust, tags: args.tags }, { parent: this });
+    this.role = new aws.iam.Role(
+      name,
+      // A fixed name (`<cluster>-cluster-autoscaler`) so Argo CD's platform values can reference it.
+      { name: `${args.clusterName}-cluster-autoscaler`, assumeRolePolicy: trust, tags: args.tags },
+      { parent: this },
+    );
     this.policy = new aws.iam.Policy(
       name,
       { policy: JSON.stringify(clusterAutoscalerPolicy(args.clusterName)), tags: args.tags },

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterCloud } from "../naming/naming.js";
 import { chartPath, REPO_ROOT, valuesPath } from "./repo-paths.js";
+import { loadRootApp } from "./root-app.js";
 
 /** Name of the Secret holding the cluster's HMAC key (key `hmac-secret`) in the apps namespace. */
 export const CLUSTER_AUTH_SECRET = "llm-cluster-auth";
@@ -17,11 +18,11 @@ export interface LlmAppsArgs {
   namespace?: string;
   /** HMAC secret the runtimes verify router requests with; written to the `llm-cluster-auth` Secret. */
   hmacSecret?: pulumi.Input<string>;
-  /** Git repository Argo CD syncs from (argocd mode). */
-  gitRepoUrl: string;
-  /** Git revision Argo CD tracks (argocd mode). Defaults to `main`. */
+  /** Git repository of the root app (argocd mode). Defaults to the one in `clusters/<cloud>/root-app.yaml`. */
+  gitRepoUrl?: string;
+  /** Git revision of the root app (argocd mode). Defaults to the one in root-app.yaml, else `main`. */
   gitRevision?: string;
-  /** Path of the app-of-apps in the repository. Defaults to `clusters/<cloud>`. */
+  /** Path of the app-of-apps when root-app.yaml is absent. Defaults to `clusters/<cloud>`. */
   gitPath?: string;
   /** Repository root holding `charts/` and `clusters/`. Defaults to this checkout. */
   repoRoot?: string;
@@ -38,8 +39,8 @@ export interface LlmAppsArgs {
 export class LlmApps extends pulumi.ComponentResource {
   /** Helm releases by name (helm mode). */
   readonly releases: Record<string, k8s.helm.v3.Release> = {};
-  /** The root app-of-apps Application (argocd mode). */
-  readonly rootApp?: k8s.apiextensions.CustomResource;
+  /** The root app-of-apps objects (argocd mode): AppProject and Application. */
+  readonly rootApp: k8s.apiextensions.CustomResource[] = [];
   /** Namespace of the apps. */
   readonly namespace: string;
 
@@ -91,8 +92,12 @@ export class LlmApps extends pulumi.ComponentResource {
       release("llm-runtime-gpu", "llm-runtime", "llm-runtime-gpu");
       release("exporters", "exporters", "exporters");
     } else {
-      this.rootApp = new k8s.apiextensions.CustomResource(
-        `${name}-root-app`,
+      // Prefer the checked-in bootstrap (clusters/<cloud>/root-app.yaml) so Pulumi applies
+      // exactly what `kubectl apply -f` would; fall back to a minimal root app without it.
+      const objects = loadRootApp(root, args.cloud, {
+        gitRepoUrl: args.gitRepoUrl,
+        gitRevision: args.gitRevision,
+      }) ?? [
         {
           apiVersion: "argoproj.io/v1alpha1",
           kind: "Application",
@@ -104,19 +109,27 @@ export class LlmApps extends pulumi.ComponentResource {
           spec: {
             project: "default",
             source: {
-              repoURL: args.gitRepoUrl,
+              repoURL: args.gitRepoUrl ?? "https://github.com/example-org/llm-multicloud.git",
               targetRevision: args.gitRevision ?? "main",
               path: args.gitPath ?? `clusters/${args.cloud}`,
             },
             destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
-            syncPolicy: {
-              automated: { prune: true, selfHeal: true },
-              syncOptions: ["CreateNamespace=true"],
-            },
+            syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
           },
         },
-        { ...base, dependsOn: deps },
-      );
+      ];
+      let previous: pulumi.Resource[] = deps;
+      for (const obj of objects) {
+        const { apiVersion, kind, ...rest } = obj;
+        const cr = new k8s.apiextensions.CustomResource(
+          `${name}-${kind.toLowerCase()}-${obj.metadata.name}`,
+          { apiVersion, kind, ...rest },
+          // In file order: the AppProject must exist before an Application may use it.
+          { ...base, dependsOn: previous },
+        );
+        this.rootApp.push(cr);
+        previous = [...deps, cr];
+      }
     }
 
     this.registerOutputs({ namespace: this.namespace });

@@ -45,14 +45,17 @@ export const commonConfigShape = {
   prices: z.object({ cpu: price.optional(), gpu: price.optional() }).strict().default({}),
   /** What each pool serves: `{cpu: {models, contextLength, features}, gpu: {...}}`. Defaults to TinyLlama on CPU, Mistral 7B on GPU. */
   capabilities: z.object({ cpu: capabilities.optional(), gpu: capabilities.optional() }).strict().default({}),
-  /** Install the cluster platform (ingress, cert-manager, monitoring, KEDA, Argo CD, GPU plugin). Defaults to true. */
+  /**
+   * Install the cluster platform (ingress, cert-manager, monitoring, KEDA, Argo CD, GPU plugin).
+   * In argocd mode Pulumi installs only Argo CD; the app-of-apps brings the rest. Defaults to true.
+   */
   installPlatform: z.boolean().default(true),
   /** Deploy this repo's apps: `helm` (Pulumi installs the charts), `argocd` (root app-of-apps) or `none`. Defaults to `helm`. */
   deployMode: z.enum(["helm", "argocd", "none"]).default("helm"),
-  /** Git repository Argo CD syncs `clusters/<cloud>` from. Defaults to https://github.com/example/llm-multicloud.git. */
-  gitRepoUrl: z.url().default("https://github.com/example/llm-multicloud.git"),
-  /** Git revision Argo CD tracks. Defaults to `main`. */
-  gitRevision: z.string().min(1).default("main"),
+  /** Git repository of the Argo CD root app (argocd mode). Defaults to the one in `clusters/<cloud>/root-app.yaml`. */
+  gitRepoUrl: z.url().optional(),
+  /** Git revision of the Argo CD root app (argocd mode). Defaults to the one in `clusters/<cloud>/root-app.yaml`. */
+  gitRevision: z.string().min(1).optional(),
   /** Namespace of the runtime and exporter releases. Defaults to `llm`. */
   appsNamespace: z
     .string()

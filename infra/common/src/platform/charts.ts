@@ -58,3 +58,13 @@ export const platformCharts = {
 } satisfies Record<string, PinnedChart>;
 
 export type PlatformComponent = keyof typeof platformCharts;
+
+/**
+ * Platform components Pulumi should leave out for a deploy mode: in `argocd` mode the
+ * app-of-apps (clusters/<cloud>, charts/platform) owns everything but Argo CD itself, and two
+ * owners of one release would fight.
+ */
+export function platformSkipFor(deployMode: "helm" | "argocd" | "none"): PlatformComponent[] {
+  if (deployMode !== "argocd") return [];
+  return (Object.keys(platformCharts) as PlatformComponent[]).filter((c) => c !== "argoCd");
+}
