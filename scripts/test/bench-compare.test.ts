@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pino from "pino";
+import { parseConfig, startRouter } from "../../router/src/index.js";
 import { summarise, type TargetSummary } from "../src/bench/compare/analysis/aggregate.js";
 import { scoreTargets } from "../src/bench/compare/analysis/score.js";
 import { percentile } from "../src/bench/compare/analysis/stats.js";
@@ -280,6 +282,53 @@ describe("bench:compare end to end", () => {
       expect(dom).not.toMatch(/<script[^>]+src=/);
     } finally {
       await upstream.close();
+    }
+  });
+
+  it("benchmarks the real router as an http target, streaming through it, and records the serving target", async () => {
+    const cluster = await startFakeOpenAI({
+      name: "cluster",
+      model: "tiny",
+      seed: 3,
+      ttftMs: { median: 2, p95: 4 },
+      perTokenMs: { median: 0.3, p95: 0.6 },
+      outputTokens: { min: 6, max: 6 },
+      metrics: () => "llm_runtime_tokens_per_second 40\n",
+    });
+    const logger = pino({ level: "silent" });
+    const config = parseConfig(
+      {
+        server: { host: "127.0.0.1", port: 0, logLevel: "silent" },
+        clusters: [{ name: "local", endpoint: cluster.origin, models: ["tiny"], costPerHour: 0.05 }],
+      },
+      {},
+    );
+    const router = await startRouter({ config, logger });
+    try {
+      const providers = parseProviders({
+        requests: 8,
+        concurrency: 2,
+        maxTokens: 6,
+        targets: [
+          {
+            type: "http",
+            name: "router-cost",
+            baseURL: `${router.url}/v1`,
+            model: "auto",
+            headers: { "x-router-strategy": "cost" },
+          },
+        ],
+      });
+      const { summary, records } = await runCompare({ config: providers, outDir: join(dir, "router") });
+      expect(summary.targets[0]?.successRate).toBe(1);
+      expect(records.every((r) => r.servedBy === "local")).toBe(true);
+      expect(records.every((r) => r.completionTokens === 6 && r.ttftMs > 0)).toBe(true);
+      // No price for the router target: cost is unknown and left out of its score.
+      expect(summary.targets[0]?.costPer1kTokens).toBeNull();
+      expect(summary.targets[0]?.score.cost).toBeNull();
+    } finally {
+      await router.close();
+      await cluster.close();
     }
   });
 
