@@ -131,6 +131,21 @@ describe("exporter against a fake Kubernetes API and fake runtimes", () => {
     expect(m.value("llm_cluster_gpu_nodes", { pool: "cpu" })).toBe(0);
   });
 
+  it("keeps pricing an idle pool at its last busy throughput (last-busy mode)", async () => {
+    gpuRuntime.completionTokens = 1000;
+    await h.refresh();
+    gpuRuntime.completionTokens = 1750;
+    h.clock.ms += 15_000;
+    await h.refresh();
+    // Now idle for a window: measured throughput drops to 0, the price per token does not.
+    h.clock.ms += 15_000;
+    await h.refresh();
+    const m = await h.metrics();
+    expect(m.value("llm_cluster_tokens_per_second", { pool: "gpu" })).toBe(0);
+    expect(m.value("llm_cluster_priced_tokens_per_second", { pool: "gpu" })).toBeCloseTo(100, 9);
+    expect(m.value("llm_cluster_cost_per_1k_tokens", { pool: "gpu" })).toBeCloseTo((2 * G4DN_SPOT) / 360, 9);
+  });
+
   it("reports a pool scaled to zero as cost 0 with 0 ready replicas", async () => {
     api.nodes = api.nodes.filter((n) => n.labels["eks.amazonaws.com/nodegroup"] !== "llm-gpu");
     api.pods.set("llm", []);
@@ -201,6 +216,40 @@ describe("exporter against a fake Kubernetes API and fake runtimes", () => {
     expect(await res.json()).toEqual({
       error: { message: "Unknown path GET /nope", type: "not_found_error", param: null, code: "not_found" },
     });
+  });
+});
+
+describe("idle pricing in floor mode", () => {
+  it("prices an idle pool at the floor even after it was busy", async () => {
+    const rt = await new FakeRuntime().start();
+    const h = await harness({
+      kubernetes: { enabled: false },
+      idleThroughput: "floor",
+      idleThroughputFloor: 2,
+      pools: [
+        {
+          name: "cpu",
+          staticNodes: { count: 1, instanceType: "m6i.xlarge" },
+          runtime: { urls: [`${rt.url}/metrics`] },
+        },
+      ],
+    });
+    try {
+      await h.refresh();
+      rt.completionTokens = 500;
+      h.clock.ms += 10_000;
+      await h.refresh();
+      let m = await h.metrics();
+      expect(m.value("llm_cluster_cost_per_1k_tokens", { pool: "cpu" })).toBeCloseTo(M6I_ON_DEMAND / 180, 9);
+      h.clock.ms += 10_000;
+      await h.refresh();
+      m = await h.metrics();
+      // 2 tok/s floor = 7.2 thousand tokens per hour.
+      expect(m.value("llm_cluster_cost_per_1k_tokens", { pool: "cpu" })).toBeCloseTo(M6I_ON_DEMAND / 7.2, 9);
+    } finally {
+      await h.close();
+      await rt.close();
+    }
   });
 });
 

@@ -68,6 +68,7 @@ app.kubernetes.io/component: cost-exporter
   "refreshIntervalSeconds" .Values.exporter.refreshIntervalSeconds
   "scrapeTimeoutMs" .Values.exporter.scrapeTimeoutMs
   "idleThroughputFloor" .Values.exporter.idleThroughputFloor
+  "idleThroughput" .Values.exporter.idleThroughput
   "tokenBasis" .Values.exporter.tokenBasis
   "nodePoolLabel" .Values.exporter.nodePoolLabel
   "logLevel" .Values.exporter.logLevel

@@ -97,10 +97,17 @@ export const exporterConfig = z
     /** Timeout of one runtime scrape in milliseconds. Defaults to 3000. */
     scrapeTimeoutMs: z.number().int().positive().default(3000),
     /**
-     * Throughput assumed when a pool with nodes is idle, in tokens/second, so cost per 1K tokens stays
-     * finite: an idle pool reports `cost_per_hour / (floor * 3.6)`. Defaults to 1.
+     * Tokens/second below which a pool counts as idle, and the least throughput tokens are ever priced at,
+     * so cost per 1K tokens stays finite (floor 1: at most `cost_per_hour / 3.6`). Defaults to 1.
      */
     idleThroughputFloor: z.number().positive().default(1),
+    /**
+     * What prices tokens while a pool is idle (measured throughput below the floor): `last-busy` uses the
+     * last throughput measured above the floor (an idle pool's price per token has not changed, and a
+     * high idle price would keep the router away from capacity that is already paid for); `floor` uses
+     * the floor itself. Either way a pool never measured busy uses the floor. Defaults to `last-busy`.
+     */
+    idleThroughput: z.enum(["last-busy", "floor"]).default("last-busy"),
     /** Which tokens count as throughput: `completion` (generated) or `total` (prompt + completion). */
     tokenBasis: z.enum(["completion", "total"]).default("completion"),
     /** Node label naming the pool when a pool has no `nodeSelector` (the Pulumi pools set it). Defaults to `llm.platform/pool`. */

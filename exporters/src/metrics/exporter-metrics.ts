@@ -13,9 +13,13 @@ export class ExporterMetrics {
     "llm_cluster_tokens_per_second",
     "Measured throughput of the pool's runtimes (tokens/s, per tokenBasis)",
   );
+  private readonly pricedTokensPerSecond = this.gauge(
+    "llm_cluster_priced_tokens_per_second",
+    "Throughput that prices tokens: measured, or while idle the last busy throughput (else the idle floor)",
+  );
   private readonly costPer1k = this.gauge(
     "llm_cluster_cost_per_1k_tokens",
-    "USD per 1000 tokens: cost_per_hour / (max(tokens_per_second, idle floor) * 3.6); 0 at zero nodes",
+    "USD per 1000 tokens: cost_per_hour / (priced_tokens_per_second * 3.6); 0 at zero nodes",
   );
   private readonly nodes = new Gauge({
     name: "llm_cluster_nodes",
@@ -66,6 +70,7 @@ export class ExporterMetrics {
       const pool = s.pool;
       this.costPerHour.set({ pool }, s.costPerHour);
       this.tokensPerSecond.set({ pool }, s.tokensPerSecond);
+      this.pricedTokensPerSecond.set({ pool }, s.pricedTokensPerSecond);
       this.costPer1k.set({ pool }, s.costPer1kTokens);
       this.nodes.set({ pool, capacity_type: "spot" }, s.nodesByCapacityType.spot);
       this.nodes.set({ pool, capacity_type: "on-demand" }, s.nodesByCapacityType["on-demand"]);

@@ -45,6 +45,8 @@ interface PoolState {
 export class Collector {
   private readonly state = new Map<string, PoolState>();
   private readonly rates = new CounterRates();
+  /** Per pool: last throughput at or above the floor (prices idle pools in `last-busy` mode). */
+  private readonly lastBusy = new Map<string, number>();
   private latest: PoolSummary[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -93,8 +95,14 @@ export class Collector {
   }
 
   private opts(pool: PoolConfig) {
-    const { idleThroughputFloor, tokenBasis } = this.deps.config;
-    return { idleThroughputFloor, tokenBasis, ...(pool.price ? { price: pool.price } : {}) };
+    const { idleThroughputFloor, tokenBasis, idleThroughput } = this.deps.config;
+    const lastBusy = idleThroughput === "last-busy" ? this.lastBusy.get(pool.name) : undefined;
+    return {
+      idleThroughputFloor,
+      tokenBasis,
+      ...(pool.price ? { price: pool.price } : {}),
+      ...(lastBusy !== undefined ? { lastBusyTokensPerSecond: lastBusy } : {}),
+    };
   }
 
   private async refreshOnce(): Promise<void> {
@@ -134,6 +142,8 @@ export class Collector {
     this.state.set(pool.name, { nodes, targets });
     const throughput = await this.scrape(pool, targets);
     const summary = summarizePool(pool.name, nodes, throughput, this.opts(pool), stale);
+    if (summary.tokensPerSecond >= this.deps.config.idleThroughputFloor)
+      this.lastBusy.set(pool.name, summary.tokensPerSecond);
     if (summary.unpricedNodes > 0)
       this.deps.logger.warn(
         { pool: pool.name, instanceTypes: summary.instanceTypes },

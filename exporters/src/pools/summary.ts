@@ -20,7 +20,9 @@ export interface PoolSummary {
   tokensPerSecond: number;
   completionTokensPerSecond: number;
   promptTokensPerSecond: number;
-  /** cost_per_hour / (max(tokens/s, idle floor) * 3.6); 0 when the pool has no nodes. */
+  /** Throughput that priced the tokens: measured, or the idle fallback (last busy, else the floor). */
+  pricedTokensPerSecond: number;
+  /** cost_per_hour / (pricedTokensPerSecond * 3.6); 0 when the pool has no nodes. */
   costPer1kTokens: number;
   /** Requests waiting across the pool's runtime replicas. */
   queueDepth: number;
@@ -43,6 +45,8 @@ export interface SummaryOptions {
   idleThroughputFloor: number;
   tokenBasis: "completion" | "total";
   price?: PriceOverride;
+  /** Last throughput measured at or above the floor; prices an idle pool in `last-busy` mode. */
+  lastBusyTokensPerSecond?: number;
 }
 
 const round = (n: number) => Math.round(n * 1e9) / 1e9;
@@ -68,7 +72,10 @@ export function summarizePool(
     opts.tokenBasis === "total"
       ? throughput.completionTokensPerSecond + throughput.promptTokensPerSecond
       : throughput.completionTokensPerSecond;
-  const tokensPerHour = Math.max(tokensPerSecond, opts.idleThroughputFloor) * 3600;
+  const floor = opts.idleThroughputFloor;
+  const priced =
+    tokensPerSecond >= floor ? tokensPerSecond : Math.max(opts.lastBusyTokensPerSecond ?? floor, floor);
+  const tokensPerHour = priced * 3600;
   return {
     pool,
     nodes: nodes.length,
@@ -81,6 +88,7 @@ export function summarizePool(
     tokensPerSecond: round(tokensPerSecond),
     completionTokensPerSecond: round(throughput.completionTokensPerSecond),
     promptTokensPerSecond: round(throughput.promptTokensPerSecond),
+    pricedTokensPerSecond: round(priced),
     costPer1kTokens: round(costPerHour / (tokensPerHour / 1000)),
     queueDepth: throughput.queueDepth,
     readyReplicas: throughput.readyReplicas,
