@@ -35,7 +35,12 @@ describe("admin API and tenants through the router", () => {
     env = { ROUTER_STATE_KEY: randomBytes(32).toString("base64") };
     raw = {
       tenants: [
-        { id: "acme", keys: [{ id: "acme-1", key: TENANT_KEY }], budgets: { dailyUsd: 10 } },
+        {
+          id: "acme",
+          keys: [{ id: "acme-1", key: TENANT_KEY }],
+          budgets: { dailyUsd: 10 },
+          rateLimit: { requestsPerMinute: 1000 },
+        },
         { id: "poor", keys: [{ id: "poor-1", key: POOR_KEY }], budgets: { dailyUsd: 0.00001 } },
       ],
       admin: { key: ADMIN_KEY, stateFile: join(dir, "state.json"), auditLog: join(dir, "audit.jsonl") },
@@ -223,6 +228,38 @@ describe("admin API and tenants through the router", () => {
       apiKey: ANTHROPIC_KEY,
     });
     await again.close();
+  });
+
+  it("manages clusters too, with the HMAC secret encrypted at rest", async () => {
+    const created = await admin("/admin/providers", {
+      method: "POST",
+      body: JSON.stringify({
+        kind: "cluster",
+        name: "gke-cpu",
+        endpoint: "http://127.0.0.1:9",
+        authType: "hmac",
+        sharedSecret: "cluster-hmac-secret-0123456789",
+        models: ["tiny"],
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ kind: "cluster", hasSharedSecret: true });
+    expect(running.router.targets().find((t) => t.name === "gke-cpu")?.kind).toBe("cluster");
+    const file = await readFile(join(dir, "state.json"), "utf8");
+    expect(file).not.toContain("cluster-hmac-secret");
+    const noSecret = await admin("/admin/providers", {
+      method: "POST",
+      body: JSON.stringify({
+        kind: "cluster",
+        name: "bad",
+        endpoint: "http://127.0.0.1:9",
+        authType: "hmac",
+        models: ["t"],
+      }),
+    });
+    expect(noSecret.status).toBe(400);
+    expect(((await noSecret.json()) as { error: { param: string } }).error.param).toBe("sharedSecret");
+    expect((await admin("/admin/providers/gke-cpu", { method: "DELETE" })).status).toBe(200);
   });
 
   it("keeps admin-managed providers and applies new tenants when the config file reloads", async () => {

@@ -125,6 +125,11 @@ export class TenantAccessGuard implements AccessGuard {
   private readonly providerLimits: ProviderLimits;
   /** Provider slots a request took in authorizeTarget, freed when it settles. */
   private readonly heldTargets = new WeakMap<TenantContext, string[]>();
+  /** The response of the request a context was authenticated for, to put x-ratelimit-* on successes. */
+  private readonly responses = new WeakMap<
+    TenantContext,
+    { headersSent: boolean; setHeader(n: string, v: string): unknown }
+  >();
   private readonly lastKeyUse = new Map<string, number>();
 
   constructor(private readonly opts: AccessGuardOptions) {
@@ -190,13 +195,15 @@ export class TenantAccessGuard implements AccessGuard {
       throw new HttpError(401, "Incorrect API key provided", { code: "invalid_api_key" });
     }
     this.auditKeyUse(entry.key.id, entry.tenant.id);
-    return {
+    const ctx: TenantContext = {
       tenantId: entry.tenant.id,
       keyId: entry.key.id,
       allowedModels: intersect(entry.tenant.allowedModels, entry.key.allowedModels),
       allowedTargets: intersect(entry.tenant.allowedTargets, entry.key.allowedTargets),
       isAdmin: false,
     };
+    if (req.res) this.responses.set(ctx, req.res);
+    return ctx;
   }
 
   /** Key use goes to the audit log at most once per key per 5 minutes, so the file stays small. */
@@ -277,6 +284,10 @@ export class TenantAccessGuard implements AccessGuard {
       await this.store.releaseSlots(slots.map((s) => s.key));
       throw err;
     }
+
+    // OpenAI sends x-ratelimit-* on every response, not only on 429s; clients pace themselves by them.
+    const res = this.responses.get(tenant);
+    if (res && !res.headersSent) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
 
     let settled = false;
     return {
