@@ -14,18 +14,29 @@ export class AttemptTimeoutError extends Error {
   }
 }
 
+/** The client side of a request: its response, which emits `close` when the client goes away. */
+export interface ClientSide {
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  once(event: "close", fn: () => void): unknown;
+  off(event: "close", fn: () => void): unknown;
+}
+
 /**
- * The abort plumbing of one attempt at one target: follows the client's signal and a
- * re-armable deadline timer. `dispose()` must run when the attempt ends.
+ * The abort plumbing of one attempt at one target: aborts when the client's connection closes
+ * before the response finished, or when the re-armable deadline fires. One AbortController per
+ * attempt (the hot path allocates nothing more). `dispose()` must run when the attempt ends.
  */
 export class AttemptSignal {
   private readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
-  private readonly onClient = () => this.controller.abort(new ClientClosedError());
+  private readonly onClose = () => {
+    if (!this.client.writableFinished) this.controller.abort(new ClientClosedError());
+  };
 
-  constructor(private readonly client: AbortSignal) {
-    if (client.aborted) this.controller.abort(new ClientClosedError());
-    else client.addEventListener("abort", this.onClient, { once: true });
+  constructor(private readonly client: ClientSide) {
+    if (client.destroyed && !client.writableFinished) this.controller.abort(new ClientClosedError());
+    else client.once("close", this.onClose);
   }
 
   get signal(): AbortSignal {
@@ -40,6 +51,6 @@ export class AttemptSignal {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.client.removeEventListener("abort", this.onClient);
+    this.client.off("close", this.onClose);
   }
 }

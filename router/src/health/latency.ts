@@ -23,7 +23,8 @@ export class LatencyTracker {
     this.ring[this.next] = ms;
     this.next = (this.next + 1) % this.ring.length;
     if (this.count < this.ring.length) this.count++;
-    this.cachedP95 = undefined;
+    // Re-sorting on every sample would cost more than the request; refresh every 16 samples.
+    if (this.count < 16 || this.next % 16 === 0) this.cachedP95 = undefined;
   }
 
   /** EWMA in ms; undefined until the first sample. */

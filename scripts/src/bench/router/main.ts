@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,17 @@ const RATES = (values.rates ?? "500,1000").split(",").map(Number);
 const CONCURRENCY = Number(values.concurrency ?? 64);
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 
 async function main(): Promise<void> {
@@ -73,8 +84,11 @@ async function main(): Promise<void> {
     }
 
     const td = summarize(await maxThroughput(direct, CONCURRENCY, SECONDS));
+    const cpu0 = await cpuSeconds(router.child.pid);
     const tr = summarize(await maxThroughput(routed, CONCURRENCY, SECONDS));
-    results.throughput = { direct: td, router: tr, ratio: tr.rps / td.rps };
+    // CPU time per request does not depend on how busy the machine is, unlike latency.
+    const cpuPerRequestUs = ((await cpuSeconds(router.child.pid)) - cpu0) / tr.n * 1e6;
+    results.throughput = { direct: td, router: tr, ratio: tr.rps / td.rps, routerCpuPerRequestUs: cpuPerRequestUs };
 
     const header = [
       "load",
@@ -93,7 +107,8 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(line(r));
     console.log(
       `\nmax throughput (closed loop, ${CONCURRENCY} concurrent, ${SECONDS}s): direct ${fmt(td.rps, 0)} req/s, ` +
-        `router ${fmt(tr.rps, 0)} req/s (${fmt((100 * tr.rps) / td.rps, 1)}% of direct), router errors ${tr.errors}`,
+        `router ${fmt(tr.rps, 0)} req/s (${fmt((100 * tr.rps) / td.rps, 1)}% of direct), router errors ${tr.errors}, ` +
+        `router CPU ${fmt(cpuPerRequestUs, 0)} µs/request`,
     );
     const out = values.json ?? join(repoRoot, "results/bench-router.json");
     await mkdir(dirname(out), { recursive: true });
