@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-node";
 import {
@@ -185,6 +187,40 @@ describe("inference spans", () => {
       expect(b?.parentSpanContext).toBeUndefined();
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe("OTLP export", () => {
+  it("sends spans to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces over OTLP/HTTP", async () => {
+    const received: { path?: string; body: string }[] = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ path: req.url, body: Buffer.concat(chunks).toString("utf8") });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
+    const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    const t = await setupTelemetry({
+      serviceName: "llm-router",
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    });
+    try {
+      expect(t.enabled).toBe(true);
+      const s = startInferenceSpan({ operation: "chat", requestModel: "exported-model", headers: {} });
+      s.end({ status: 200, target: "cluster-a" });
+      await t.flush();
+      expect(received).toHaveLength(1);
+      expect(received[0]?.path).toBe("/v1/traces");
+      expect(received[0]?.body).toContain("chat exported-model");
+      expect(received[0]?.body).toContain("llm.router.target");
+    } finally {
+      await t.close();
+      await new Promise<void>((r) => collector.close(() => r()));
     }
   });
 });
