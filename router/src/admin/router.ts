@@ -174,10 +174,14 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       }),
     );
 
-  r.get("/admin/state/export", async (req, res) => {
-    await audit(req, "admin.state.export");
-    res.json(deps.store.exportState());
-  });
+  r.get(
+    "/admin/state/export",
+    handle(async (req, res) => {
+      const state = deps.store.exportState();
+      await audit(req, "admin.state.export");
+      res.json(state);
+    }),
+  );
   r.post(
     "/admin/state/import",
     handle(async (req, res) => {

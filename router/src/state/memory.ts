@@ -74,6 +74,9 @@ export class MemoryStateStore implements StateStore {
     if (!b || b.expires <= t) {
       b = { spent: 0, reserved: 0, expires: t + (spec.ttlSec ?? 86_400) * 1000 };
       this.budgets.set(spec.key, b);
+      // Period keys change daily/monthly; sweep the expired ones so the map stays bounded.
+      if (this.budgets.size > 1000)
+        for (const [k, v] of this.budgets) if (v.expires <= t) this.budgets.delete(k);
     }
     return b;
   }
@@ -110,6 +113,7 @@ export class MemoryStateStore implements StateStore {
     const exp = this.once.get(key);
     if (exp !== undefined && exp > t) return false;
     this.once.set(key, t + ttlSec * 1000);
+    if (this.once.size > 1000) for (const [k, exp] of this.once) if (exp <= t) this.once.delete(k);
     return true;
   }
 
