@@ -207,6 +207,13 @@ describe("validate-gpu pieces", () => {
     expect(pod.spec.nodeSelector).toEqual({ "llm.platform/pool": "gpu" });
     expect(pod.spec.tolerations.map((t) => t.key)).toContain("nvidia.com/gpu");
     expect(pod.spec.containers[0]).toMatchObject({
+      securityContext: {
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      },
+    });
+    expect(pod.spec.containers[0]).toMatchObject({
       image: "nvidia/cuda:12.4.1-base-ubuntu22.04",
       command: ["nvidia-smi"],
       resources: { limits: { "nvidia.com/gpu": 1 } },
