@@ -5,7 +5,7 @@ import { renderInBrowser } from "../src/bench/report/index.js";
 import { priceBook } from "../src/bench/savings/analysis/cost.js";
 import { plannedRuns, runSavings, type SavingsReport } from "../src/bench/savings/run.js";
 import { defaultScenario } from "../src/bench/savings/scenario/default.js";
-import { parseScenario } from "../src/bench/savings/scenario/load.js";
+import { loadScenario, parseScenario } from "../src/bench/savings/scenario/load.js";
 import { diurnalRate, generateTrace, promptText } from "../src/bench/savings/trace/trace.js";
 
 /** A small fleet where the clusters are clearly cheaper than the external providers. */
@@ -95,6 +95,20 @@ describe("savings scenario and pricing", () => {
     expect(prices.cost("cpu", 1000, 440)).toBeCloseTo((1440 * 0.05) / 144_000, 12);
     expect(prices.cost("ext-small", 1_000_000, 1_000_000)).toBeCloseTo(4.8, 10);
     expect(prices.cost("unknown", 1, 1)).toBeUndefined();
+  });
+
+  it("loads the shipped example scenario", async () => {
+    const example = new URL("../../examples/bench/savings-scenario.yaml", import.meta.url).pathname;
+    const s = await loadScenario(example);
+    expect(s.clusters.map((c) => c.name)).toEqual(["gcp-cpu", "gcp-t4"]);
+    expect(plannedRuns(s).map((r) => r.run)).toEqual([
+      "baseline",
+      "hybrid",
+      "cost",
+      "cluster_first",
+      "external_first",
+      "hybrid+failure",
+    ]);
   });
 
   it("plans the baseline, one run per strategy and the failure run", () => {
