@@ -45,5 +45,6 @@ export async function post<T = ErrorJson>(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { res, json: (text ? JSON.parse(text) : undefined) as T };
+  const isJson = res.headers.get("content-type")?.includes("json");
+  return { res, json: (isJson && text ? JSON.parse(text) : text) as T };
 }
