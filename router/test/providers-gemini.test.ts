@@ -68,6 +68,21 @@ describe("Gemini adapter against a fake Gemini API", () => {
     }
   });
 
+  it("accepts a base URL ending in /v1beta and model ids prefixed models/", async () => {
+    const fake = await startFakeGemini();
+    const g = createGeminiAdapter({ apiKey: KEY, baseURL: `${fake.url}/v1beta/` });
+    try {
+      await g.chat(
+        { model: "fast", messages: [{ role: "user", content: "hi" }] },
+        ctx("models/gemini-2.0-flash"),
+      );
+      expect(fake.received[0]!.url).toBe("/v1beta/models/gemini-2.0-flash:generateContent");
+    } finally {
+      await g.close?.();
+      await fake.close();
+    }
+  });
+
   it("streams with alt=sse and ends with a usage chunk", async () => {
     const fake = await startFakeGemini({ finishReason: "MAX_TOKENS" });
     const g = createGeminiAdapter({ apiKey: KEY, baseURL: fake.url });

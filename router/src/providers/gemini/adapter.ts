@@ -25,11 +25,12 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
   const provider = "gemini";
   const secrets = [config.apiKey];
   const http = createHttpClient(provider, config, secrets);
-  const base = joinUrl(
-    config.baseURL ?? "https://generativelanguage.googleapis.com",
-    config.apiVersion ?? "v1beta",
-  );
-  const url = (model: string, method: string) => `${base}/models/${encodeURIComponent(model)}:${method}`;
+  const root = (config.baseURL ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+  // Accept a base URL that already ends in the version segment (as Google's docs print it).
+  const base = /\/v\d+(alpha|beta)?\d*$/.test(root) ? root : joinUrl(root, config.apiVersion ?? "v1beta");
+  // Gemini names models `models/<id>`; clients and configs often keep that prefix.
+  const url = (model: string, method: string) =>
+    `${base}/models/${encodeURIComponent(model.replace(/^models\//, ""))}:${method}`;
   const headers = (ctx: CallContext): Record<string, string> => ({
     ...ctx.headers,
     ...(config.apiKey ? { "x-goog-api-key": config.apiKey } : {}),
@@ -96,7 +97,7 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
           },
           false,
         );
-      const model = `models/${ctx.upstreamModel}`;
+      const model = `models/${ctx.upstreamModel.replace(/^models\//, "")}`;
       const res = await http.postJson<{ embeddings?: { values: number[] }[] }>(
         url(ctx.upstreamModel, "batchEmbedContents"),
         headers(ctx),
