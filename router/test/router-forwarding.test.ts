@@ -173,6 +173,8 @@ describe("forwarding through the router", () => {
       body: JSON.stringify({ model: "tiny", messages: [{ role: "user", content: "hi" }] }),
     });
     expect(res.status).toBe(502);
+    expect(res.headers.get("x-router-target")).toBe("b");
+    expect(res.headers.get("x-router-reason")).toBe("all_targets_failed");
     const body = (await res.json()) as ErrorJson;
     expect(body.error.type).toBe("server_error");
     expect(body.error.message).toMatch(/All targets failed: a: 500 boom; b: 500 boom/);

@@ -377,6 +377,10 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
   }
   const status = attempted === 0 ? 503 : 502;
   a.outcome.status = status;
+  if (a.outcome.candidate) {
+    a.res.setHeader("x-router-target", a.outcome.candidate.target.name);
+    a.res.setHeader("x-router-reason", "all_targets_failed");
+  }
   throw new HttpError(status, `All targets failed: ${detail}`, {
     code: attempted === 0 ? "no_available_target" : "upstream_error",
   });
