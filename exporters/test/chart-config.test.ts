@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { parseConfig } from "../src/config/load.js";
+import { loadConfig, parseConfig } from "../src/config/load.js";
 
 const root = process.cwd();
 const helm = resolve(root, ".tools/bin/helm");
@@ -41,5 +41,13 @@ describe("charts/exporters renders a config the exporter accepts", () => {
       podSelector: { "app.kubernetes.io/name": "llm-runtime", "llm.platform/pool": "gpu" },
     });
     expect(cfg.nodePoolLabel).toBe("llm.platform/pool");
+  });
+});
+
+describe("exporters/examples", () => {
+  it("local.yaml is a valid config", () => {
+    const cfg = loadConfig(resolve(root, "exporters/examples/local.yaml"), {});
+    expect(cfg.kubernetes.enabled).toBe(false);
+    expect(cfg.pools[0]?.runtime?.urls).toHaveLength(1);
   });
 });
