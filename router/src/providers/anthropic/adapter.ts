@@ -27,7 +27,9 @@ export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): Pro
   const provider = "anthropic";
   const secrets = [config.apiKey];
   const http = createHttpClient(provider, config, secrets);
-  const url = joinUrl(config.baseURL ?? "https://api.anthropic.com", "v1/messages");
+  const root = (config.baseURL ?? "https://api.anthropic.com").replace(/\/+$/, "");
+  // Accept a base URL given with or without the /v1 segment.
+  const url = joinUrl(root, root.endsWith("/v1") ? "messages" : "v1/messages");
   const maxTokens = config.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
   const headers = (ctx: CallContext): Record<string, string> => ({
     ...ctx.headers,
