@@ -281,3 +281,21 @@ describe("scale-to-zero awareness", () => {
     expect(gpu.health()).toBe("cold");
   });
 });
+
+describe("cross-cloud egress", () => {
+  it("adds egress to a target in another cloud when the router's cloud is set", () => {
+    const raw = {
+      router: { cloud: "aws" },
+      clusters: [
+        { name: "aws-c", endpoint: "http://10.0.0.1", models: ["tiny"], costPerHour: 0.036, provider: "aws" },
+        { name: "gcp-c", endpoint: "http://10.0.0.2", models: ["tiny"], costPerHour: 0.036, provider: "gcp" },
+      ],
+    };
+    const cfg = config(raw);
+    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const aws = targets.byName.get("aws-c")!.estimateCost("tiny", 1000, 1000);
+    const gcp = targets.byName.get("gcp-c")!.estimateCost("tiny", 1000, 1000);
+    // 4512 bytes out of AWS at $0.09/GB plus 4512 bytes out of GCP at $0.12/GB.
+    expect(gcp - aws).toBeCloseTo((4512 * 0.09 + 4512 * 0.12) / 1024 ** 3, 15);
+  });
+});

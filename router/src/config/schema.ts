@@ -68,6 +68,11 @@ export const routerSection = z
     assumedTokensPerSecond: z.number().positive().default(20),
     /** Half-life of the pending-demand signal for cold targets. Defaults to 60s. */
     pendingDemandHalfLife: duration.default(60_000),
+    /**
+     * Cloud the router runs in (aws, gcp, azure, local). When set, estimated cross-cloud egress
+     * for the request and response bytes is added to each target's cost. Defaults to unset (none).
+     */
+    cloud: z.enum(["aws", "gcp", "azure", "local"]).optional(),
     circuitBreaker: circuitBreakerSection.default({
       failureThreshold: 5,
       openDuration: 30_000,

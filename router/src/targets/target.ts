@@ -2,6 +2,8 @@ import type { ClusterConfig, ExternalProviderConfig, RouterSettings } from "../c
 import { CircuitBreaker } from "../health/breaker.js";
 import { LatencyTracker } from "../health/latency.js";
 import { clusterCostPer1K } from "../pricing/cluster-cost.js";
+import { egressCostUsd } from "../pricing/egress.js";
+import { CHARS_PER_TOKEN } from "../pricing/estimate.js";
 import { priceRequest } from "../pricing/table.js";
 import type { ModelPrice, PriceTable } from "../pricing/types.js";
 import type { ProviderAdapter } from "../providers/types.js";
@@ -138,11 +140,26 @@ export class Target {
     return (price.inputPer1M + price.outputPer1M) / 2 / 1000;
   }
 
-  /** Estimated USD for a request of this size sent as `upstreamModel`. */
+  /** Estimated USD for a request of this size sent as `upstreamModel` (plus egress when configured). */
   estimateCost(upstreamModel: string, promptTokens: number, completionTokens: number): number {
-    if (this.cluster) return (this.costPer1K() * (promptTokens + completionTokens)) / 1000;
+    const egress = this.egressCost(promptTokens, completionTokens);
+    if (this.cluster) return (this.costPer1K() * (promptTokens + completionTokens)) / 1000 + egress;
     const price = this.priceOf(upstreamModel);
-    return price ? priceRequest(price, promptTokens, completionTokens) : Number.POSITIVE_INFINITY;
+    return price ? priceRequest(price, promptTokens, completionTokens) + egress : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Cross-cloud transfer: the request leaves the router's cloud, the response leaves the
+   * target's (external APIs count as `internet`). Bytes ~ 4 per token plus JSON framing.
+   */
+  private egressCost(promptTokens: number, completionTokens: number): number {
+    const routerCloud = this.settings.cloud;
+    if (!routerCloud) return 0;
+    const targetCloud = this.cluster ? this.cluster.provider || routerCloud : "internet";
+    return (
+      egressCostUsd(routerCloud, targetCloud, promptTokens * CHARS_PER_TOKEN + 512) +
+      egressCostUsd(targetCloud, routerCloud, completionTokens * CHARS_PER_TOKEN + 512)
+    );
   }
 
   /** USD of a finished request; 0 when an external model has no known price. */
