@@ -68,6 +68,16 @@ export async function createAccessRuntime(
   const metricsRegistry = opts.metricsRegistry ?? new Registry();
   const redisCfg = config.state?.redis;
   const redis = redisCfg ? new Redis(redisCfg.url, { maxRetriesPerRequest: 2 }) : undefined;
+  // Without a listener ioredis prints every reconnect failure as an unhandled error; log it once per message instead.
+  let lastRedisError = "";
+  redis?.on("error", (err: Error) => {
+    if (err.message === lastRedisError) return;
+    lastRedisError = err.message;
+    logger.warn(
+      { event: "state.redis_error", error: err.message },
+      "redis state store error; limits fail closed",
+    );
+  });
   const state: StateStore = redis
     ? new RedisStateStore({ url: redisCfg!.url, keyPrefix: redisCfg!.keyPrefix, client: redis })
     : new MemoryStateStore(opts.now);

@@ -113,6 +113,8 @@ export class RedisStateStore implements StateStore {
     this.prefix = opts.keyPrefix ?? "llm-router:";
     this.owned = !opts.client;
     this.redis = opts.client ?? new Redis(opts.url, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    // Callers see failures as rejected operations; the event only needs a listener so it is not "unhandled".
+    if (this.owned) this.redis.on("error", () => undefined);
   }
 
   private k(key: string): string {
