@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parseOptions } from "../src/validate-gpu/args.js";
-import type { CheckResult } from "../src/validate-gpu/checks/context.js";
+import type { CheckContext, CheckResult } from "../src/validate-gpu/checks/context.js";
 import { parseAutoscalerStatus } from "../src/validate-gpu/checks/pool.js";
+import { checkRuntimeHealth } from "../src/validate-gpu/checks/runtime.js";
 import { smokePodManifest } from "../src/validate-gpu/checks/smoke-pod.js";
+import { Kubectl } from "../src/validate-gpu/kubectl.js";
 import { exitCode, formatTable } from "../src/validate-gpu/report.js";
 import { validateGpu } from "../src/validate-gpu/run.js";
 
@@ -186,6 +188,25 @@ describe("validate-gpu with a stack outputs file", () => {
     expect(statusOf(run)["gpu pool scales to zero"]).toBe("fail");
     expect(detailOf(run, "gpu pool scales to zero")).toContain("minNodes must be 0");
     expect(exitCode(run.results)).toBe(1);
+  });
+});
+
+describe("validate-gpu runtime checks alone", () => {
+  it("explains a runtime scaled to zero and does not try a completion", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "validate-gpu-cold-"));
+    const env = { ...process.env, FAKE_KUBECTL_SCENARIO: "runtime-cold", FAKE_KUBECTL_STATE: stateDir };
+    const ctx: CheckContext = {
+      kubectl: new Kubectl(join(fakeDir, "kubectl"), undefined, env),
+      opts: parseOptions([]),
+      cloud: "aws",
+      log: () => {},
+      now: Date.now,
+      sleep: async () => {},
+    };
+    const { result, model } = await checkRuntimeHealth(ctx);
+    expect(result.status).toBe("fail");
+    expect(result.detail).toMatch(/ServiceUnavailable.*may be scaled to zero/);
+    expect(model).toBeUndefined();
   });
 });
 
