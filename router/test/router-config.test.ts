@@ -281,3 +281,23 @@ describe("config reload", () => {
     }
   });
 });
+
+describe("pnpm router (CLI)", () => {
+  it("exits 2 with the field named when the config is invalid", async () => {
+    const { execFile } = await import("node:child_process");
+    const dir = await mkdtemp(join(tmpdir(), "router-cli-"));
+    const path = join(dir, "bad.yaml");
+    await writeFile(path, "clusters:\n  - name: c\n    endpoint: nope\n    models: [tiny]\n");
+    try {
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile("node_modules/.bin/tsx", ["router/src/cli.ts", "--config", path], (err, _out, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+        );
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("clusters[0].endpoint: Invalid URL");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
