@@ -146,6 +146,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     }
     values[key] = value;
   }
+  // The Helm chart names the served model through LLM_MODEL_NAME.
+  if (values.modelName === undefined && env.LLM_MODEL_NAME) values.modelName = env.LLM_MODEL_NAME;
   values.hmacSecrets = secretsFromEnv(env.RUNTIME_HMAC_SECRET);
   return resolveServeConfig(values);
 }

@@ -1,0 +1,49 @@
+import type { Sample } from "./stats.js";
+
+/**
+ * One streamed /v1/completions request, timed at the client: time to the first content chunk,
+ * decode time to the last, and completion tokens from the final usage chunk.
+ */
+export async function streamCompletion(url: string, text: string, maxTokens: number): Promise<Sample> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/v1/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "bench",
+      prompt: text,
+      max_tokens: maxTokens,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    }),
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let first = 0;
+  let last = 0;
+  let tokens = 0;
+  for await (const chunk of res.body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf("\n\n");
+    while (end >= 0) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf("\n\n");
+      const data = event.replace(/^data: /, "");
+      if (data === "[DONE]") continue;
+      const json = JSON.parse(data) as {
+        choices: { text: string }[];
+        usage?: { completion_tokens: number } | null;
+      };
+      if (json.usage) tokens = json.usage.completion_tokens;
+      if (json.choices[0]?.text) {
+        const now = performance.now();
+        if (first === 0) first = now;
+        last = now;
+      }
+    }
+  }
+  return { ttftMs: first - t0, tokens, decodeMs: last - first, totalMs: performance.now() - t0 };
+}
