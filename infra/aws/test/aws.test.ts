@@ -2,6 +2,7 @@ import { stackOutputs } from "@llm/contracts";
 import { collectExports, instanceCatalog, podsPerNode, runtimeRequests } from "@llm/infra-common";
 import {
   inputsOf,
+  isSecretInput,
   isSecretOutput,
   type MockRecorder,
   outputValue,
@@ -237,6 +238,13 @@ describe("AWS stack outputs", () => {
     expect(await isSecretOutput(stack.outputs.kubeconfig!)).toBe(true);
     expect(await isSecretOutput(stack.outputs.hmacSecret!)).toBe(true);
     expect(await isSecretOutput(stack.outputs.pools!)).toBe(false);
+  });
+
+  it("hand the HMAC secret to the cluster only as a secret Kubernetes Secret", () => {
+    const auth = mocks.one("kubernetes:core/v1:Secret", "llm-auth");
+    expect(auth.inputs.metadata).toMatchObject({ name: "llm-cluster-auth", namespace: "llm" });
+    expect(isSecretInput(auth, ["stringData", "hmac-secret"])).toBe(true);
+    expect(isSecretInput(mocks.one("pulumi:providers:kubernetes", "llm-eks"), ["kubeconfig"])).toBe(true);
   });
 
   it("export a kubeconfig that authenticates with aws eks get-token", async () => {

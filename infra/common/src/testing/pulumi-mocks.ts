@@ -5,7 +5,40 @@ import { PROJECT } from "../naming/naming.js";
 export interface RecordedResource {
   type: string;
   name: string;
+  /** Inputs with secret wrappers removed (plain values, easy to assert on). */
   inputs: Record<string, unknown>;
+  /** Inputs as the mock monitor received them: secret values still wrapped. */
+  rawInputs: Record<string, unknown>;
+}
+
+/** The wire signature Pulumi uses to mark a secret value in serialized inputs. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+function isSecretWrapper(v: unknown): v is { value: unknown } {
+  return (
+    typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG_VALUE
+  );
+}
+
+/** Removes secret wrappers from serialized inputs, recursively. */
+function reveal(v: unknown): unknown {
+  if (isSecretWrapper(v)) return reveal(v.value);
+  if (Array.isArray(v)) return v.map(reveal);
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+  return v;
+}
+
+/** Whether the input at `path` (e.g. `["stringData", "router.yaml"]`) reached the monitor as a secret. */
+export function isSecretInput(r: RecordedResource, path: string[]): boolean {
+  let v: unknown = r.rawInputs;
+  for (const key of path) {
+    if (isSecretWrapper(v)) return true;
+    if (typeof v !== "object" || v === null) return false;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return isSecretWrapper(v);
 }
 
 export interface MockSetup {
@@ -24,6 +57,11 @@ export interface MockSetup {
     name: string,
     inputs: Record<string, unknown>,
   ) => Record<string, unknown> | undefined;
+  /**
+   * Outputs of other stacks by StackReference name (`org/project/stack` or `stack`), served to
+   * `pulumi.StackReference` reads; `kubeconfig` and `hmacSecret` come back as secrets. Defaults to {}.
+   */
+  stackOutputs?: Record<string, Record<string, unknown>>;
   /** Results of invokes by token, e.g. `azure-native:authorization:getClientConfig`. Merged over the defaults. */
   calls?: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 }
@@ -119,10 +157,17 @@ export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecor
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
-        const inputs = (a.inputs ?? {}) as Record<string, unknown>;
-        resources.push({ type: a.type, name: a.name, inputs });
+        const rawInputs = (a.inputs ?? {}) as Record<string, unknown>;
+        const inputs = reveal(rawInputs) as Record<string, unknown>;
+        resources.push({ type: a.type, name: a.name, inputs, rawInputs });
+        if (a.type === "pulumi:pulumi:StackReference") {
+          const ref = String(inputs.name ?? a.id ?? a.name);
+          const outputs = setup.stackOutputs?.[ref] ?? {};
+          const secretOutputNames = ["kubeconfig", "hmacSecret"].filter((k) => k in outputs);
+          return { id: ref, state: { name: ref, outputs, secretOutputNames } };
+        }
         const state = {
-          ...inputs,
+          ...rawInputs,
           ...defaultComputed(a.type, a.name, inputs),
           ...(setup.computed?.(a.type, a.name, inputs) ?? {}),
         };
