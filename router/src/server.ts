@@ -28,10 +28,12 @@ export async function startRouter(opts: StartRouterOptions): Promise<RunningRout
   const port = opts.port ?? opts.config.server.port;
   const server = router.app.listen(port, host);
   await once(server, "listening");
-  // Long generations stream for minutes; keep-alive sockets must outlive the router's idle clients.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
+  // readTimeout bounds receiving a request (not the streamed response, which may last minutes);
+  // idleTimeout keeps keep-alive sockets longer than typical load balancers' 60 s.
+  const { readTimeout, idleTimeout } = opts.config.server;
+  server.requestTimeout = readTimeout;
+  server.headersTimeout = Math.min(readTimeout, 60_000);
+  server.keepAliveTimeout = idleTimeout;
   const watcher = opts.configPath
     ? new ConfigWatcher({ path: opts.configPath, onConfig: (c) => router.reload(c), logger: router.logger })
     : undefined;

@@ -36,6 +36,8 @@ describe("router config", () => {
       bodyLimit: "4mb",
       logLevel: "info",
       shutdownGrace: 10_000,
+      readTimeout: 60_000,
+      idleTimeout: 65_000,
     });
     expect(cfg.router).toMatchObject({
       routingStrategy: "hybrid",
@@ -118,6 +120,53 @@ externalProviders:
     });
   });
 
+  it("accepts the original Go project's config file as it was", () => {
+    const yaml = `
+server:
+  port: 8080
+  readTimeout: 30s
+  writeTimeout: 120s
+  idleTimeout: 90s
+router:
+  stickinessWindow: 5m
+  healthCheckInterval: 30s
+  maxLatencyMs: 5000
+  maxQueueDepth: 10
+  overheadFactor: 1.2
+  metricsUpdateInterval: 15s
+  routingStrategy: hybrid
+  enableExternalFallback: true
+  clusterCostThreshold: 0.01
+  enableSmartMocking: false
+  monthlyAPIBudget: 100
+clusters:
+  - name: aws-us-west-2
+    endpoint: https://aws.llm.example.com
+    region: us-west-2
+    provider: aws
+    costPerHour: 0.0928
+    authType: hmac
+    sharedSecret: your-shared-secret
+externalProviders:
+  - name: openai
+    type: openai
+    enabled: true
+    apiKey: "\${OPENAI_API_KEY}"
+    defaultModel: gpt-3.5-turbo
+demo:
+  enabled: false
+`;
+    const cfg = parseConfigText(yaml, { OPENAI_API_KEY: "sk-x" });
+    expect(cfg.server).toMatchObject({ readTimeout: 30_000, requestTimeout: 120_000, idleTimeout: 90_000 });
+    expect(cfg.router).toMatchObject({
+      overheadFactor: 1.2,
+      clusterCostThreshold: 0.01,
+      healthCheckInterval: 30_000,
+    });
+    // No models listed: the cluster takes any model name as is.
+    expect(cfg.clusters[0]?.models).toEqual([]);
+  });
+
   it.each([
     [
       "a bad cluster URL",
@@ -150,7 +199,11 @@ externalProviders:
       { externalProviders: [{ type: "mistral" }] },
       "externalProviders[0].type: Invalid option",
     ],
-    ["a cluster without models", { clusters: [cluster({ models: [] })] }, "clusters[0].models: Too small"],
+    [
+      "half an mTLS pair",
+      { clusters: [cluster({ authType: "mtls", certFile: "/c.pem" })] },
+      "clusters[0].keyFile: certFile and keyFile go together",
+    ],
   ])("names the field for %s", (_label, raw, message) => {
     expect(errorOf(() => parseConfig(raw, {}))).toContain(message);
   });

@@ -299,3 +299,17 @@ describe("cross-cloud egress", () => {
     expect(gcp - aws).toBeCloseTo((4512 * 0.09 + 4512 * 0.12) / 1024 ** 3, 15);
   });
 });
+
+describe("Go-shaped clusters", () => {
+  it("serve any model name when they list none, priced with overheadFactor", () => {
+    const cfg = config({
+      router: { overheadFactor: 1.5 },
+      clusters: [{ name: "go", endpoint: "http://10.0.0.1", costPerHour: 0.072 }],
+    });
+    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const go = targets.byName.get("go")!;
+    expect(go.resolveModel("anything-7b")).toEqual({ upstream: "anything-7b", exact: true });
+    // $0.072/h at the assumed 20 tok/s = $0.001 / 1K, times 1.5.
+    expect(go.costPer1K()).toBeCloseTo(0.0015, 12);
+  });
+});

@@ -17,8 +17,8 @@ export const serverSection = z
     host: z.string().min(1).default("0.0.0.0"),
     /** Listen port. Defaults to 8080 (the PORT env var overrides it in the CLI). */
     port: z.number().int().min(0).max(65535).default(8080),
-    /** Upper bound for a whole non-streamed request to one target. Defaults to 120s. */
-    requestTimeout: duration.default(120_000),
+    /** Upper bound for a whole non-streamed request to one target. Defaults to writeTimeout, else 120s. */
+    requestTimeout: duration.optional(),
     /** Time to wait for an upstream's response headers (and between stream chunks). Defaults to 30s. */
     firstByteTimeout: duration.default(30_000),
     /** Largest accepted request body. Defaults to 4mb. */
@@ -30,8 +30,15 @@ export const serverSection = z
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** How long shutdown waits for in-flight requests. Defaults to 10s. */
     shutdownGrace: duration.default(10_000),
+    /** Go-compatible: deadline for receiving a whole request. Defaults to 60s. */
+    readTimeout: duration.default(60_000),
+    /** Go-compatible: when set, used as requestTimeout unless that is set too. */
+    writeTimeout: duration.optional(),
+    /** Go-compatible: keep-alive idle timeout of client connections. Defaults to 65s. */
+    idleTimeout: duration.default(65_000),
   })
-  .strict();
+  .strict()
+  .transform((s) => ({ ...s, requestTimeout: s.requestTimeout ?? s.writeTimeout ?? 120_000 }));
 
 export const circuitBreakerSection = z
   .object({
@@ -73,6 +80,15 @@ export const routerSection = z
      * for the request and response bytes is added to each target's cost. Defaults to unset (none).
      */
     cloud: z.enum(["aws", "gcp", "azure", "local"]).optional(),
+    /** Multiplier on cluster $/1K tokens for costs the node price misses (Go: overheadFactor). Defaults to 1. */
+    overheadFactor: z.number().positive().default(1),
+    /** Accepted for compatibility with the Go project's config; not used here (see README). */
+    stickinessWindow: duration.optional(),
+    metricsUpdateInterval: duration.optional(),
+    monthlyAPIBudget: z.number().nonnegative().optional(),
+    enableSmartMocking: z.boolean().optional(),
+    mockClusterLatency: z.number().optional(),
+    mockClusterCost: z.number().optional(),
     circuitBreaker: circuitBreakerSection.default({
       failureThreshold: 5,
       openDuration: 30_000,
@@ -98,10 +114,17 @@ export const clusterSection = z
     sharedSecret: z.string().optional(),
     /** What the runtime supports (chat, completions, embeddings, streaming, json_schema, tools, vision). */
     capabilities: z.array(z.string().min(1)).default(CLUSTER_BASE_CAPABILITIES),
-    /** Model names the runtime serves; the first one also answers `auto`. */
-    models: z.array(z.string().min(1)).min(1),
+    /**
+     * Model names the runtime serves; the first one also answers `auto`. Empty or absent (the Go
+     * project's shape) means it takes any model name as is.
+     */
+    models: z.array(z.string().min(1)).default([]),
     /** Context window in tokens. Defaults to 4096. */
     contextLength: z.number().int().positive().default(4096),
+    /** Client certificate and key (PEM files) presented when authType is mtls; CA to trust, optional. */
+    certFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    caFile: z.string().min(1).optional(),
     /** URL of the cluster's cost exporter /metrics (llm_cluster_cost_per_1k_tokens). */
     exporterEndpoint: z.url().optional(),
     /** The pool may be at zero replicas; unreachable then means cold, not broken. Defaults to false. */
@@ -113,6 +136,12 @@ export const clusterSection = z
   .superRefine((c, ctx) => {
     if (c.authType === "hmac" && !c.sharedSecret)
       ctx.addIssue({ code: "custom", path: ["sharedSecret"], message: "required when authType is hmac" });
+    if ((c.certFile === undefined) !== (c.keyFile === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [c.certFile ? "keyFile" : "certFile"],
+        message: "certFile and keyFile go together",
+      });
   });
 
 const modelAlias = z.object({ name: z.string().min(1), upstream: z.string().min(1) }).strict();
@@ -181,6 +210,8 @@ export const routerConfigSchema = z
     router: routerSection.default(routerSection.parse({})),
     clusters: z.array(clusterSection).default([]),
     externalProviders: z.array(externalProviderSection).default([]),
+    /** The Go project's demo-mode section; accepted and ignored (use tenants for keys). */
+    demo: z.record(z.string(), z.unknown()).optional(),
     tenants: tenantsConfigSection,
     state: stateConfigSection,
     admin: adminConfigSection,

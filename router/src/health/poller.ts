@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { Agent, request } from "undici";
+import { clusterTls } from "../providers/cluster/adapter.js";
 import type { Target } from "../targets/target.js";
 import { parsePromText, promValue } from "./prom-text.js";
 
@@ -44,6 +45,7 @@ export class HealthPoller {
   private timer?: NodeJS.Timeout;
   private readonly agent = new Agent({ connections: 4, keepAliveTimeout: 10_000 });
   private readonly running = new Set<string>();
+  private readonly tlsAgents = new Map<Target, Agent>();
   private readonly now: () => number;
 
   constructor(private opts: PollerOptions) {
@@ -74,9 +76,21 @@ export class HealthPoller {
     await Promise.all(this.opts.targets().map((t) => (t.kind === "cluster" ? this.poll(t) : undefined)));
   }
 
-  private async get(url: string): Promise<{ status: number; text: string }> {
+  /** mTLS clusters need their client certificate on the probe connections too. */
+  private dispatcherFor(target: Target): Agent {
+    if (target.cluster?.authType !== "mtls") return this.agent;
+    let agent = this.tlsAgents.get(target);
+    if (agent === undefined) {
+      const tls = clusterTls(target.cluster);
+      agent = tls ? new Agent({ connections: 2, keepAliveTimeout: 10_000, connect: tls }) : this.agent;
+      this.tlsAgents.set(target, agent);
+    }
+    return agent;
+  }
+
+  private async get(url: string, dispatcher: Agent = this.agent): Promise<{ status: number; text: string }> {
     const res = await request(url, {
-      dispatcher: this.agent,
+      dispatcher,
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
     return { status: res.statusCode, text: await res.body.text() };
@@ -90,7 +104,7 @@ export class HealthPoller {
     const live = { ...target.live };
     try {
       try {
-        const health = await this.get(`${base}/health`);
+        const health = await this.get(`${base}/health`, this.dispatcherFor(target));
         let parsed: unknown;
         try {
           parsed = JSON.parse(health.text);
@@ -108,7 +122,7 @@ export class HealthPoller {
         live.ready = undefined;
         live.lastError = (err as { code?: string }).code ?? (err as Error).name;
       }
-      if (live.reachable) await this.pollMetrics(`${base}/metrics`, live);
+      if (live.reachable) await this.pollMetrics(`${base}/metrics`, live, this.dispatcherFor(target));
       if (cluster.exporterEndpoint) await this.pollExporter(cluster.exporterEndpoint, cluster.pool, live);
     } finally {
       live.polledAt = this.now();
@@ -117,9 +131,9 @@ export class HealthPoller {
     }
   }
 
-  private async pollMetrics(url: string, live: Target["live"]): Promise<void> {
+  private async pollMetrics(url: string, live: Target["live"], dispatcher: Agent): Promise<void> {
     try {
-      const res = await this.get(url);
+      const res = await this.get(url, dispatcher);
       if (res.status >= 300) return;
       const samples = parsePromText(res.text, RUNTIME_METRICS);
       const queue = promValue(samples, "llm_runtime_queue_depth");
@@ -161,6 +175,7 @@ export class HealthPoller {
 
   async close(): Promise<void> {
     this.stop();
+    for (const a of new Set(this.tlsAgents.values())) if (a !== this.agent) await a.close();
     await this.agent.close();
   }
 }

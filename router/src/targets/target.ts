@@ -101,9 +101,10 @@ export class Target {
     const hit = this.aliases.get(requested);
     if (hit) return { upstream: hit, exact: true };
     if (this.spec.kind === "cluster") {
-      return AUTO_MODELS.has(requested)
-        ? { upstream: this.spec.cluster.models[0] as string, exact: true }
-        : undefined;
+      const models = this.spec.cluster.models;
+      // A cluster listing no models (the Go project's config shape) serves whatever is asked.
+      if (models.length === 0) return { upstream: requested, exact: true };
+      return AUTO_MODELS.has(requested) ? { upstream: models[0] as string, exact: true } : undefined;
     }
     const p = this.spec.provider;
     // A provider's own catalogue (its price table) is served natively, so `gpt-4o` reaches OpenAI
@@ -127,12 +128,15 @@ export class Target {
   costPer1K(upstreamModel?: string): number {
     const c = this.cluster;
     if (c) {
-      return clusterCostPer1K({
-        exporterCostPer1K: this.live.exporterCostPer1K,
-        costPerHour: c.costPerHour,
-        tokensPerSecond: this.live.tokensPerSecond,
-        assumedTokensPerSecond: this.settings.assumedTokensPerSecond,
-      });
+      return (
+        this.settings.overheadFactor *
+        clusterCostPer1K({
+          exporterCostPer1K: this.live.exporterCostPer1K,
+          costPerHour: c.costPerHour,
+          tokensPerSecond: this.live.tokensPerSecond,
+          assumedTokensPerSecond: this.settings.assumedTokensPerSecond,
+        })
+      );
     }
     const price = this.priceOf(upstreamModel ?? this.provider?.defaultModel ?? "");
     // An unpriced external model ranks as expensive rather than free.

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -23,6 +24,8 @@ export interface OpenAIWireAdapterOptions {
   connections?: number;
   /** See WireClientOptions.authErrorsAreOurs. */
   authErrorsAreOurs?: boolean;
+  /** See WireClientOptions.tls. */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
 }
 
 /**
@@ -58,8 +61,8 @@ export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): Provide
 
 /**
  * The adapter for one of our cluster runtimes: OpenAI wire format under `<endpoint>/v1`,
- * each request HMAC-signed over the exact body bytes sent when `authType` is hmac.
- * mTLS is terminated by the mesh/ingress in front of the runtime, so it needs nothing here.
+ * each request HMAC-signed over the exact body bytes sent when `authType` is hmac, or over a
+ * TLS connection with a client certificate when `authType` is mtls.
  */
 export function createClusterAdapter(cluster: ClusterConfig): ProviderAdapter {
   const secret = cluster.authType === "hmac" ? cluster.sharedSecret : undefined;
@@ -68,5 +71,19 @@ export function createClusterAdapter(cluster: ClusterConfig): ProviderAdapter {
     label: cluster.name,
     sign: secret ? (method, path, body) => signRequest(secret, { method, path, body }) : undefined,
     authErrorsAreOurs: true,
+    tls: clusterTls(cluster),
   });
+}
+
+/**
+ * Client certificate for `authType: mtls` when certFile/keyFile are set (read once, when the
+ * config is applied). Without them, mTLS is expected to be done by a mesh sidecar.
+ */
+export function clusterTls(cluster: ClusterConfig): { cert: Buffer; key: Buffer; ca?: Buffer } | undefined {
+  if (cluster.authType !== "mtls" || !cluster.certFile || !cluster.keyFile) return undefined;
+  return {
+    cert: readFileSync(cluster.certFile),
+    key: readFileSync(cluster.keyFile),
+    ca: cluster.caFile ? readFileSync(cluster.caFile) : undefined,
+  };
 }

@@ -19,6 +19,8 @@ export interface WireClientOptions {
    * reported as a retryable 502 so another target serves the client. Defaults to false.
    */
   authErrorsAreOurs?: boolean;
+  /** Client certificate, key and CA (PEM) for mTLS to the upstream. */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
   /** Name used in error messages (the target name, never a URL with credentials). */
   label: string;
 }
@@ -46,7 +48,7 @@ export class WireClient {
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.pool = new Pool(url.origin, {
       connections: opts.connections ?? 128,
-      connect: { timeout: opts.connectTimeoutMs ?? 5000 },
+      connect: { timeout: opts.connectTimeoutMs ?? 5000, ...opts.tls },
       keepAliveTimeout: 30_000,
       // The router's own AbortSignal carries the timeouts; undici's defaults (300 s) are a backstop.
       headersTimeout: 0,
