@@ -183,17 +183,24 @@ export class InferenceService {
 
   /** Leases a sequence (queueing, 429 when full), generates under the deadline, records metrics. */
   async run(p: PreparedGeneration, ctx: RunContext): Promise<RunResult> {
-    const deadline = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, deadline]);
-    const reason = (err: unknown): unknown => {
-      if (deadline.aborted && !ctx.signal.aborted) return timeoutError(this.opts.timeoutMs);
-      if (ctx.signal.aborted) return ctx.signal.reason ?? new ClientGoneError();
-      return err;
+    // One controller per request, fed by the client's signal and the deadline; the timer and the
+    // listener are removed when the request ends so nothing lingers for the full timeout.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(timeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
+    const onClientAbort = () => controller.abort(ctx.signal.reason ?? new ClientGoneError());
+    if (ctx.signal.aborted) onClientAbort();
+    else ctx.signal.addEventListener("abort", onClientAbort, { once: true });
+    const signal = controller.signal;
+    const cleanup = () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onClientAbort);
     };
+    const reason = (err: unknown): unknown => (signal.aborted ? signal.reason : err);
     let lease: Awaited<ReturnType<Engine["slots"]["acquire"]>>;
     try {
       lease = await this.engine.slots.acquire(signal);
     } catch (err) {
+      cleanup();
       throw reason(err);
     }
     try {
@@ -220,6 +227,7 @@ export class InferenceService {
     } catch (err) {
       throw reason(err);
     } finally {
+      cleanup();
       lease.release();
     }
   }

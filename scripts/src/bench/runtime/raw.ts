@@ -1,5 +1,5 @@
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
-import { prompt, type Sample } from "./stats.js";
+import { cpuMs, prompt, type Sample } from "./stats.js";
 
 /**
  * The baseline: node-llama-cpp in-process, one sequence, greedy decoding, no HTTP. The server's
@@ -26,8 +26,11 @@ export async function measureRaw(opts: {
     await completion.generateCompletion(prompt(-1), { maxTokens: 4, repeatPenalty: false });
     for (let i = 0; i < opts.reps; i++) {
       const t0 = performance.now();
+      const c0 = cpuMs();
       let first = 0;
       let last = 0;
+      let cpuFirst = 0;
+      let cpuLast = 0;
       let tokens = 0;
       await completion.generateCompletion(prompt(i), {
         maxTokens: opts.tokens,
@@ -35,12 +38,24 @@ export async function measureRaw(opts: {
         repeatPenalty: false,
         onToken: (t) => {
           const now = performance.now();
-          if (tokens === 0) first = now;
+          const cpu = cpuMs();
+          if (tokens === 0) {
+            first = now;
+            cpuFirst = cpu;
+          }
           last = now;
+          cpuLast = cpu;
           tokens += t.length;
         },
       });
-      samples.push({ ttftMs: first - t0, tokens, decodeMs: last - first, totalMs: performance.now() - t0 });
+      samples.push({
+        ttftMs: first - t0,
+        tokens,
+        decodeMs: last - first,
+        totalMs: performance.now() - t0,
+        cpuTtftMs: cpuFirst - c0,
+        cpuDecodeMs: cpuLast - cpuFirst,
+      });
     }
   } finally {
     await context.dispose();

@@ -1,4 +1,4 @@
-import type { Sample } from "./stats.js";
+import { cpuMs, type Sample } from "./stats.js";
 
 /**
  * One streamed /v1/completions request, timed at the client: time to the first content chunk,
@@ -6,6 +6,7 @@ import type { Sample } from "./stats.js";
  */
 export async function streamCompletion(url: string, text: string, maxTokens: number): Promise<Sample> {
   const t0 = performance.now();
+  const c0 = cpuMs();
   const res = await fetch(`${url}/v1/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -23,6 +24,8 @@ export async function streamCompletion(url: string, text: string, maxTokens: num
   let buffer = "";
   let first = 0;
   let last = 0;
+  let cpuFirst = 0;
+  let cpuLast = 0;
   let tokens = 0;
   for await (const chunk of res.body) {
     buffer += decoder.decode(chunk, { stream: true });
@@ -40,10 +43,22 @@ export async function streamCompletion(url: string, text: string, maxTokens: num
       if (json.usage) tokens = json.usage.completion_tokens;
       if (json.choices[0]?.text) {
         const now = performance.now();
-        if (first === 0) first = now;
+        const cpu = cpuMs();
+        if (first === 0) {
+          first = now;
+          cpuFirst = cpu;
+        }
         last = now;
+        cpuLast = cpu;
       }
     }
   }
-  return { ttftMs: first - t0, tokens, decodeMs: last - first, totalMs: performance.now() - t0 };
+  return {
+    ttftMs: first - t0,
+    tokens,
+    decodeMs: last - first,
+    totalMs: performance.now() - t0,
+    cpuTtftMs: cpuFirst - c0,
+    cpuDecodeMs: cpuLast - cpuFirst,
+  };
 }
