@@ -19,7 +19,7 @@ import { Vpc } from "./network/vpc.js";
 import { NodeGroups } from "./pools/node-groups.js";
 import { EcrRepositories } from "./registry/ecr.js";
 
-export { loadAwsConfig } from "./config.js";
+export { awsConfig, loadAwsConfig } from "./config.js";
 export { clusterAutoscalerPolicy } from "./iam/policies.js";
 export { subnetCidrs } from "./network/cidrs.js";
 export { scaleFromZeroTags } from "./pools/autoscaler-tags.js";
@@ -32,6 +32,11 @@ export interface AwsStack {
   nodeGroups: NodeGroups;
   autoscalerRole: ClusterAutoscalerRole;
   ecr: EcrRepositories;
+  /**
+   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
+   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
+   */
+  extraOutputs: Record<string, pulumi.Output<unknown>>;
   platform?: ClusterPlatform;
   apps?: LlmApps;
   outputs: Partial<StackExports>;
@@ -130,5 +135,11 @@ export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
     pools: pools.outputs,
     exporterEndpoint: config.exporterEndpoint,
   });
-  return { config, vpc, eks, nodeGroups, autoscalerRole, ecr, platform, apps, outputs };
+  const extraOutputs = {
+    clusterAutoscalerRoleArn: autoscalerRole.role.arn,
+    registryUrls: pulumi.output(
+      Object.fromEntries(config.ecrRepositories.map((n, i) => [n, ecr.repositories[i]!.repositoryUrl])),
+    ),
+  };
+  return { config, vpc, eks, nodeGroups, autoscalerRole, ecr, platform, apps, outputs, extraOutputs };
 }

@@ -18,7 +18,7 @@ import { type AzureConfig, loadAzureConfig } from "./config.js";
 import { Vnet } from "./network/vnet.js";
 import { Acr } from "./registry/acr.js";
 
-export { loadAzureConfig } from "./config.js";
+export { azureConfig, loadAzureConfig } from "./config.js";
 export { ACR_PULL_ROLE_ID } from "./registry/acr.js";
 
 /** Everything the Azure program created. */
@@ -28,6 +28,11 @@ export interface AzureStack {
   vnet: Vnet;
   aks: AksCluster;
   acr: Acr;
+  /**
+   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
+   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
+   */
+  extraOutputs: Record<string, pulumi.Output<unknown>>;
   platform?: ClusterPlatform;
   apps?: LlmApps;
   outputs: Partial<StackExports>;
@@ -119,5 +124,9 @@ export function deployAzure(config: AzureConfig = loadAzureConfig()): AzureStack
     pools: pools.outputs,
     exporterEndpoint: config.exporterEndpoint,
   });
-  return { config, resourceGroup, vnet, aks, acr, platform, apps, outputs };
+  const extraOutputs = {
+    registryLoginServer: acr.registry.loginServer,
+    oidcIssuerUrl: aks.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
+  };
+  return { config, resourceGroup, vnet, aks, acr, platform, apps, outputs, extraOutputs };
 }

@@ -19,7 +19,7 @@ import { Network } from "./network/network.js";
 import { NodePools } from "./pools/node-pools.js";
 import { ArtifactRegistry } from "./registry/artifact-registry.js";
 
-export { loadGcpConfig } from "./config.js";
+export { gcpConfig, loadGcpConfig } from "./config.js";
 
 /** Everything the GCP program created. */
 export interface GcpStack {
@@ -29,6 +29,11 @@ export interface GcpStack {
   nodePools: NodePools;
   serviceAccounts: ServiceAccounts;
   registry: ArtifactRegistry;
+  /**
+   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
+   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
+   */
+  extraOutputs: Record<string, pulumi.Output<unknown>>;
   platform?: ClusterPlatform;
   apps?: LlmApps;
   outputs: Partial<StackExports>;
@@ -131,5 +136,20 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
     pools: pools.outputs,
     exporterEndpoint: config.exporterEndpoint,
   });
-  return { config, network, gke, nodePools, serviceAccounts, registry, platform, apps, outputs };
+  const extraOutputs = {
+    registryUrl: registry.url,
+    exporterServiceAccountEmail: serviceAccounts.exporter.email,
+  };
+  return {
+    config,
+    network,
+    gke,
+    nodePools,
+    serviceAccounts,
+    registry,
+    platform,
+    apps,
+    outputs,
+    extraOutputs,
+  };
 }

@@ -5,7 +5,7 @@ import { routerConfigFor, routerConfigYaml } from "./router/router-config.js";
 import { RouterDeployment } from "./router/router-deployment.js";
 import { type CloudStackRef, readCloudStacks } from "./stacks/stack-outputs.js";
 
-export { loadGlobalConfig } from "./config.js";
+export { globalConfig, loadGlobalConfig } from "./config.js";
 export { routerConfigFor, routerConfigOptions, routerConfigYaml } from "./router/router-config.js";
 export { ROUTER_CONFIG_KEY, ROUTER_CONFIG_SECRET } from "./router/router-deployment.js";
 export { parseStackOutputs } from "./stacks/stack-outputs.js";
