@@ -6,15 +6,12 @@ import {
   completionRequest,
   type EmbeddingsRequest,
   embeddingsRequest,
-  errorBody,
   HttpError,
   parseBody,
-  type Usage,
 } from "@llm/contracts";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
-import { estimateTextTokens } from "../pricing/estimate.js";
-import { type CallContext, type ProviderAdapter, UpstreamError } from "../providers/types.js";
+import { type CallContext, UpstreamError } from "../providers/types.js";
 import { planRoute } from "../routing/plan.js";
 import {
   chatProfile,
@@ -25,16 +22,12 @@ import {
 } from "../routing/profile.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
-import { AttemptSignal, AttemptTimeoutError, ClientClosedError, type ClientSide } from "./abort.js";
+import { AttemptSignal, ClientClosedError } from "./abort.js";
 import { type Outcome, settle } from "./accounting.js";
 import type { ForwardDeps, Generation } from "./context.js";
-import { SseWriter } from "./sse-writer.js";
-
-type AnyRequest = ChatCompletionRequest | CompletionRequest | EmbeddingsRequest;
-type StreamChunk = { choices?: unknown[]; usage?: Usage | null };
-
-/** Status code recorded for requests whose client went away (nginx's convention). */
-const CLIENT_CLOSED = 499;
+import { pipeStream } from "./stream.js";
+import { type AnyRequest, type AttemptInput, CLIENT_CLOSED, type StreamChunk } from "./types.js";
+import { asUsage, call, classify, estimateOutputTokens } from "./upstream.js";
 
 const parsers = {
   chat: (body: unknown) => parseBody(chatCompletionRequest, body),
@@ -51,71 +44,6 @@ function profileOf(kind: EndpointKind, body: AnyRequest, defaultMaxTokens: numbe
 function header(req: Request, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** Calls the adapter method for this endpoint; a missing method fails over like an outage. */
-function call(
-  adapter: ProviderAdapter,
-  kind: EndpointKind,
-  stream: boolean,
-  body: AnyRequest,
-  ctx: CallContext,
-) {
-  const unsupported = () =>
-    Promise.reject(new UpstreamError(501, errorBody(501, `target does not implement ${kind}`), true));
-  if (kind === "chat")
-    return stream
-      ? adapter.chatStream(body as ChatCompletionRequest, ctx)
-      : adapter.chat(body as ChatCompletionRequest, ctx);
-  if (kind === "completions") {
-    if (stream)
-      return adapter.completionsStream
-        ? adapter.completionsStream(body as CompletionRequest, ctx)
-        : unsupported();
-    return adapter.completions ? adapter.completions(body as CompletionRequest, ctx) : unsupported();
-  }
-  return adapter.embed ? adapter.embed(body as EmbeddingsRequest, ctx) : unsupported();
-}
-
-/** Completion tokens of a response that reported no usage, estimated from its text. */
-function estimateOutputTokens(result: { choices?: unknown[] }): number {
-  let chars = 0;
-  for (const c of result.choices ?? []) {
-    const choice = c as { message?: { content?: unknown }; text?: unknown; delta?: { content?: unknown } };
-    const text = choice.message?.content ?? choice.text ?? choice.delta?.content;
-    if (typeof text === "string") chars += text.length;
-  }
-  return estimateTextTokens(" ".repeat(chars));
-}
-
-function asUsage(u: unknown): Usage | undefined {
-  if (!u || typeof u !== "object") return undefined;
-  const x = u as Partial<Usage>;
-  if (typeof x.prompt_tokens !== "number") return undefined;
-  const completion = typeof x.completion_tokens === "number" ? x.completion_tokens : 0;
-  return {
-    prompt_tokens: x.prompt_tokens,
-    completion_tokens: completion,
-    total_tokens: x.prompt_tokens + completion,
-  };
-}
-
-/** Classifies an attempt failure: upstream errors as they are, our timeouts as retryable 504s. */
-function classify(err: unknown, target: string): UpstreamError | ClientClosedError {
-  if (err instanceof UpstreamError || err instanceof ClientClosedError) return err;
-  if (err instanceof AttemptTimeoutError)
-    return new UpstreamError(
-      504,
-      errorBody(504, `upstream ${target} timed out (${err.phase.replace("_", " ")})`, {
-        code: "upstream_timeout",
-      }),
-      true,
-    );
-  return new UpstreamError(
-    502,
-    errorBody(502, `upstream ${target} failed`, { code: "upstream_error" }),
-    true,
-  );
 }
 
 /**
@@ -224,17 +152,6 @@ async function prepare(
   });
 
   return { body, profile, candidates, reservation, gen };
-}
-
-interface AttemptInput {
-  kind: EndpointKind;
-  body: AnyRequest;
-  profile: RequestProfile;
-  candidates: Candidate[];
-  res: Response;
-  client: ClientSide;
-  propagate: Record<string, string>;
-  outcome: Outcome;
 }
 
 async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): Promise<void> {
@@ -384,55 +301,4 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
   throw new HttpError(status, `All targets failed: ${detail}`, {
     code: attempted === 0 ? "no_available_target" : "upstream_error",
   });
-}
-
-/** Streams the rest of an upstream SSE response to the client; failures become an SSE error event. */
-async function pipeStream(
-  deps: ForwardDeps,
-  a: AttemptInput,
-  it: AsyncIterator<StreamChunk>,
-  head: IteratorResult<StreamChunk>,
-  sig: AttemptSignal,
-  idleMs: number,
-  routeHeaders: Record<string, string>,
-): Promise<void> {
-  const writer = new SseWriter(a.res);
-  const wantsUsage = (a.body as { stream_options?: { include_usage?: boolean } | null }).stream_options
-    ?.include_usage;
-  let completionChars = 0;
-  writer.start(routeHeaders);
-  let next = head;
-  try {
-    while (!next.done) {
-      const chunk = next.value;
-      const usage = asUsage(chunk.usage);
-      if (usage) a.outcome.usage = usage;
-      const usageOnly = usage !== undefined && (chunk.choices?.length ?? 0) === 0;
-      if (!a.outcome.usage) completionChars += estimateOutputTokens(chunk) * 4;
-      // The router always asks upstream for usage; the client sees that chunk only if it asked too.
-      if (!usageOnly || wantsUsage) await writer.data(JSON.stringify(chunk));
-      sig.arm(idleMs, "idle");
-      next = await it.next();
-    }
-    await writer.data("[DONE]");
-  } catch (raw) {
-    const err = classify(raw, a.outcome.candidate?.target.name ?? "upstream");
-    if (err instanceof ClientClosedError) {
-      a.outcome.status = CLIENT_CLOSED;
-      await it.return?.();
-      return;
-    }
-    deps.logger.warn({ requestId: a.outcome.requestId, status: err.status }, "upstream failed mid-stream");
-    await writer.data(JSON.stringify(err.body));
-    a.outcome.status = err.status;
-    // Rethrow so the attempt loop books the failure on the target's breaker.
-    throw err;
-  } finally {
-    a.outcome.usage ??= {
-      prompt_tokens: a.profile.promptTokens,
-      completion_tokens: Math.ceil(completionChars / 4),
-      total_tokens: 0,
-    };
-    writer.end();
-  }
 }

@@ -1,0 +1,24 @@
+import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest, Usage } from "@llm/contracts";
+import type { Response } from "express";
+import type { EndpointKind, RequestProfile } from "../routing/profile.js";
+import type { Candidate } from "../routing/strategies.js";
+import type { ClientSide } from "./abort.js";
+import type { Outcome } from "./accounting.js";
+
+export type AnyRequest = ChatCompletionRequest | CompletionRequest | EmbeddingsRequest;
+export type StreamChunk = { choices?: unknown[]; usage?: Usage | null };
+
+/** Status code recorded for requests whose client went away (nginx's convention). */
+export const CLIENT_CLOSED = 499;
+
+/** One request on its way through the candidates. */
+export interface AttemptInput {
+  kind: EndpointKind;
+  body: AnyRequest;
+  profile: RequestProfile;
+  candidates: Candidate[];
+  res: Response;
+  client: ClientSide;
+  propagate: Record<string, string>;
+  outcome: Outcome;
+}
