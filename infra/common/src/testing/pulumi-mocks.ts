@@ -25,8 +25,10 @@ function isSecretWrapper(v: unknown): v is { value: unknown } {
 function reveal(v: unknown): unknown {
   if (isSecretWrapper(v)) return reveal(v.value);
   if (Array.isArray(v)) return v.map(reveal);
-  if (typeof v === "object" && v !== null)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+  // Only plain objects: assets, archives and resource references keep their identity.
+  const proto = typeof v === "object" && v !== null ? Object.getPrototypeOf(v) : undefined;
+  if (proto === null || proto?.constructor?.name === "Object")
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, reveal(x)]));
   return v;
 }
 
