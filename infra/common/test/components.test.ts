@@ -127,6 +127,27 @@ describe("LlmApps", () => {
     expect(secret.inputs).toMatchObject({ metadata: { name: "llm-cluster-auth", namespace: "llm" } });
   });
 
+  it("switches the runtimes to auth mode none and writes no Secret when there is no HMAC secret", async () => {
+    const apps = new lib.LlmApps("open-apps", {
+      cloud: "aws",
+      provider: provider("open-k8s"),
+      deployMode: "helm",
+      repoRoot: "/repo",
+    });
+    await outputValue(apps.urn);
+    await settle();
+    const releases = mocks.ofType(RELEASE).filter((r) => r.name.startsWith("open-apps"));
+    const values = Object.fromEntries(releases.map((r) => [r.inputs.name, r.inputs.values]));
+    expect(values).toEqual({
+      "llm-runtime-cpu": { auth: { mode: "none" } },
+      "llm-runtime-gpu": { auth: { mode: "none" } },
+      exporters: {},
+    });
+    expect(
+      mocks.ofType("kubernetes:core/v1:Secret").filter((r) => r.name.startsWith("open-apps")),
+    ).toHaveLength(0);
+  });
+
   it("applies the checked-in root-app.yaml in argocd mode, with repository and revision from config", async () => {
     const apps = new lib.LlmApps("argo-apps", {
       cloud: "azure",

@@ -81,6 +81,9 @@ export class LlmApps extends pulumi.ComponentResource {
             chart: chartPath(chart, root),
             namespace: this.namespace,
             valueYamlFiles: [new pulumi.asset.FileAsset(valuesPath(args.cloud, valuesFile, root))],
+            // Without an HMAC secret (authMode none) the runtimes must not wait for llm-cluster-auth.
+            values:
+              args.hmacSecret === undefined && releaseName !== "exporters" ? { auth: { mode: "none" } } : {},
             // A GPU release must not block `pulumi up` for the minutes a spot node takes to appear.
             skipAwait: releaseName === "llm-runtime-gpu",
             timeout: 900,
