@@ -87,8 +87,13 @@ async function main(): Promise<void> {
     const cpu0 = await cpuSeconds(router.child.pid);
     const tr = summarize(await maxThroughput(routed, CONCURRENCY, SECONDS));
     // CPU time per request does not depend on how busy the machine is, unlike latency.
-    const cpuPerRequestUs = ((await cpuSeconds(router.child.pid)) - cpu0) / tr.n * 1e6;
-    results.throughput = { direct: td, router: tr, ratio: tr.rps / td.rps, routerCpuPerRequestUs: cpuPerRequestUs };
+    const cpuPerRequestUs = (((await cpuSeconds(router.child.pid)) - cpu0) / tr.n) * 1e6;
+    results.throughput = {
+      direct: td,
+      router: tr,
+      ratio: tr.rps / td.rps,
+      routerCpuPerRequestUs: cpuPerRequestUs,
+    };
 
     const header = [
       "load",
