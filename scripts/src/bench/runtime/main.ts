@@ -11,9 +11,9 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { defaultThreadCount, startRuntime } from "../../../../runtime/src/index.js";
 import { ensureModel } from "../../gen-gguf/index.js";
-import { measureRaw } from "./raw.js";
+import { measureRaw, type Round, timedRound } from "./raw.js";
 import { streamCompletion } from "./server.js";
-import { cpuDecodeRate, cpuMs, decodeRate, median, prompt, type Sample } from "./stats.js";
+import { cpuDecodeRate, decodeRate, median, prompt, type Sample } from "./stats.js";
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +49,8 @@ console.error(
 );
 
 // 1. Raw node-llama-cpp.
-const raw = await measureRaw({ model, threads, ctxSize, tokens, reps });
+const levels = [1, 2, 4] as const;
+const raw = await measureRaw({ model, threads, ctxSize, tokens, reps, streams: levels });
 
 // 2. The same work through the server (in-process, real HTTP on loopback).
 const rt = await startRuntime({
@@ -61,51 +62,48 @@ const rt = await startRuntime({
   batching,
   logLevel: "error",
 });
-let single: Sample[];
-const aggregate: {
-  streams: number;
-  tokens: number;
-  wallMs: number;
-  cpuMs: number;
-  tokensPerSecond: number;
-  tokensPerCpuSecond: number;
-}[] = [];
+const single: Sample[] = [];
+const rounds: Round[] = [];
 try {
   await streamCompletion(rt.url, prompt(-1), 4); // warm-up, as for raw
-  single = [];
   for (let i = 0; i < reps; i++) single.push(await streamCompletion(rt.url, prompt(i), tokens));
   let round = 100;
-  for (const streams of [1, 2, 4]) {
-    const t0 = performance.now();
-    const c0 = cpuMs();
-    const samples = await Promise.all(
-      Array.from({ length: streams }, () => streamCompletion(rt.url, prompt(round++), tokens)),
+  for (const streams of levels) {
+    const base = round;
+    round += streams;
+    rounds.push(
+      await timedRound(
+        streams,
+        async (i) => (await streamCompletion(rt.url, prompt(base + i), tokens)).tokens,
+      ),
     );
-    const wallMs = performance.now() - t0;
-    const cpu = cpuMs() - c0;
-    const total = samples.reduce((a, s) => a + s.tokens, 0);
-    aggregate.push({
-      streams,
-      tokens: total,
-      wallMs,
-      cpuMs: cpu,
-      tokensPerSecond: (total * 1000) / wallMs,
-      tokensPerCpuSecond: (total * 1000) / cpu,
-    });
   }
 } finally {
   await rt.close();
 }
 
-const rawRate = median(raw.map(decodeRate));
+const rawRate = median(raw.single.map(decodeRate));
 const serverRate = median(single.map(decodeRate));
-const rawCpuRate = median(raw.map(cpuDecodeRate));
+const rawCpuRate = median(raw.single.map(cpuDecodeRate));
 const serverCpuRate = median(single.map(cpuDecodeRate));
-const rawTtft = median(raw.map((s) => s.ttftMs));
+const rawTtft = median(raw.single.map((s) => s.ttftMs));
 const serverTtft = median(single.map((s) => s.ttftMs));
-const rawCpuTtft = median(raw.map((s) => s.cpuTtftMs));
+const rawCpuTtft = median(raw.single.map((s) => s.cpuTtftMs));
 const serverCpuTtft = median(single.map((s) => s.cpuTtftMs));
-const base = aggregate[0];
+const perSecond = (r: Round | undefined) => (r ? (r.tokens * 1000) / r.wallMs : 0);
+const perCpuSecond = (r: Round | undefined) => (r ? (r.tokens * 1000) / r.cpuMs : 0);
+const aggregate = levels.map((streams, i) => {
+  const server = rounds[i];
+  const engine = raw.rounds[i];
+  return {
+    streams,
+    server: { ...server, tokensPerSecond: perSecond(server), tokensPerCpuSecond: perCpuSecond(server) },
+    raw: { ...engine, tokensPerSecond: perSecond(engine), tokensPerCpuSecond: perCpuSecond(engine) },
+    speedup: perSecond(server) / perSecond(rounds[0]),
+    cpuSpeedup: perCpuSecond(server) / perCpuSecond(rounds[0]),
+    rawSpeedup: perSecond(engine) / perSecond(raw.rounds[0]),
+  };
+});
 const result = {
   model,
   threads,
@@ -121,11 +119,7 @@ const result = {
       ratio: serverCpuRate / rawCpuRate,
     },
   },
-  aggregate: aggregate.map((a) => ({
-    ...a,
-    speedup: a.tokensPerSecond / (base?.tokensPerSecond ?? 1),
-    cpuSpeedup: a.tokensPerCpuSecond / (base?.tokensPerCpuSecond ?? 1),
-  })),
+  aggregate,
   timeToFirstToken: {
     wall: { rawMs: rawTtft, serverMs: serverTtft, overheadMs: serverTtft - rawTtft },
     cpu: { rawMs: rawCpuTtft, serverMs: serverCpuTtft, overheadMs: serverCpuTtft - rawCpuTtft },
@@ -156,9 +150,9 @@ if (values.json) {
   for (const a of result.aggregate) {
     line(
       `aggregate, ${a.streams} stream${a.streams > 1 ? "s" : ""}`,
-      "",
-      `${f(a.tokensPerSecond)} tok/s`,
-      `x${a.speedup.toFixed(2)} wall, x${a.cpuSpeedup.toFixed(2)} per CPU-second (${f(a.tokensPerCpuSecond).trim()} tok/CPU-s)`,
+      `${f(a.raw.tokensPerSecond)} tok/s x${a.rawSpeedup.toFixed(2)}`,
+      `${f(a.server.tokensPerSecond)} tok/s x${a.speedup.toFixed(2)}`,
+      `server/raw ${(a.server.tokensPerSecond / a.raw.tokensPerSecond).toFixed(2)}; per CPU-s: raw ${f(a.raw.tokensPerCpuSecond).trim()}, server ${f(a.server.tokensPerCpuSecond).trim()} (x${a.cpuSpeedup.toFixed(2)})`,
     );
   }
   const tt = result.timeToFirstToken;
