@@ -54,6 +54,11 @@ describe("EKS GPU node group", () => {
     expect(gpu.labels).toEqual({ "llm.platform/pool": "gpu", "llm.platform/accelerator": "nvidia-t4" });
   });
 
+  it("leaves the desired size to cluster-autoscaler once created", () => {
+    expect(mocks.one(NODE_GROUP, "llm-gpu").ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+    expect(mocks.one(NODE_GROUP, "llm-cpu").ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+  });
+
   it("tags its Auto Scaling group with every tag cluster-autoscaler needs to scale from zero", () => {
     const tags = mocks
       .ofType("aws:autoscaling/tag:Tag")

@@ -46,6 +46,10 @@ describe("AKS GPU user pool", () => {
     expect(gpuPool()).toMatchObject({ enableAutoScaling: true, minCount: 0, count: 0, maxCount: 3 });
   });
 
+  it("leaves the node count to the autoscaler once created", () => {
+    expect(mocks.one("azure-native:containerservice:AgentPool", "llm-gpu").ignoreChanges).toEqual(["count"]);
+  });
+
   it("carries the spot and GPU taints as AKS taint strings, and the GPU pool labels", () => {
     const pool = gpuPool();
     expect(pool.nodeTaints).toEqual([

@@ -57,6 +57,12 @@ describe("GKE GPU node pool", () => {
     expect(cfg.labels).toEqual({ "llm.platform/pool": "gpu", "llm.platform/accelerator": "nvidia-t4" });
   });
 
+  it("leaves the node count to the autoscaler once created", () => {
+    expect(mocks.one("gcp:container/nodePool:NodePool", "llm-gpu").ignoreChanges).toEqual([
+      "initialNodeCount",
+    ]);
+  });
+
   it("stays in the configured T4 zones", () => {
     expect(pool("gpu").nodeLocations).toEqual(["us-central1-a", "us-central1-b"]);
   });

@@ -9,6 +9,15 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** Inputs as the mock monitor received them: secret values still wrapped. */
   rawInputs: Record<string, unknown>;
+  /** Property paths the resource told the engine to ignore (`ignoreChanges` option). */
+  ignoreChanges: string[];
+}
+
+/** The part of a RegisterResourceRequest the recorder reads. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getIgnorechangesList(): string[];
 }
 
 /** The wire signature Pulumi uses to mark a secret value in serialized inputs. */
@@ -156,12 +165,15 @@ const defaultCalls: Record<string, (inputs: Record<string, unknown>) => Record<s
 export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecorder> {
   const resources: RecordedResource[] = [];
   const calls = { ...defaultCalls, ...setup.calls };
+  // Resource options never reach `newResource`; read them off the request on its way in.
+  const ignored = new Map<string, string[]>();
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
         const rawInputs = (a.inputs ?? {}) as Record<string, unknown>;
         const inputs = reveal(rawInputs) as Record<string, unknown>;
-        resources.push({ type: a.type, name: a.name, inputs, rawInputs });
+        const ignoreChanges = ignored.get(`${a.type}::${a.name}`) ?? [];
+        resources.push({ type: a.type, name: a.name, inputs, rawInputs, ignoreChanges });
         if (a.type === "pulumi:pulumi:StackReference") {
           const ref = String(inputs.name ?? a.id ?? a.name);
           const outputs = setup.stackOutputs?.[ref] ?? {};
@@ -184,6 +196,14 @@ export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecor
     setup.stack ?? "test",
     false,
   );
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource: (req: RegisterRequest, cb: unknown) => unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    ignored.set(`${req.getType()}::${req.getName()}`, req.getIgnorechangesList());
+    return register(req, cb);
+  };
   setStackConfig(setup.config ?? {});
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {
