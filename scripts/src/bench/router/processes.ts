@@ -90,6 +90,7 @@ export async function startRouterProcess(repoRoot: string, dir: string, upstream
     ].join("\n"),
     { mode: 0o600 },
   );
+  // BENCH_ROUTER_ENTRY=<file> swaps the entry point (same --config/--port flags) for comparisons;
   // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the router process there.
   const profile = process.env.BENCH_PROFILE_DIR
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
@@ -100,7 +101,7 @@ export async function startRouterProcess(repoRoot: string, dir: string, upstream
       ...profile,
       "--import",
       "tsx",
-      join(repoRoot, "router/src/cli.ts"),
+      process.env.BENCH_ROUTER_ENTRY ?? join(repoRoot, "router/src/cli.ts"),
       "--config",
       configPath,
       "--port",
