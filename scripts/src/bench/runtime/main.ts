@@ -1,5 +1,6 @@
 /**
- * pnpm bench:runtime [--model tinyllama-q4_0|<path>] [--threads 1] [--tokens 48] [--reps 3] [--batching lockstep|engine] [--json]
+ * pnpm bench:runtime [--model tinyllama-q4_0|tiny|<path>] [--threads 1] [--tokens 48] [--reps 3]
+ *                     [--batching lockstep|engine] [--peer llama-server|url:<base>] [--peer-bin <path>] [--json]
  *
  * Throughput of the runtime against raw node-llama-cpp on a generated TinyLlama-shaped model:
  * single-stream decode rate (target ratio >= 0.95), aggregate tokens/s at 1, 2 and 4 concurrent
@@ -11,6 +12,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { defaultThreadCount, startRuntime } from "../../../../runtime/src/index.js";
 import { ensureModel } from "../../gen-gguf/index.js";
+import { startPeer } from "./peer.js";
 import { measureRaw, type Round, timedRound } from "./raw.js";
 import { streamCompletion } from "./server.js";
 import { cpuDecodeRate, decodeRate, median, prompt, type Sample } from "./stats.js";
@@ -24,15 +26,9 @@ const { values } = parseArgs({
     batching: { type: "string", default: "lockstep" },
     json: { type: "boolean", default: false },
     peer: { type: "string" },
+    "peer-bin": { type: "string" },
   },
 });
-
-if (values.peer) {
-  console.error(
-    `--peer ${values.peer}: not built here (compiling llama-server takes the 2 shared cores for minutes); see runtime/README.md`,
-  );
-  process.exit(2);
-}
 
 const model = existsSync(values.model) ? values.model : await ensureModel(values.model as "tinyllama-q4_0");
 // One thread by default: on a shared 2-core box, llama.cpp's spinning thread barrier collapses when a
@@ -52,6 +48,23 @@ console.error(
 const levels = [1, 2, 4] as const;
 const raw = await measureRaw({ model, threads, ctxSize, tokens, reps, streams: levels });
 
+/** Single-stream samples and 1/2/4-stream rounds against an OpenAI-compatible base URL. */
+async function measureHttp(url: string): Promise<{ single: Sample[]; rounds: Round[] }> {
+  const single: Sample[] = [];
+  const rounds: Round[] = [];
+  await streamCompletion(url, prompt(-1), 4); // warm-up, as for raw
+  for (let i = 0; i < reps; i++) single.push(await streamCompletion(url, prompt(i), tokens));
+  let round = 100;
+  for (const streams of levels) {
+    const base = round;
+    round += streams;
+    rounds.push(
+      await timedRound(streams, async (i) => (await streamCompletion(url, prompt(base + i), tokens)).tokens),
+    );
+  }
+  return { single, rounds };
+}
+
 // 2. The same work through the server (in-process, real HTTP on loopback).
 const rt = await startRuntime({
   model,
@@ -62,24 +75,23 @@ const rt = await startRuntime({
   batching,
   logLevel: "error",
 });
-const single: Sample[] = [];
-const rounds: Round[] = [];
+let measured: Awaited<ReturnType<typeof measureHttp>>;
 try {
-  await streamCompletion(rt.url, prompt(-1), 4); // warm-up, as for raw
-  for (let i = 0; i < reps; i++) single.push(await streamCompletion(rt.url, prompt(i), tokens));
-  let round = 100;
-  for (const streams of levels) {
-    const base = round;
-    round += streams;
-    rounds.push(
-      await timedRound(
-        streams,
-        async (i) => (await streamCompletion(rt.url, prompt(base + i), tokens)).tokens,
-      ),
-    );
-  }
+  measured = await measureHttp(rt.url);
 } finally {
   await rt.close();
+}
+const { single, rounds } = measured;
+
+// 3. Optionally a peer server (llama.cpp's llama-server) with the same settings and client.
+let peer: { name: string; single: Sample[]; rounds: Round[] } | undefined;
+if (values.peer) {
+  const p = await startPeer(values.peer, { model, threads, ctxSize, parallel: 4, bin: values["peer-bin"] });
+  try {
+    peer = { name: p.name, ...(await measureHttp(p.url)) };
+  } finally {
+    await p.close();
+  }
 }
 
 const rawRate = median(raw.single.map(decodeRate));
@@ -123,6 +135,12 @@ const result = {
   timeToFirstToken: {
     wall: { rawMs: rawTtft, serverMs: serverTtft, overheadMs: serverTtft - rawTtft },
     cpu: { rawMs: rawCpuTtft, serverMs: serverCpuTtft, overheadMs: serverCpuTtft - rawCpuTtft },
+  },
+  peer: peer && {
+    name: peer.name,
+    singleStreamTokensPerSecond: median(peer.single.map(decodeRate)),
+    timeToFirstTokenMs: median(peer.single.map((s) => s.ttftMs)),
+    aggregate: peer.rounds.map((r) => ({ ...r, tokensPerSecond: perSecond(r) })),
   },
 };
 
@@ -168,4 +186,25 @@ if (values.json) {
     `${f(serverCpuTtft)} ms`,
     `${tt.cpu.overheadMs >= 0 ? "+" : ""}${tt.cpu.overheadMs.toFixed(2)} ms`,
   );
+  if (result.peer) {
+    const pr = result.peer;
+    console.log("");
+    console.log(`peer ${pr.name} (same client, settings and prompts):`);
+    line(
+      "single-stream decode",
+      "",
+      `${f(pr.singleStreamTokensPerSecond)} tok/s`,
+      `runtime/peer ${(serverRate / pr.singleStreamTokensPerSecond).toFixed(3)}`,
+    );
+    for (const [i, r] of pr.aggregate.entries()) {
+      const ours = result.aggregate[i]?.server.tokensPerSecond ?? 0;
+      line(
+        `aggregate, ${r.streams} stream${r.streams > 1 ? "s" : ""}`,
+        "",
+        `${f(r.tokensPerSecond)} tok/s`,
+        `runtime/peer ${(ours / r.tokensPerSecond).toFixed(3)}`,
+      );
+    }
+    line("time to first token", "", `${f(pr.timeToFirstTokenMs)} ms`, "");
+  }
 }

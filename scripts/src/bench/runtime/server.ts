@@ -27,6 +27,7 @@ export async function streamCompletion(url: string, text: string, maxTokens: num
   let cpuFirst = 0;
   let cpuLast = 0;
   let tokens = 0;
+  let chunks = 0;
   for await (const chunk of res.body) {
     buffer += decoder.decode(chunk, { stream: true });
     let end = buffer.indexOf("\n\n");
@@ -42,6 +43,7 @@ export async function streamCompletion(url: string, text: string, maxTokens: num
       };
       if (json.usage) tokens = json.usage.completion_tokens;
       if (json.choices[0]?.text) {
+        chunks++;
         const now = performance.now();
         const cpu = cpuMs();
         if (first === 0) {
@@ -55,7 +57,8 @@ export async function streamCompletion(url: string, text: string, maxTokens: num
   }
   return {
     ttftMs: first - t0,
-    tokens,
+    // Servers that send no usage chunk (older llama-server): one text chunk per token.
+    tokens: tokens || chunks,
     decodeMs: last - first,
     totalMs: performance.now() - t0,
     cpuTtftMs: cpuFirst - c0,

@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+export interface PeerOptions {
+  model: string;
+  threads: number;
+  /** Context tokens per sequence. */
+  ctxSize: number;
+  parallel: number;
+  /** llama-server binary; defaults to `llama-server` on PATH. */
+  bin?: string;
+}
+
+export interface Peer {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Another OpenAI-compatible server measured with the same client: `url:<base>` for one already
+ * running, or `llama-server` to spawn llama.cpp's server with the runtime's settings
+ * (threads, ctx per sequence x parallel, parallel slots with continuous batching).
+ */
+export async function startPeer(spec: string, opts: PeerOptions): Promise<Peer> {
+  if (spec.startsWith("url:")) {
+    return { name: spec.slice(4), url: spec.slice(4).replace(/\/$/, ""), close: async () => {} };
+  }
+  if (spec !== "llama-server") throw new Error(`--peer: expected llama-server or url:<base>, got "${spec}"`);
+  const port = await freePort();
+  const bin = opts.bin ?? "llama-server";
+  const args = ["-m", opts.model, "-t", String(opts.threads), "-c", String(opts.ctxSize * opts.parallel)];
+  args.push("-np", String(opts.parallel), "-cb", "--host", "127.0.0.1", "--port", String(port));
+  const child: ChildProcess = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
+  const exited = new Promise<never>((_, reject) => {
+    child.once("error", (err) =>
+      reject(new Error(`${bin}: ${err.message} (build llama.cpp or pass --peer-bin)`)),
+    );
+    child.once("exit", (code) => reject(new Error(`${bin} exited with ${code}: ${stderr}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const ready = (async () => {
+    for (let i = 0; i < 600; i++) {
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${bin} not healthy after 120 s`);
+  })();
+  await Promise.race([ready, exited]);
+  return {
+    name: `llama-server (${bin})`,
+    url,
+    close: async () => {
+      child.kill("SIGTERM");
+      await exited.catch(() => undefined);
+    },
+  };
+}
