@@ -1,7 +1,6 @@
-/**
- * The slice of the model catalog (@llm/models) the runtime reads. Imported lazily: a runtime given a
- * file path never needs the catalog, and the container image can run without dev-only packages.
- */
+import { findModel } from "@llm/models";
+
+/** The slice of a catalog entry (@llm/models) the runtime reads. */
 export interface CatalogModel {
   name: string;
   /** `https://...`, `file://...` or `gen://<preset>?seed=<n>` (generated locally, for tests). */
@@ -12,24 +11,18 @@ export interface CatalogModel {
   chatTemplate?: string;
 }
 
-// Variable specifiers keep the type-checker from requiring these at build time. gen-gguf is reached by
+// A variable specifier keeps the type-checker from requiring gen-gguf at build time. It is reached by
 // relative path because @llm/scripts exports no subpaths (and the container image does not ship it).
-const modelsPackage = "@llm/models";
 const genGgufModule = "../../../scripts/src/gen-gguf/index.js";
 
-/** Looks `name` up in the catalog; undefined when it is not a catalog name (or no catalog is installed). */
+/** Looks `name` up in the catalog (models/catalog.yaml); undefined when it is not a catalog name. */
 export async function findCatalogModel(name: string): Promise<CatalogModel | undefined> {
-  let mod: { findModel?: (n: string) => CatalogModel | undefined | Promise<CatalogModel | undefined> };
   try {
-    mod = (await import(modelsPackage)) as typeof mod;
-  } catch {
-    return undefined;
-  }
-  if (typeof mod.findModel !== "function") return undefined;
-  try {
-    return (await mod.findModel(name)) ?? undefined;
-  } catch {
-    return undefined;
+    return findModel(name);
+  } catch (err) {
+    // Only "no such name" means "not a catalog model"; a broken catalog must surface.
+    if (err instanceof Error && err.message.startsWith("unknown model")) return undefined;
+    throw err;
   }
 }
 
