@@ -1,13 +1,15 @@
-import express, { type Express, type Router } from "express";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import express, { type Express, type Request, type Response, type Router } from "express";
 import pino, { type Logger } from "pino";
 import type { Registry } from "prom-client";
 import { noopUsageSink } from "./access/noop-usage.js";
 import { createOpenGuard } from "./access/open-guard.js";
 import type { RouterConfig } from "./config/schema.js";
 import type { ForwardDeps, Generation } from "./forward/context.js";
+import { forward } from "./forward/forward.js";
 import { HealthPoller } from "./health/poller.js";
-import { jsonBody, parseByteSize } from "./http/body.js";
-import { errorHandler } from "./http/errors.js";
+import { jsonBody, parseByteSize, readJsonBody } from "./http/body.js";
+import { errorHandler, sendError } from "./http/errors.js";
 import { healthHandler } from "./http/health.js";
 import { inferenceHandler } from "./http/inference.js";
 import { metricsHandler } from "./http/metrics.js";
@@ -17,6 +19,7 @@ import { createRouterMetrics, type RouterMetrics } from "./metrics/metrics.js";
 import { createPriceTable } from "./pricing/table.js";
 import type { PriceTable } from "./pricing/types.js";
 import { type AdapterRegistry, defaultRegistry } from "./providers/registry.js";
+import type { EndpointKind } from "./routing/profile.js";
 import { TargetSet } from "./targets/set.js";
 import type { Target } from "./targets/target.js";
 import type { AccessGuard } from "./tenants/types.js";
@@ -47,7 +50,13 @@ export interface RouterDeps {
 
 /** The router as a value: an express app that never listens, plus its lifecycle. */
 export interface RouterApp {
+  /** The express app (every route). */
   app: Express;
+  /**
+   * What to give `http.createServer`: the OpenAI POST endpoints on a lean path that skips
+   * express's per-request machinery, everything else through `app`. Both behave the same.
+   */
+  handler: RequestListener;
   metrics: RouterMetrics;
   poller: HealthPoller;
   logger: Logger;
@@ -122,8 +131,34 @@ export function createApp(deps: RouterDeps): RouterApp {
   });
   app.use(errorHandler(logger));
 
+  const bodyLimit = parseByteSize(deps.config.server.bodyLimit);
+  const hotPaths = new Map<string | undefined, EndpointKind>([
+    ["/v1/chat/completions", "chat"],
+    ["/v1/completions", "completions"],
+    ["/v1/embeddings", "embeddings"],
+  ]);
+  const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+    const kind = req.method === "POST" ? hotPaths.get(req.url) : undefined;
+    if (!kind) {
+      app(req, res);
+      return;
+    }
+    res.setHeader("x-router-target", "none");
+    res.setHeader("x-router-reason", "not_routed");
+    // Express sets req.res; the access guard uses it to attach rate-limit headers.
+    const r = req as IncomingMessage & { res?: ServerResponse; body?: unknown };
+    r.res = res;
+    readJsonBody(req, bodyLimit)
+      .then((body) => {
+        r.body = body;
+        return forward(fwd, kind, req as Request, res as Response);
+      })
+      .catch((err: unknown) => sendError(res, err, logger));
+  };
+
   return {
     app,
+    handler,
     metrics,
     poller,
     logger,

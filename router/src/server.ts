@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp, type RouterApp, type RouterDeps } from "./app.js";
 import { ConfigWatcher } from "./config/watch.js";
@@ -26,7 +26,8 @@ export async function startRouter(opts: StartRouterOptions): Promise<RunningRout
   const router = createApp(opts);
   const host = opts.host ?? opts.config.server.host;
   const port = opts.port ?? opts.config.server.port;
-  const server = router.app.listen(port, host);
+  const server = createServer(router.handler);
+  server.listen(port, host);
   await once(server, "listening");
   // readTimeout bounds receiving a request (not the streamed response, which may last minutes);
   // idleTimeout keeps keep-alive sockets longer than typical load balancers' 60 s.

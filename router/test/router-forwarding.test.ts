@@ -1,6 +1,8 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { type ErrorJson, listen } from "./helpers/router.js";
+import { config, createApp, type ErrorJson, listen, post, silent } from "./helpers/router.js";
 
 const SECRET = "cluster-secret-0123456789";
 
@@ -228,5 +230,34 @@ describe("forwarding through the router", () => {
     const list = await client.models.list();
     expect(list.data.map((m) => m.id)).toEqual(["tiny"]);
     expect((list.data[0] as unknown as { targets: string[] }).targets).toEqual(["a", "b"]);
+  });
+});
+
+describe("the express app on its own (createApp().app)", () => {
+  it("serves the same endpoints and errors as the server's lean path", async () => {
+    const up = await new FakeUpstream({ name: "x" }).start();
+    const router = createApp({
+      config: config({ clusters: [{ name: "x", endpoint: up.url, models: ["tiny"] }] }),
+      logger: silent,
+      healthPolling: false,
+    });
+    const server = router.app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ok = await post<{ choices: { message: { content: string } }[] }>(`${url}/v1/chat/completions`, {
+        model: "tiny",
+        messages: [{ role: "user", content: "hi" }],
+      });
+      expect(ok.res.headers.get("x-router-target")).toBe("x");
+      expect(ok.json.choices[0]?.message.content).toBe("hello from x");
+      const bad = await post(`${url}/v1/chat/completions`, "{nope");
+      expect(bad.res.status).toBe(400);
+      expect(bad.json.error.code).toBe("invalid_json");
+    } finally {
+      server.close();
+      await router.close();
+      await up.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
 } from "@llm/contracts";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
+import { sendJson } from "../http/send.js";
 import { type CallContext, UpstreamError } from "../providers/types.js";
 import { planRoute } from "../routing/plan.js";
 import {
@@ -253,7 +254,7 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
       failures.push(`${t.name}: ${err.status} ${err.message}`);
       if (!err.retryable) {
         a.outcome.status = err.status;
-        a.res.set(routeHeaders).status(err.status).json(err.body);
+        sendJson(a.res, err.status, err.body, routeHeaders);
         return;
       }
       metrics.retries.inc({ target: t.name });

@@ -15,7 +15,7 @@ export class SseWriter {
   }
 
   start(headers: Record<string, string>): void {
-    this.res.status(200);
+    this.res.statusCode = 200;
     for (const [k, v] of Object.entries(headers)) this.res.setHeader(k, v);
     this.res.setHeader("content-type", "text/event-stream; charset=utf-8");
     this.res.setHeader("cache-control", "no-cache");

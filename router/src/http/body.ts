@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { HttpError } from "@llm/contracts";
 import type { RequestHandler } from "express";
 
@@ -11,39 +12,38 @@ export function parseByteSize(text: string): number {
 }
 
 /**
- * A lean JSON body reader for the hot path (body-parser costs more per request than the rest
- * of routing). Reads the body of any request that has one, whatever its content type (clients
- * often omit it), up to `limitBytes`; sets `req.body` to the parsed value.
+ * Reads and parses a JSON request body of at most `limitBytes`, whatever its content type
+ * (clients often omit it). Resolves undefined for a request without a body; rejects with an
+ * HttpError 400 (not JSON) or 413 (too large).
  */
-export function jsonBody(limitBytes: number): RequestHandler {
-  return (req, _res, next) => {
-    const len = req.headers["content-length"];
-    if (req.method === "GET" || req.method === "HEAD" || (len === "0" && !req.headers["transfer-encoding"])) {
-      next();
-      return;
-    }
-    if (len !== undefined && Number(len) > limitBytes) {
-      req.resume();
-      next(new HttpError(413, "Request body is too large", { code: "request_too_large" }));
-      return;
-    }
+export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  const len = req.headers["content-length"];
+  if (req.method === "GET" || req.method === "HEAD" || (len === "0" && !req.headers["transfer-encoding"]))
+    return Promise.resolve(undefined);
+  if (len !== undefined && Number(len) > limitBytes) {
+    req.resume();
+    return Promise.reject(new HttpError(413, "Request body is too large", { code: "request_too_large" }));
+  }
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      reject(err);
+    };
     req.on("data", (c: Buffer) => {
       if (failed) return;
       size += c.length;
-      if (size > limitBytes) {
-        failed = true;
-        next(new HttpError(413, "Request body is too large", { code: "request_too_large" }));
-        return;
-      }
-      chunks.push(c);
+      if (size > limitBytes)
+        fail(new HttpError(413, "Request body is too large", { code: "request_too_large" }));
+      else chunks.push(c);
     });
     req.on("end", () => {
       if (failed) return;
       if (size === 0) {
-        next();
+        resolve(undefined);
         return;
       }
       try {
@@ -51,18 +51,21 @@ export function jsonBody(limitBytes: number): RequestHandler {
           chunks.length === 1
             ? (chunks[0] as Buffer).toString("utf8")
             : Buffer.concat(chunks).toString("utf8");
-        req.body = JSON.parse(text);
+        resolve(JSON.parse(text));
       } catch {
-        next(new HttpError(400, "Request body is not valid JSON", { code: "invalid_json" }));
-        return;
+        fail(new HttpError(400, "Request body is not valid JSON", { code: "invalid_json" }));
       }
+    });
+    req.on("error", fail);
+  });
+}
+
+/** Express middleware form of readJsonBody: sets `req.body`. */
+export function jsonBody(limitBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    readJsonBody(req, limitBytes).then((body) => {
+      if (body !== undefined) req.body = body;
       next();
-    });
-    req.on("error", (err) => {
-      if (!failed) {
-        failed = true;
-        next(err);
-      }
-    });
+    }, next);
   };
 }
