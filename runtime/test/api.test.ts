@@ -114,6 +114,36 @@ describe("chat completions", () => {
   });
 });
 
+describe("prompt cache affinity", () => {
+  it("sends a conversation's next turn to the sequence that already holds its history", async () => {
+    const system = { role: "system" as const, content: "You answer questions about lighthouses. ".repeat(5) };
+    const cached = async () =>
+      metricValue(await (await fetch(`${rt.url}/metrics`)).text(), "llm_runtime_prompt_cached_tokens_total");
+    const first = await client.chat.completions.create({
+      model: "tiny",
+      messages: [system, { role: "user", content: "a" }],
+      max_tokens: 1,
+    });
+    // Another conversation in between must not evict the first one's state.
+    await client.completions.create({ model: "tiny", prompt: "unrelated text", max_tokens: 1 });
+    const before = await cached();
+    const next = await client.chat.completions.create({
+      model: "tiny",
+      messages: [
+        system,
+        { role: "user", content: "a" },
+        { role: "assistant", content: "b" },
+        { role: "user", content: "c" },
+      ],
+      max_tokens: 1,
+    });
+    const reused = (await cached()) - before;
+    expect(first.usage?.prompt_tokens).toBeGreaterThan(60);
+    expect(reused).toBeGreaterThan((first.usage?.prompt_tokens ?? 0) - 10);
+    expect(reused).toBeLessThan(next.usage?.prompt_tokens ?? 0);
+  });
+});
+
 describe("text completions", () => {
   it("completes a prompt with usage", async () => {
     const r = await client.completions.create({ model: "tiny", prompt: "Once upon a time", max_tokens: 5 });

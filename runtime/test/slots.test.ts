@@ -48,4 +48,12 @@ describe("SlotPool", () => {
     await expect(w1).rejects.toThrow("shutting down");
     await expect(w2).rejects.toThrow("shutting down");
   });
+
+  it("picks the free slot the scorer rates highest", async () => {
+    const pool = new SlotPool(["x", "yy", "zzz"], { queueCapacity: 0 });
+    const lease = await pool.acquire(undefined, (item) => (item === "yy" ? 10 : item.length));
+    expect(lease.item).toBe("yy");
+    const next = await pool.acquire(undefined, (item) => -item.length);
+    expect(next.item).toBe("x");
+  });
 });

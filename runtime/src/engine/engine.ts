@@ -181,11 +181,12 @@ export class Engine {
    * Prompt tokens exactly as LlamaCompletion will evaluate them: it prepends BOS itself when the
    * vocabulary wants one, so a leading BOS from the chat template is dropped here and counted there.
    */
-  completionInput(tokens: Token[]): { input: Token[]; promptTokens: number } {
+  completionInput(tokens: Token[]): { input: Token[]; promptTokens: number; evaluated: Token[] } {
     const bos = this.model.tokens.bos;
     const prepends = bos != null && this.model.tokens.shouldPrependBosToken;
     const input = prepends && tokens[0] === bos ? tokens.slice(1) : tokens;
-    return { input, promptTokens: input.length + (prepends ? 1 : 0) };
+    const evaluated = prepends && bos != null ? [bos, ...input] : input;
+    return { input, promptTokens: evaluated.length, evaluated };
   }
 
   /**

@@ -53,12 +53,13 @@ export class SlotPool<T> {
   }
 
   /**
-   * Resolves with a lease when a slot is free. Rejects with 429 (Retry-After) when the queue is
+   * Resolves with a lease when a slot is free; among several free slots, the one `score` rates
+   * highest (prompt-cache affinity). Rejects with 429 (Retry-After) when the queue is
    * full, or with `signal.reason` when the caller gives up while waiting.
    */
-  acquire(signal?: AbortSignal): Promise<Lease<T>> {
+  acquire(signal?: AbortSignal, score?: (item: T) => number): Promise<Lease<T>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const item = this.free.pop();
+    const item = this.takeFree(score);
     if (item !== undefined) {
       this.busyCount++;
       this.changed();
@@ -89,6 +90,21 @@ export class SlotPool<T> {
       this.waiters.push(waiter);
       this.changed();
     });
+  }
+
+  /** Removes and returns the free slot with the highest score (the most recently freed without a scorer). */
+  private takeFree(score?: (item: T) => number): T | undefined {
+    if (this.free.length <= 1 || !score) return this.free.pop();
+    let best = this.free.length - 1;
+    let bestScore = score(this.free[best] as T);
+    for (let i = this.free.length - 2; i >= 0; i--) {
+      const s = score(this.free[i] as T);
+      if (s > bestScore) {
+        best = i;
+        bestScore = s;
+      }
+    }
+    return this.free.splice(best, 1)[0];
   }
 
   /** Rejects every waiting request (shutdown). */

@@ -16,6 +16,8 @@ import { renderChat } from "./prompt.js";
 /** A validated request turned into engine input, ready to run once a slot is free. */
 export interface PreparedGeneration {
   input: Token[];
+  /** The prompt exactly as the sequence will hold it (BOS included), for cache affinity. */
+  evaluated: Token[];
   promptTokens: number;
   maxTokens: number;
   temperature?: number;
@@ -57,6 +59,25 @@ type SamplingRequest = Pick<
   | "frequency_penalty"
   | "max_tokens"
 >;
+
+/** Length of the common prefix of two token lists. */
+export function commonPrefix(a: readonly Token[], b: readonly Token[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Which free sequence a prompt should use: the longest cached prefix wins (a chat's next turn
+ * lands where its history is already evaluated); on a tie, the sequence holding the least, so
+ * other conversations' caches survive.
+ */
+export function cacheAffinity(cached: readonly Token[], prompt: readonly Token[]): number {
+  const shared = commonPrefix(cached, prompt);
+  // A lone shared BOS is no reuse worth evicting another conversation for.
+  return (shared > 1 ? shared : 0) * 1_000_000 - cached.length;
+}
 
 function stopList(stop: SamplingRequest["stop"]): string[] {
   if (stop == null) return [];
@@ -136,10 +157,11 @@ export class InferenceService {
       });
     }
     const { tokens, stopTriggers } = renderChat(this.engine.chatWrapper, this.engine.model, req.messages);
-    const { input, promptTokens } = this.engine.completionInput(tokens);
+    const { input, promptTokens, evaluated } = this.engine.completionInput(tokens);
     const maxTokens = this.fit(promptTokens, requestedMaxTokens(req), "messages");
     return {
       input,
+      evaluated,
       promptTokens,
       maxTokens,
       temperature: req.temperature ?? 1,
@@ -166,10 +188,11 @@ export class InferenceService {
       });
     }
     const tokens = this.engine.model.tokenize(prompt, false, "trimLeadingSpace");
-    const { input, promptTokens } = this.engine.completionInput(tokens);
+    const { input, promptTokens, evaluated } = this.engine.completionInput(tokens);
     const maxTokens = this.fit(promptTokens, req.max_tokens ?? undefined, "prompt");
     return {
       input,
+      evaluated,
       promptTokens,
       // OpenAI's legacy completions default to 16 tokens; an unbounded default would surprise clients.
       maxTokens: req.max_tokens == null ? Math.min(16, maxTokens) : maxTokens,
@@ -198,7 +221,9 @@ export class InferenceService {
     const reason = (err: unknown): unknown => (signal.aborted ? signal.reason : err);
     let lease: Awaited<ReturnType<Engine["slots"]["acquire"]>>;
     try {
-      lease = await this.engine.slots.acquire(signal);
+      lease = await this.engine.slots.acquire(signal, (slot) =>
+        cacheAffinity(slot.sequence.contextTokens, p.evaluated),
+      );
     } catch (err) {
       cleanup();
       throw reason(err);
@@ -206,6 +231,12 @@ export class InferenceService {
     try {
       ctx.onStart?.();
       this.metrics.promptTokens.inc(p.promptTokens);
+      // LlamaCompletion keeps the common prefix of the sequence's state and always evaluates the last token.
+      const reused = Math.min(
+        commonPrefix(lease.item.sequence.contextTokens, p.evaluated),
+        p.evaluated.length - 1,
+      );
+      this.metrics.promptCachedTokens.inc(Math.max(0, reused));
       let first = true;
       let streamed = 0;
       const result = await generate(lease.item, {

@@ -18,6 +18,7 @@ export class RuntimeMetrics {
   readonly requests: Counter<"endpoint" | "status">;
   readonly promptTokens: Counter;
   readonly completionTokens: Counter;
+  readonly promptCachedTokens: Counter;
   readonly timeToFirstToken: Histogram;
   readonly requestDuration: Histogram<"endpoint">;
   readonly queueDepth: Gauge;
@@ -38,6 +39,11 @@ export class RuntimeMetrics {
     this.promptTokens = new Counter({
       name: "llm_runtime_prompt_tokens_total",
       help: "Prompt tokens processed",
+      registers,
+    });
+    this.promptCachedTokens = new Counter({
+      name: "llm_runtime_prompt_cached_tokens_total",
+      help: "Prompt tokens reused from a sequence's cached state instead of being evaluated again",
       registers,
     });
     this.completionTokens = new Counter({
