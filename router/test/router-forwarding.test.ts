@@ -104,6 +104,19 @@ describe("forwarding through the router", () => {
     expect(a.received.map((r) => r.path)).toEqual(["/v1/completions", "/v1/embeddings"]);
   });
 
+  it("streams text completions and counts their tokens", async () => {
+    const stream = await client.completions.create({
+      model: "tiny",
+      prompt: "once",
+      max_tokens: 4,
+      stream: true,
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+    expect(text).toBe("hello from a");
+    expect(a.received[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
   it.each([
     ["500", "fail500" as const],
     ["429", "fail429" as const],

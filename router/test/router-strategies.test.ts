@@ -3,7 +3,7 @@ import { createPriceTable } from "../src/pricing/table.js";
 import type { AdapterRegistry } from "../src/providers/registry.js";
 import type { ProviderAdapter } from "../src/providers/types.js";
 import { planRoute } from "../src/routing/plan.js";
-import { chatProfile } from "../src/routing/profile.js";
+import { chatProfile, embeddingsProfile } from "../src/routing/profile.js";
 import { TargetSet } from "../src/targets/set.js";
 import { config, silent } from "./helpers/router.js";
 
@@ -175,6 +175,18 @@ describe("routing strategies", () => {
     expect(gpt.map((c) => `${c.target.name}=${c.upstreamModel}`)).toEqual(["openai=gpt-4o"]);
     const tiny = plan({ model: "tiny" }, "external_first");
     expect(tiny.find((c) => c.target.name === "claude")?.upstreamModel).toBe("claude-3-5-haiku");
+  });
+
+  it("keeps embeddings away from Anthropic, whose adapter has none", () => {
+    const { cfg } = setup();
+    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const candidates = planRoute({
+      profile: embeddingsProfile({ model: "tiny", input: "x" }),
+      targets: targets.list,
+      settings: cfg.router,
+      strategy: "external_first",
+    });
+    expect(candidates.map((c) => c.target.name)).toEqual(["openai", "cheap", "mid"]);
   });
 
   it("answers 400 when the context fits no target", () => {

@@ -155,6 +155,13 @@ const modelAliases = z
       : Object.entries(v).map(([name, upstream]) => ({ name, upstream })),
   );
 
+/** Endpoints and features each provider type's adapter implements. */
+const DEFAULT_PROVIDER_CAPABILITIES: Record<"openai" | "anthropic" | "gemini", string[]> = {
+  openai: ["chat", "completions", "embeddings", "streaming", "json_schema", "tools", "vision"],
+  anthropic: ["chat", "streaming", "json_schema", "tools", "vision"],
+  gemini: ["chat", "embeddings", "streaming", "json_schema", "tools", "vision"],
+};
+
 export const externalProviderSection = z
   .object({
     /** Target name. Defaults to the type. */
@@ -174,9 +181,8 @@ export const externalProviderSection = z
     fallbackForAnyModel: z.boolean().optional(),
     /** Context window in tokens. Defaults to 128000. */
     contextLength: z.number().int().positive().default(128_000),
-    capabilities: z
-      .array(z.string().min(1))
-      .default(["chat", "completions", "embeddings", "streaming", "json_schema", "tools", "vision"]),
+    /** What the provider offers; defaults by type (Anthropic has no completions or embeddings, Gemini no completions). */
+    capabilities: z.array(z.string().min(1)).optional(),
     /** Provider-level limits; enforced by the access guard. */
     rateLimit: z
       .object({
@@ -201,6 +207,7 @@ export const externalProviderSection = z
   .transform((p) => ({
     ...p,
     name: p.name ?? p.type,
+    capabilities: p.capabilities ?? DEFAULT_PROVIDER_CAPABILITIES[p.type],
     fallbackForAnyModel: p.fallbackForAnyModel ?? p.defaultModel !== undefined,
   }));
 
