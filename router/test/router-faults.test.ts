@@ -169,3 +169,26 @@ describe("external OpenAI-compatible provider", () => {
     }
   });
 });
+
+describe("graceful shutdown", () => {
+  it("lets an in-flight request finish while refusing new connections", async () => {
+    const up = await new FakeUpstream({ name: "s" }).start();
+    const router = await listen({ clusters: [{ name: "s", endpoint: up.url, models: ["tiny"] }] });
+    try {
+      up.delayMs = 300;
+      const inFlight = post<{ choices: { message: { content: string } }[] }>(
+        `${router.url}/v1/chat/completions`,
+        chat,
+      );
+      for (let i = 0; i < 100 && up.count === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      const closing = router.close();
+      const { res, json } = await inFlight;
+      expect(res.status).toBe(200);
+      expect(json.choices[0]?.message.content).toBe("hello from s");
+      await closing;
+      await expect(fetch(`${router.url}/health`)).rejects.toThrow();
+    } finally {
+      await up.close();
+    }
+  });
+});

@@ -284,6 +284,28 @@ describe("scale-to-zero awareness", () => {
     expect(names(plan())[0]).toBe("gpu:cluster_under_threshold");
   });
 
+  it("answers a pin to a cold pool with 503 + Retry-After and counts it as demand", () => {
+    const cfg = config(raw);
+    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const gpu = targets.byName.get("gpu")!;
+    gpu.live = { polledAt: 1, reachable: false };
+    let err: HttpError | undefined;
+    try {
+      planRoute({
+        profile: chatProfile({ model: "tiny", messages: [{ role: "user", content: "hi" }] }, 16),
+        targets: targets.list,
+        settings: cfg.router,
+        strategy: "hybrid",
+        pinned: "gpu",
+      });
+    } catch (e) {
+      err = e as HttpError;
+    }
+    expect(err?.status).toBe(503);
+    expect(err?.headers["retry-after"]).toBe("10");
+    expect(gpu.demand.current()).toBeGreaterThan(0.99);
+  });
+
   it("treats 0 ready replicas from the exporter as cold", () => {
     const cfg = config(raw);
     const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);

@@ -50,6 +50,14 @@ function pinnedPlan(input: PlanInput, name: string): Candidate[] {
       param: "x-router-target",
       code: "target_incapable",
     });
+  // A pin to a scaled-to-zero pool wakes it (pending demand) and asks the client to come back.
+  if (t.isCold()) {
+    t.demand.add(1);
+    throw new HttpError(503, `Target "${name}" is scaling up from zero; retry shortly`, {
+      code: "target_cold",
+      headers: { "retry-after": "10" },
+    });
+  }
   return [{ ...candidate(t, match.upstream, input.profile), reason: "pinned" }];
 }
 
