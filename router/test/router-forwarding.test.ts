@@ -54,12 +54,18 @@ describe("forwarding through the router", () => {
 
   it("answers a chat completion from the cheapest cluster, HMAC-signed, with routing headers", async () => {
     const { data, response } = await client.chat.completions
-      .create({ model: "tiny", messages: [{ role: "user", content: "hi" }], max_tokens: 8 })
+      .create({
+        model: "tiny",
+        messages: [{ role: "user", content: "hi" }],
+        max_tokens: 8,
+        stream_options: { include_usage: true },
+      })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe("hello from a");
     expect(response.headers.get("x-router-target")).toBe("a");
     expect(response.headers.get("x-router-reason")).toBe("lowest_cost");
     expect(a.received[0]?.body).toMatchObject({ model: "tiny", max_tokens: 8, stream: false });
+    expect(a.received[0]?.body).not.toHaveProperty("stream_options");
     expect(a.received[0]?.headers["x-llm-signature"]).toMatch(/^v1=[0-9a-f]{64}$/);
     expect(b.count).toBe(0);
   });

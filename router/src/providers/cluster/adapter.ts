@@ -38,6 +38,14 @@ export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): Provide
     ...req,
     model: ctx.upstreamModel,
   });
+  // OpenAI rejects stream_options on a request that does not stream.
+  const plain = <T extends { model: string; stream?: boolean | null; stream_options?: unknown }>(
+    req: T,
+    ctx: CallContext,
+  ): T => {
+    const { stream_options: _drop, ...rest } = req;
+    return { ...rest, model: ctx.upstreamModel, stream: false } as T;
+  };
   const streaming = <T extends { model: string }>(req: T, ctx: CallContext): T => ({
     ...req,
     model: ctx.upstreamModel,
@@ -46,11 +54,11 @@ export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): Provide
   });
   return {
     chat: (req: ChatCompletionRequest, ctx) =>
-      client.postJson<ChatCompletion>("/chat/completions", withModel({ ...req, stream: false }, ctx), ctx),
+      client.postJson<ChatCompletion>("/chat/completions", plain(req, ctx), ctx),
     chatStream: (req, ctx) =>
       client.postStream<ChatCompletionChunk>("/chat/completions", streaming(req, ctx), ctx),
     completions: (req: CompletionRequest, ctx) =>
-      client.postJson<TextCompletion>("/completions", withModel({ ...req, stream: false }, ctx), ctx),
+      client.postJson<TextCompletion>("/completions", plain(req, ctx), ctx),
     completionsStream: (req, ctx) =>
       client.postStream<TextCompletion>("/completions", streaming(req, ctx), ctx),
     embed: (req: EmbeddingsRequest, ctx) =>
