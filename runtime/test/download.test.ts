@@ -32,7 +32,8 @@ function fileServer(data: Buffer) {
     if (dropFirstAfter !== undefined) {
       const cut = dropFirstAfter;
       dropFirstAfter = undefined;
-      res.write(body.subarray(0, cut), () => res.destroy());
+      // Half-close after the bytes are out (a FIN, not a reset that could discard them in flight).
+      res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.end(), 50));
       return;
     }
     res.end(body);
