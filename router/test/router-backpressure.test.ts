@@ -81,3 +81,47 @@ describe("streaming backpressure", () => {
     }
   });
 });
+
+describe("stream idle deadline", () => {
+  it("does not count a slow client's drain time against the upstream", async () => {
+    const { server, progress } = bigStreamUpstream();
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const router = await listen({
+      server: { firstByteTimeout: "300ms" },
+      clusters: [{ name: "u", endpoint: upstream, models: ["tiny"] }],
+    });
+    try {
+      const socket = connect(Number(new URL(router.url).port), "127.0.0.1");
+      await once(socket, "connect");
+      const body = JSON.stringify({
+        model: "tiny",
+        messages: [{ role: "user", content: "hi" }],
+        stream: true,
+      });
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      socket.pause();
+      // Stall the client for well over the 300 ms idle deadline.
+      await new Promise((r) => setTimeout(r, 1000));
+      let received = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (d: string) => {
+        received += d;
+      });
+      socket.resume();
+      for (let i = 0; i < 400 && !received.includes("data: [DONE]"); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      socket.destroy();
+      expect(received).not.toContain('"error"');
+      expect(received).toContain("data: [DONE]");
+      expect(progress.written).toBe(CHUNKS);
+    } finally {
+      await router.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -49,6 +49,11 @@ export class AttemptSignal {
     this.timer = setTimeout(() => this.controller.abort(new AttemptTimeoutError(phase)), ms);
   }
 
+  /** Stops the deadline (e.g. while waiting for a slow client to drain, which is not the upstream's fault). */
+  disarm(): void {
+    clearTimeout(this.timer);
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     this.client.off("close", this.onClose);

@@ -30,6 +30,8 @@ export async function pipeStream(
       const usageOnly = usage !== undefined && (chunk.choices?.length ?? 0) === 0;
       if (!a.outcome.usage) completionChars += estimateOutputTokens(chunk) * 4;
       // The router always asks upstream for usage; the client sees that chunk only if it asked too.
+      // The idle deadline covers waiting for the upstream, not for a slow client to drain.
+      sig.disarm();
       if (!usageOnly || wantsUsage) await writer.data(JSON.stringify(chunk));
       sig.arm(idleMs, "idle");
       next = await it.next();
