@@ -52,7 +52,9 @@ describe("streaming backpressure", () => {
       );
       socket.pause(); // a client that does not read
 
-      // Let the pipeline fill every buffer it has, then check the upstream was held back.
+      // Wait for the upstream to start (a loaded machine may take a while), then let the
+      // pipeline fill every buffer it has and check the upstream was held back.
+      for (let i = 0; i < 400 && progress.written === 0; i++) await new Promise((r) => setTimeout(r, 25));
       let last = -1;
       for (let i = 0; i < 100 && progress.written !== last; i++) {
         last = progress.written;
