@@ -72,11 +72,17 @@ export function sequenceIdOf(sequence: object): number | undefined {
 export class DecodeBarrier {
   private readonly generating = new Set<number>();
   private readonly prefilling = new Set<number>();
+  /** Generating sequences whose single-token decode is in the engine right now. */
+  private readonly decoding = new Set<number>();
   private waiting: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    /** Longest a sequence waits for stragglers, in ms. Defaults to 10. */
+    /**
+     * Longest a sequence waits for a straggler that is not in the engine (sampling, JS work), in ms.
+     * Time a straggler spends inside an engine batch does not count: it will be back as soon as that
+     * batch ends, and not waiting for it is what locks streams into split phases. Defaults to 10.
+     */
     private readonly maxWaitMs = 10,
   ) {}
 
@@ -98,11 +104,17 @@ export class DecodeBarrier {
           return await decode(request, ...rest);
         } finally {
           this.prefilling.delete(id);
-          this.maybeRelease();
+          this.settle();
         }
       }
       await this.arrive();
-      return decode(request, ...rest);
+      this.decoding.add(id);
+      try {
+        return await decode(request, ...rest);
+      } finally {
+        this.decoding.delete(id);
+        this.settle();
+      }
     };
     return true;
   }
@@ -116,24 +128,32 @@ export class DecodeBarrier {
   end(sequenceId: number): void {
     this.generating.delete(sequenceId);
     this.prefilling.delete(sequenceId);
-    this.maybeRelease();
+    this.decoding.delete(sequenceId);
+    this.settle();
   }
 
   private arrive(): Promise<void> {
     return new Promise((resolve) => {
       this.waiting.push(resolve);
-      if (!this.maybeRelease() && this.timer === undefined) {
-        this.timer = setTimeout(() => this.release(), this.maxWaitMs);
-      }
+      this.settle();
     });
   }
 
-  private maybeRelease(): boolean {
-    if (this.waiting.length === 0) return false;
+  /** Releases the waiters when everyone expected is there; otherwise arms the straggler timer if due. */
+  private settle(): void {
+    if (this.waiting.length === 0) return;
     const expected = this.generating.size - this.prefilling.size;
-    if (this.waiting.length < expected) return false;
-    this.release();
-    return true;
+    if (this.waiting.length >= expected) {
+      this.release();
+      return;
+    }
+    // Someone missing is still inside an engine batch: wait for it without a deadline.
+    if (this.decoding.size > 0) {
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    this.timer ??= setTimeout(() => this.release(), this.maxWaitMs);
   }
 
   private release(): void {
