@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { setupTelemetry } from "@llm/telemetry";
 import { createAccessRuntime } from "./admin/runtime.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfigFile } from "./config/load.js";
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new ConfigError(`--port/PORT must be an integer 0-65535, got "${portText}"`);
 
+  // OpenTelemetry: off (and free) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const telemetry = await setupTelemetry({ serviceName: "llm-router" });
   // Tenants, limits, budgets, usage ledger and the admin API (see README.providers.md).
   const access = await createAccessRuntime(config);
   const running = await startRouter({ config, configPath: path, host: values.host, port, ...access.deps });
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     running.router.logger.info({ signal }, "shutting down");
     await running.close();
     await access.close();
+    await telemetry.close();
     process.exit(0);
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));

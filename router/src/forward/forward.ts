@@ -9,6 +9,7 @@ import {
   HttpError,
   parseBody,
 } from "@llm/contracts";
+import { startInferenceSpan } from "@llm/telemetry";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
 import { sendJson } from "../http/send.js";
@@ -61,6 +62,12 @@ export async function forward(
   const startedAt = deps.now();
   const tenant = await deps.guard.authenticate(req);
   const requestId = header(req, "x-request-id") ?? randomUUID();
+  // A free no-op unless tracing is configured; with it off the incoming traceparent still flows upstream.
+  const otel = startInferenceSpan({
+    operation: spanOperation[kind],
+    requestModel: modelOf(req.body),
+    headers: req.headers,
+  });
   let prepared: Prepared;
   try {
     prepared = await prepare(deps, kind, req, tenant);
@@ -68,6 +75,7 @@ export async function forward(
     // Refused before any upstream: still one usage record, so every outcome is accounted for.
     const status = err instanceof HttpError ? err.status : 500;
     await settle(deps, { requestId, tenant, model: modelOf(req.body), status, stream: false, startedAt });
+    otel.end({ status, error: status >= 500 ? err : undefined });
     throw err;
   }
   const { body, profile, candidates, reservation, gen } = prepared;
@@ -80,9 +88,7 @@ export async function forward(
     stream: profile.stream,
     startedAt,
   };
-  const propagate: Record<string, string> = { "x-request-id": requestId };
-  const traceparent = header(req, "traceparent");
-  if (traceparent) propagate.traceparent = traceparent;
+  const propagate: Record<string, string> = { "x-request-id": requestId, ...otel.traceHeaders };
 
   try {
     await attemptAll(deps, gen, {
@@ -97,8 +103,26 @@ export async function forward(
     });
   } finally {
     await settle(deps, outcome);
+    const c = outcome.candidate;
+    const u = outcome.usage;
+    otel.end({
+      status: outcome.status,
+      responseModel: c?.upstreamModel,
+      inputTokens: u?.prompt_tokens,
+      outputTokens: u?.completion_tokens,
+      target: c?.target.name,
+      costUsd: c
+        ? c.target.actualCost(c.upstreamModel, u?.prompt_tokens ?? 0, u?.completion_tokens ?? 0)
+        : undefined,
+    });
   }
 }
+
+const spanOperation: Record<EndpointKind, string> = {
+  chat: "chat",
+  completions: "text_completion",
+  embeddings: "embeddings",
+};
 
 interface Prepared {
   body: AnyRequest;
