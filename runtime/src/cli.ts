@@ -1,3 +1,4 @@
+import { setupTelemetry } from "@llm/telemetry";
 import { ConfigError, parseServeArgs } from "./config/serve-config.js";
 import { createLogger } from "./logging.js";
 import { findCatalogModel } from "./model-source/catalog.js";
@@ -26,6 +27,8 @@ async function serveCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // OpenTelemetry: off (and free) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const telemetry = await setupTelemetry({ serviceName: "llm-runtime" });
   let handle: Awaited<ReturnType<typeof serve>>;
   try {
     handle = await serve(config, { logger });
@@ -44,7 +47,8 @@ async function serveCommand(argv: string[]): Promise<void> {
     stopping = true;
     logger.info({ signal, inFlight: handle.state.inFlight }, "draining before exit");
     handle.close().then(
-      ({ drained }) => {
+      async ({ drained }) => {
+        await telemetry.close().catch(() => undefined);
         logger.info({ drained }, "stopped");
         logger.flush();
         process.exit(drained ? 0 : 1);

@@ -13,6 +13,7 @@ import { embeddings } from "./handlers/embeddings.js";
 import { health, ready } from "./handlers/health.js";
 import { metrics } from "./handlers/metrics.js";
 import { models } from "./handlers/models.js";
+import { tracing } from "./tracing.js";
 
 export interface AppDeps {
   state: RuntimeState;
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(observe(deps));
+  app.use(tracing());
 
   // Probes and scraping stay unauthenticated: kubelet and Prometheus cannot sign requests.
   app.get("/health", health(h, startedAt));

@@ -8,7 +8,15 @@ import {
 import type { RequestHandler } from "express";
 import { toHttpError } from "../errors.js";
 import { endSse, sendEvent, startSse } from "../sse.js";
-import { clientSignal, type HandlerDeps, nowSeconds, receivedAt, requireService } from "./context.js";
+import { recordGenAi } from "../tracing.js";
+import {
+  clientSignal,
+  type HandlerDeps,
+  nowSeconds,
+  receivedAt,
+  requireService,
+  usageInfo,
+} from "./context.js";
 
 /** POST /v1/chat/completions, plain and streamed (SSE, OpenAI chunk format). */
 export function chatCompletions(deps: HandlerDeps): RequestHandler {
@@ -23,6 +31,7 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
 
     if (!body.stream) {
       const r = await service.run(prepared, { signal, receivedAt: receivedAt(res) });
+      recordGenAi(res, usageInfo(body.model, model, r));
       const response: ChatCompletion = {
         id,
         object: "chat.completion",
@@ -72,6 +81,7 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
         },
         onText: (text) => sendEvent(res, chunk({ content: text }, null)),
       });
+      recordGenAi(res, usageInfo(body.model, model, r));
       sendEvent(res, chunk({}, r.finishReason));
       if (includeUsage) {
         const usage = {

@@ -3,7 +3,15 @@ import { completionRequest, HttpError, parseBody, type TextCompletion } from "@l
 import type { RequestHandler } from "express";
 import { toHttpError } from "../errors.js";
 import { endSse, sendEvent, startSse } from "../sse.js";
-import { clientSignal, type HandlerDeps, nowSeconds, receivedAt, requireService } from "./context.js";
+import { recordGenAi } from "../tracing.js";
+import {
+  clientSignal,
+  type HandlerDeps,
+  nowSeconds,
+  receivedAt,
+  requireService,
+  usageInfo,
+} from "./context.js";
 
 /** POST /v1/completions (legacy text completions); several prompts run one after another on one request. */
 export function completions(deps: HandlerDeps): RequestHandler {
@@ -39,6 +47,10 @@ export function completions(deps: HandlerDeps): RequestHandler {
         });
         promptTokens += r.promptTokens;
         completionTokens += r.completionTokens;
+        recordGenAi(
+          res,
+          usageInfo(body.model, model, { promptTokens, completionTokens, finishReason: r.finishReason }),
+        );
       }
       const response: TextCompletion = {
         id,
@@ -76,6 +88,7 @@ export function completions(deps: HandlerDeps): RequestHandler {
         },
         onText: (text) => sendEvent(res, chunk(text, null)),
       });
+      recordGenAi(res, usageInfo(body.model, model, r));
       sendEvent(res, chunk("", r.finishReason));
       if (includeUsage) {
         sendEvent(res, {

@@ -48,4 +48,19 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/** Span attributes of a finished generation (see tracing.ts). */
+export function usageInfo(
+  requestModel: string,
+  responseModel: string,
+  r: { promptTokens: number; completionTokens: number; finishReason: string | null },
+) {
+  return {
+    requestModel,
+    responseModel,
+    inputTokens: r.promptTokens,
+    outputTokens: r.completionTokens,
+    finishReasons: r.finishReason ? [r.finishReason] : [],
+  };
+}
+
 export type { Request, Response };
