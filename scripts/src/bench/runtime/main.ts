@@ -1,6 +1,9 @@
 /**
  * pnpm bench:runtime [--model tinyllama-q4_0|tiny|<path>] [--threads 1] [--tokens 48] [--reps 3]
- *                     [--batching lockstep|engine] [--peer llama-server|url:<base>] [--peer-bin <path>] [--json]
+ *                     [--streams 1,2,4] [--batching lockstep|engine] [--peer llama-server|url:<base>]
+ *                     [--peer-bin <path>] [--json]
+ * `--peer llama-server` builds llama.cpp's llama-server once (cached) from the source node-llama-cpp
+ * ships and measures it after the runtime with the same model, threads, slots and client.
  *
  * Throughput of the runtime against raw node-llama-cpp on a generated TinyLlama-shaped model:
  * single-stream decode rate (target ratio >= 0.95), aggregate tokens/s at 1, 2 and 4 concurrent
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     tokens: { type: "string", default: "48" },
     reps: { type: "string", default: "3" },
     batching: { type: "string", default: "lockstep" },
+    streams: { type: "string", default: "1,2,4" },
     json: { type: "boolean", default: false },
     peer: { type: "string" },
     "peer-bin": { type: "string" },
@@ -45,7 +49,11 @@ console.error(
 );
 
 // 1. Raw node-llama-cpp.
-const levels = [1, 2, 4] as const;
+const levels = values.streams.split(",").map(Number);
+if (levels.length === 0 || levels.some((n) => !Number.isInteger(n) || n < 1 || n > 64))
+  throw new Error(`--streams: expected a comma-separated list of integers 1-64, got "${values.streams}"`);
+// Every concurrency level gets a slot per stream, in the runtime and in the peer alike.
+const parallel = Math.max(...levels);
 const raw = await measureRaw({ model, threads, ctxSize, tokens, reps, streams: levels });
 
 /** Single-stream samples and 1/2/4-stream rounds against an OpenAI-compatible base URL. */
@@ -70,7 +78,7 @@ const rt = await startRuntime({
   model,
   threads,
   ctxSize,
-  parallel: 4,
+  parallel,
   queueSize: 16,
   batching,
   logLevel: "error",
@@ -86,7 +94,7 @@ const { single, rounds } = measured;
 // 3. Optionally a peer server (llama.cpp's llama-server) with the same settings and client.
 let peer: { name: string; single: Sample[]; rounds: Round[] } | undefined;
 if (values.peer) {
-  const p = await startPeer(values.peer, { model, threads, ctxSize, parallel: 4, bin: values["peer-bin"] });
+  const p = await startPeer(values.peer, { model, threads, ctxSize, parallel, bin: values["peer-bin"] });
   try {
     peer = { name: p.name, ...(await measureHttp(p.url)) };
   } finally {
@@ -205,6 +213,11 @@ if (values.json) {
         `runtime/peer ${(ours / r.tokensPerSecond).toFixed(3)}`,
       );
     }
-    line("time to first token", "", `${f(pr.timeToFirstTokenMs)} ms`, "");
+    line(
+      "time to first token",
+      "",
+      `${f(pr.timeToFirstTokenMs)} ms`,
+      `runtime/peer ${(serverTtft / pr.timeToFirstTokenMs).toFixed(3)} (target <= 1.1)`,
+    );
   }
 }

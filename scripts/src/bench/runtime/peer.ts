@@ -1,5 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:net";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface PeerOptions {
   model: string;
@@ -7,7 +9,7 @@ export interface PeerOptions {
   /** Context tokens per sequence. */
   ctxSize: number;
   parallel: number;
-  /** llama-server binary; defaults to `llama-server` on PATH. */
+  /** llama-server binary; defaults to one built once (cached) by scripts/build-llama-server.sh. */
   bin?: string;
 }
 
@@ -30,6 +32,19 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * Builds llama.cpp's llama-server from the source node-llama-cpp ships (same release as the
+ * engine under test), once: later calls reuse .cache/llama-server. Returns the binary's path.
+ */
+function buildLlamaServer(): string {
+  const script = resolve(dirname(fileURLToPath(import.meta.url)), "../../../build-llama-server.sh");
+  process.stderr.write(
+    "bench: building llama-server once (cached in .cache/llama-server; ~5 min on 2 cores)\n",
+  );
+  const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return out.trim().split("\n").pop() as string;
+}
+
+/**
  * Another OpenAI-compatible server measured with the same client: `url:<base>` for one already
  * running, or `llama-server` to spawn llama.cpp's server with the runtime's settings
  * (threads, ctx per sequence x parallel, parallel slots with continuous batching).
@@ -40,7 +55,7 @@ export async function startPeer(spec: string, opts: PeerOptions): Promise<Peer> 
   }
   if (spec !== "llama-server") throw new Error(`--peer: expected llama-server or url:<base>, got "${spec}"`);
   const port = await freePort();
-  const bin = opts.bin ?? "llama-server";
+  const bin = opts.bin ?? buildLlamaServer();
   const args = ["-m", opts.model, "-t", String(opts.threads), "-c", String(opts.ctxSize * opts.parallel)];
   args.push("-np", String(opts.parallel), "-cb", "--host", "127.0.0.1", "--port", String(port));
   const child: ChildProcess = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
