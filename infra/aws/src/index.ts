@@ -1,15 +1,14 @@
 import {
-  ClusterPlatform,
+  type ClusterPlatform,
   clusterNameFor,
   commonTags,
+  deployClusterSoftware,
   HmacSecret,
-  LlmApps,
-  platformSkipFor,
+  type LlmApps,
   resolveClusterPools,
   type StackExports,
   stackExports,
 } from "@llm/infra-common";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./cluster/eks-cluster.js";
 import { eksKubeconfig } from "./cluster/kubeconfig.js";
@@ -97,33 +96,16 @@ export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
   );
   const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
 
-  let platform: ClusterPlatform | undefined;
-  let apps: LlmApps | undefined;
-  if (config.installPlatform || config.deployMode !== "none") {
-    // Helm releases need nodes to run on; wait for the CPU group before installing anything.
-    const provider = new k8s.Provider("llm-eks", { kubeconfig }, { dependsOn: [nodeGroups.cpu] });
-    if (config.installPlatform)
-      platform = new ClusterPlatform("llm", {
-        cloud: "aws",
-        provider,
-        clusterName,
-        region: config.region,
-        clusterAutoscalerRoleArn: autoscalerRole.role.arn,
-        acmeEmail: config.acmeEmail,
-        skip: platformSkipFor(config.deployMode),
-      });
-    if (config.deployMode !== "none")
-      apps = new LlmApps("llm", {
-        cloud: "aws",
-        provider,
-        deployMode: config.deployMode,
-        namespace: config.appsNamespace,
-        hmacSecret: hmac?.value,
-        gitRepoUrl: config.gitRepoUrl,
-        gitRevision: config.gitRevision,
-        dependsOn: platform ? [platform] : [],
-      });
-  }
+  const { platform, apps } = deployClusterSoftware({
+    cloud: "aws",
+    clusterName,
+    region: config.region,
+    kubeconfig,
+    readyWhen: nodeGroups.cpu,
+    config,
+    hmacSecret: hmac?.value,
+    clusterAutoscalerRoleArn: autoscalerRole.role.arn,
+  });
 
   const outputs = stackExports({
     cloud: "aws",

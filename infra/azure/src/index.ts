@@ -1,16 +1,15 @@
 import {
-  ClusterPlatform,
+  type ClusterPlatform,
   clusterNameFor,
   commonTags,
+  deployClusterSoftware,
   HmacSecret,
-  LlmApps,
-  platformSkipFor,
+  type LlmApps,
   resolveClusterPools,
   type StackExports,
   stackExports,
 } from "@llm/infra-common";
 import * as resources from "@pulumi/azure-native/resources/index.js";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./cluster/aks-cluster.js";
 import { aksKubeconfig } from "./cluster/kubeconfig.js";
@@ -88,31 +87,15 @@ export function deployAzure(config: AzureConfig = loadAzureConfig()): AzureStack
   const kubeconfig = aksKubeconfig(resourceGroup.name, aks.clusterName, aks);
   const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
 
-  let platform: ClusterPlatform | undefined;
-  let apps: LlmApps | undefined;
-  if (config.installPlatform || config.deployMode !== "none") {
-    const provider = new k8s.Provider("llm-aks", { kubeconfig }, { dependsOn: [aks.cluster] });
-    if (config.installPlatform)
-      platform = new ClusterPlatform("llm", {
-        cloud: "azure",
-        provider,
-        clusterName,
-        region: config.location,
-        acmeEmail: config.acmeEmail,
-        skip: platformSkipFor(config.deployMode),
-      });
-    if (config.deployMode !== "none")
-      apps = new LlmApps("llm", {
-        cloud: "azure",
-        provider,
-        deployMode: config.deployMode,
-        namespace: config.appsNamespace,
-        hmacSecret: hmac?.value,
-        gitRepoUrl: config.gitRepoUrl,
-        gitRevision: config.gitRevision,
-        dependsOn: platform ? [platform] : [],
-      });
-  }
+  const { platform, apps } = deployClusterSoftware({
+    cloud: "azure",
+    clusterName,
+    region: config.location,
+    kubeconfig,
+    readyWhen: aks.cluster,
+    config,
+    hmacSecret: hmac?.value,
+  });
 
   const outputs = stackExports({
     cloud: "azure",

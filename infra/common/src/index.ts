@@ -1,3 +1,4 @@
+export * from "./apps/cluster-software.js";
 export * from "./apps/llm-apps.js";
 export * from "./apps/repo-paths.js";
 export * from "./apps/root-app.js";

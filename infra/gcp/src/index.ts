@@ -1,15 +1,14 @@
 import {
-  ClusterPlatform,
+  type ClusterPlatform,
   clusterNameFor,
   commonTags,
+  deployClusterSoftware,
   HmacSecret,
-  LlmApps,
-  platformSkipFor,
+  type LlmApps,
   resolveClusterPools,
   type StackExports,
   stackExports,
 } from "@llm/infra-common";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "./cluster/gke-cluster.js";
 import { gkeKubeconfig } from "./cluster/kubeconfig.js";
@@ -100,31 +99,15 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
   );
   const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
 
-  let platform: ClusterPlatform | undefined;
-  let apps: LlmApps | undefined;
-  if (config.installPlatform || config.deployMode !== "none") {
-    const provider = new k8s.Provider("llm-gke", { kubeconfig }, { dependsOn: [nodePools.cpu] });
-    if (config.installPlatform)
-      platform = new ClusterPlatform("llm", {
-        cloud: "gcp",
-        provider,
-        clusterName,
-        region: config.region,
-        acmeEmail: config.acmeEmail,
-        skip: platformSkipFor(config.deployMode),
-      });
-    if (config.deployMode !== "none")
-      apps = new LlmApps("llm", {
-        cloud: "gcp",
-        provider,
-        deployMode: config.deployMode,
-        namespace: config.appsNamespace,
-        hmacSecret: hmac?.value,
-        gitRepoUrl: config.gitRepoUrl,
-        gitRevision: config.gitRevision,
-        dependsOn: platform ? [platform] : [],
-      });
-  }
+  const { platform, apps } = deployClusterSoftware({
+    cloud: "gcp",
+    clusterName,
+    region: config.region,
+    kubeconfig,
+    readyWhen: nodePools.cpu,
+    config,
+    hmacSecret: hmac?.value,
+  });
 
   const outputs = stackExports({
     cloud: "gcp",
