@@ -1,4 +1,4 @@
-import type { OpenAIErrorBody } from "@llm/contracts";
+import { type OpenAIErrorBody, openAIErrorTypeForStatus } from "@llm/contracts";
 import { UpstreamError } from "./types.js";
 
 /**
@@ -9,18 +9,6 @@ import { UpstreamError } from "./types.js";
  * - Anthropic: {"type":"error","error":{"type":"overloaded_error","message"}}
  * - Gemini:    {"error":{"code":429,"message","status":"RESOURCE_EXHAUSTED","details":[RetryInfo]}}
  */
-
-/** OpenAI `type` for each status we return. */
-const typeForStatus: Record<number, string> = {
-  400: "invalid_request_error",
-  401: "authentication_error",
-  403: "permission_error",
-  404: "not_found_error",
-  408: "timeout_error",
-  413: "invalid_request_error",
-  422: "invalid_request_error",
-  429: "rate_limit_error",
-};
 
 /** Google RPC status names (Gemini's `error.status`) to HTTP status. */
 const grpcStatus: Record<string, number> = {
@@ -164,7 +152,10 @@ export function upstreamError(input: UpstreamErrorInput): UpstreamError {
   const body: OpenAIErrorBody = {
     error: {
       message: `${input.provider}: ${redact(raw, input.secrets)}`,
-      type: status >= 500 ? "server_error" : (typeForStatus[status] ?? x.type ?? "invalid_request_error"),
+      type:
+        status >= 500
+          ? "server_error"
+          : (openAIErrorTypeForStatus[status] ?? x.type ?? "invalid_request_error"),
       param: x.param ?? null,
       code: overloaded ? "overloaded" : (x.code ?? null),
     },

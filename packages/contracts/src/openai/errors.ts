@@ -4,7 +4,7 @@ export interface OpenAIErrorBody {
 }
 
 /** The `type` values OpenAI uses, keyed by the HTTP status that carries them. */
-const typeForStatus: Record<number, string> = {
+export const openAIErrorTypeForStatus: Record<number, string> = {
   400: "invalid_request_error",
   401: "authentication_error",
   403: "permission_error",
@@ -43,7 +43,9 @@ export class HttpError extends Error {
     this.name = "HttpError";
     this.status = status;
     this.type =
-      opts.type ?? typeForStatus[status] ?? (status >= 500 ? "server_error" : "invalid_request_error");
+      opts.type ??
+      openAIErrorTypeForStatus[status] ??
+      (status >= 500 ? "server_error" : "invalid_request_error");
     this.param = opts.param ?? null;
     this.code = opts.code ?? null;
     this.headers = opts.headers ?? {};
