@@ -1,6 +1,7 @@
 import { errorBody, isOpenAIErrorBody, type OpenAIErrorBody } from "@llm/contracts";
 import { Pool } from "undici";
 import { type CallContext, UpstreamError } from "../types.js";
+import { type Exchanged, type ExchangeError, exchange, rawHeader } from "./exchange.js";
 import { sseData } from "./sse.js";
 
 export interface WireClientOptions {
@@ -34,6 +35,14 @@ function retryAfterSeconds(value: string | string[] | undefined): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
+function parseOrUndefined(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * OpenAI wire-format client for one upstream origin over a keep-alive undici Pool. Used by the
  * cluster adapter (HMAC-signed) and by OpenAI-compatible external providers.
@@ -57,15 +66,20 @@ export class WireClient {
     this.staticHeaders = { "content-type": "application/json", accept: "application/json", ...opts.headers };
   }
 
-  private async send(subpath: string, payload: unknown, ctx: CallContext, accept?: string) {
+  /** Path, headers (signed over the exact body bytes) and body of one POST. */
+  private prepare(subpath: string, payload: unknown, ctx: CallContext, accept?: string) {
     const path = this.basePath + subpath;
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = { ...this.staticHeaders, ...ctx.headers };
     if (accept) headers.accept = accept;
     if (this.opts.sign) Object.assign(headers, this.opts.sign("POST", path, body));
+    return { path, method: "POST" as const, headers, body };
+  }
+
+  private async send(subpath: string, payload: unknown, ctx: CallContext, accept?: string) {
     let res: Awaited<ReturnType<Pool["request"]>>;
     try {
-      res = await this.pool.request({ path, method: "POST", headers, body, signal: ctx.signal });
+      res = await this.pool.request({ ...this.prepare(subpath, payload, ctx, accept), signal: ctx.signal });
     } catch (err) {
       throw this.networkError(err, ctx);
     }
@@ -76,22 +90,30 @@ export class WireClient {
       } catch {
         parsed = undefined;
       }
-      const status = res.statusCode;
-      if (this.opts.authErrorsAreOurs && (status === 401 || status === 403))
-        throw new UpstreamError(
-          502,
-          errorBody(502, `cluster ${this.opts.label} rejected the router's credentials (HTTP ${status})`, {
-            code: "upstream_auth_failed",
-          }),
-          true,
-        );
-      const retryable = status === 408 || status === 429 || status >= 500;
-      const body: OpenAIErrorBody = isOpenAIErrorBody(parsed)
-        ? parsed
-        : errorBody(status, `upstream ${this.opts.label} returned HTTP ${status}`);
-      throw new UpstreamError(status, body, retryable, retryAfterSeconds(res.headers["retry-after"]));
+      throw this.statusError(res.statusCode, parsed, res.headers["retry-after"]);
     }
     return res;
+  }
+
+  /** The UpstreamError for an HTTP error status (>= 400) with its parsed body, if any. */
+  private statusError(
+    status: number,
+    parsed: unknown,
+    retryAfter: string | string[] | undefined,
+  ): UpstreamError {
+    if (this.opts.authErrorsAreOurs && (status === 401 || status === 403))
+      return new UpstreamError(
+        502,
+        errorBody(502, `cluster ${this.opts.label} rejected the router's credentials (HTTP ${status})`, {
+          code: "upstream_auth_failed",
+        }),
+        true,
+      );
+    const retryable = status === 408 || status === 429 || status >= 500;
+    const body: OpenAIErrorBody = isOpenAIErrorBody(parsed)
+      ? parsed
+      : errorBody(status, `upstream ${this.opts.label} returned HTTP ${status}`);
+    return new UpstreamError(status, body, retryable, retryAfterSeconds(retryAfter));
   }
 
   private networkError(err: unknown, ctx: CallContext): unknown {
@@ -104,19 +126,38 @@ export class WireClient {
 
   /** POSTs `payload` and returns the parsed JSON response. */
   async postJson<T>(subpath: string, payload: unknown, ctx: CallContext): Promise<T> {
-    const res = await this.send(subpath, payload, ctx);
+    let res: Exchanged;
     try {
-      return (await res.body.json()) as T;
+      res = await exchange(this.pool, this.prepare(subpath, payload, ctx), ctx.signal);
     } catch (err) {
-      if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
-      throw new UpstreamError(
-        502,
-        errorBody(502, `upstream ${this.opts.label} sent an unreadable response`, {
-          code: "bad_upstream_response",
-        }),
-        true,
-      );
+      const { reason, status } = err as ExchangeError;
+      // Before a response head it is a network failure; after one, an unreadable (error) body.
+      if (status === 0) throw this.networkError(reason, ctx);
+      if (status >= 400) throw this.statusError(status, undefined, undefined);
+      throw this.unreadable(reason, ctx);
     }
+    if (res.status >= 400)
+      throw this.statusError(
+        res.status,
+        parseOrUndefined(res.body),
+        rawHeader(res.rawHeaders, "retry-after"),
+      );
+    try {
+      return JSON.parse(res.body.toString("utf8")) as T;
+    } catch (err) {
+      throw this.unreadable(err, ctx);
+    }
+  }
+
+  private unreadable(err: unknown, ctx: CallContext): unknown {
+    if (ctx.signal.aborted) return ctx.signal.reason ?? err;
+    return new UpstreamError(
+      502,
+      errorBody(502, `upstream ${this.opts.label} sent an unreadable response`, {
+        code: "bad_upstream_response",
+      }),
+      true,
+    );
   }
 
   /**

@@ -1,0 +1,98 @@
+import type { Dispatcher } from "undici";
+
+/** What `exchange` collected: the status, the raw header list and the whole body. */
+export interface Exchanged {
+  status: number;
+  /** undici's raw header list: name, value, name, value … as Buffers. */
+  rawHeaders: Buffer[];
+  body: Buffer;
+}
+
+/** Thrown by `exchange` when the request failed; `status` is 0 when no response head arrived. */
+export class ExchangeError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly status: number,
+  ) {
+    super("upstream exchange failed");
+  }
+}
+
+/** The value of one response header (name lowercase) from a raw header list. */
+export function rawHeader(raw: Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if ((raw[i] as Buffer).toString("latin1").toLowerCase() === name)
+      return (raw[i + 1] as Buffer).toString();
+  return undefined;
+}
+
+/**
+ * One request whose whole response is buffered, as an undici dispatch handler (the raw handler
+ * interface undici's core calls directly; the newer one is adapted to it per request). undici's
+ * `request()` wraps every call in an AsyncResource, a Readable body stream and a parsed header
+ * object; a small JSON exchange needs none of that, and on the router's hot path they cost more
+ * than the rest of the call.
+ */
+class BufferingHandler implements Dispatcher.DispatchHandler {
+  status = 0;
+  private rawHeaders: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private abortFn?: (reason?: Error) => void;
+  private readonly onAbort = () => this.abortFn?.(this.signal.reason as Error);
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly resolve: (r: Exchanged) => void,
+    private readonly reject: (e: ExchangeError) => void,
+  ) {
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    // An abort that came while the request waited for a connection applies at once.
+    if (this.signal.aborted) abort(this.signal.reason as Error);
+    else this.abortFn = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true; // 1xx informational: the real head follows
+    this.status = statusCode;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.signal.removeEventListener("abort", this.onAbort);
+    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    this.resolve({ status: this.status, rawHeaders: this.rawHeaders, body });
+  }
+
+  onError(err: Error): void {
+    this.signal.removeEventListener("abort", this.onAbort);
+    this.reject(new ExchangeError(err, this.status));
+  }
+}
+
+/**
+ * Sends one request on `dispatcher` and resolves with the whole response; rejects with an
+ * ExchangeError (its `status` says whether a response head had arrived). Aborting `signal`
+ * cancels the request.
+ */
+export function exchange(
+  dispatcher: Dispatcher,
+  opts: Dispatcher.DispatchOptions,
+  signal: AbortSignal,
+): Promise<Exchanged> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new ExchangeError(signal.reason, 0));
+      return;
+    }
+    dispatcher.dispatch(opts, new BufferingHandler(signal, resolve, reject));
+  });
+}
