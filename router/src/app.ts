@@ -46,6 +46,12 @@ export interface RouterDeps {
   metricsRegistry?: Registry;
   /** Poll cluster health in the background. Defaults to true. */
   healthPolling?: boolean;
+  /**
+   * Whether a tracer provider may be registered (the CLI passes its telemetry's `enabled`).
+   * When false, requests without a `traceparent` skip span bookkeeping entirely (it would be a
+   * no-op span). Defaults to true.
+   */
+  tracing?: boolean;
 }
 
 /** The router as a value: an express app that never listens, plus its lifecycle. */
@@ -89,7 +95,15 @@ export function createApp(deps: RouterDeps): RouterApp {
     guard = createOpenGuard();
     logger.warn("no tenants configured: the router accepts requests without an API key");
   }
-  const fwd: ForwardDeps = { current, guard, usage: deps.usage ?? noopUsageSink, metrics, logger, now };
+  const fwd: ForwardDeps = {
+    current,
+    guard,
+    usage: deps.usage ?? noopUsageSink,
+    metrics,
+    logger,
+    now,
+    tracing: deps.tracing ?? true,
+  };
 
   const poller = new HealthPoller({
     targets: () => gen.targets.list,

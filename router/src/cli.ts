@@ -33,7 +33,14 @@ async function main(): Promise<void> {
   const telemetry = await setupTelemetry({ serviceName: "llm-router" });
   // Tenants, limits, budgets, usage ledger and the admin API (see README.providers.md).
   const access = await createAccessRuntime(config);
-  const running = await startRouter({ config, configPath: path, host: values.host, port, ...access.deps });
+  const running = await startRouter({
+    config,
+    configPath: path,
+    host: values.host,
+    port,
+    tracing: telemetry.enabled,
+    ...access.deps,
+  });
   access.attach(running.router);
   running.router.logger.info(
     { url: running.url, targets: running.router.targets().map((t) => t.name) },

@@ -18,7 +18,7 @@ export class AttemptTimeoutError extends Error {
 export interface ClientSide {
   readonly writableFinished: boolean;
   readonly destroyed: boolean;
-  once(event: "close", fn: () => void): unknown;
+  on(event: "close", fn: () => void): unknown;
   off(event: "close", fn: () => void): unknown;
 }
 
@@ -30,13 +30,16 @@ export interface ClientSide {
 export class AttemptSignal {
   private readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
-  private readonly onClose = () => {
-    if (!this.client.writableFinished) this.controller.abort(new ClientClosedError());
-  };
+  private readonly onClose: () => void;
 
   constructor(private readonly client: ClientSide) {
+    // Assigned here rather than as a field: tsx's keepNames would wrap a field initializer in a
+    // per-instance __name() call. `on` + `off` (not `once`) saves once's wrapper per attempt.
+    this.onClose = () => {
+      if (!this.client.writableFinished) this.controller.abort(new ClientClosedError());
+    };
     if (client.destroyed && !client.writableFinished) this.controller.abort(new ClientClosedError());
-    else client.once("close", this.onClose);
+    else client.on("close", this.onClose);
   }
 
   get signal(): AbortSignal {

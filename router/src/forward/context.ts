@@ -19,4 +19,6 @@ export interface ForwardDeps {
   metrics: RouterMetrics;
   logger: Logger;
   now: () => number;
+  /** False when no tracer provider is registered: a request without `traceparent` then needs no span. */
+  tracing: boolean;
 }

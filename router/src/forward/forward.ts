@@ -9,7 +9,7 @@ import {
   HttpError,
   parseBody,
 } from "@llm/contracts";
-import { startInferenceSpan } from "@llm/telemetry";
+import { type InferenceSpan, startInferenceSpan } from "@llm/telemetry";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
 import { sendJson } from "../http/send.js";
@@ -62,12 +62,15 @@ export async function forward(
   const startedAt = deps.now();
   const tenant = await deps.guard.authenticate(req);
   const requestId = header(req, "x-request-id") ?? randomUUID();
-  // A free no-op unless tracing is configured; with it off the incoming traceparent still flows upstream.
-  const otel = startInferenceSpan({
-    operation: spanOperation[kind],
-    requestModel: modelOf(req.body),
-    headers: req.headers,
-  });
+  // With tracing off the span is a no-op, but an incoming traceparent still flows upstream through it.
+  const otel =
+    deps.tracing || req.headers.traceparent !== undefined
+      ? startInferenceSpan({
+          operation: spanOperation[kind],
+          requestModel: modelOf(req.body),
+          headers: req.headers,
+        })
+      : NO_SPAN;
   let prepared: Prepared;
   try {
     prepared = await prepare(deps, kind, req, tenant);
@@ -117,6 +120,9 @@ export async function forward(
     });
   }
 }
+
+/** What a request uses of its span when there is none to keep: nothing to propagate, nothing to end. */
+const NO_SPAN: Pick<InferenceSpan, "traceHeaders" | "end"> = Object.freeze({ traceHeaders: {}, end() {} });
 
 const spanOperation: Record<EndpointKind, string> = {
   chat: "chat",

@@ -11,6 +11,10 @@ import type { EndpointKind } from "../routing/profile.js";
 import { AttemptTimeoutError, ClientClosedError } from "./abort.js";
 import type { AnyRequest } from "./types.js";
 
+function unsupported(kind: EndpointKind): Promise<never> {
+  return Promise.reject(new UpstreamError(501, errorBody(501, `target does not implement ${kind}`), true));
+}
+
 /** Calls the adapter method for this endpoint; a missing method fails over like an outage. */
 export function call(
   adapter: ProviderAdapter,
@@ -19,8 +23,6 @@ export function call(
   body: AnyRequest,
   ctx: CallContext,
 ) {
-  const unsupported = () =>
-    Promise.reject(new UpstreamError(501, errorBody(501, `target does not implement ${kind}`), true));
   if (kind === "chat")
     return stream
       ? adapter.chatStream(body as ChatCompletionRequest, ctx)
@@ -29,10 +31,10 @@ export function call(
     if (stream)
       return adapter.completionsStream
         ? adapter.completionsStream(body as CompletionRequest, ctx)
-        : unsupported();
-    return adapter.completions ? adapter.completions(body as CompletionRequest, ctx) : unsupported();
+        : unsupported(kind);
+    return adapter.completions ? adapter.completions(body as CompletionRequest, ctx) : unsupported(kind);
   }
-  return adapter.embed ? adapter.embed(body as EmbeddingsRequest, ctx) : unsupported();
+  return adapter.embed ? adapter.embed(body as EmbeddingsRequest, ctx) : unsupported(kind);
 }
 
 /** Completion tokens of a response that reported no usage, estimated from its text. */

@@ -107,6 +107,26 @@ function rateHeaders(
   return h;
 }
 
+/**
+ * The reservation of a request that reserves nothing (no tenants configured, or the admin key):
+ * settling only frees the provider slots it took. A class, not a closure per request.
+ */
+class FreeReservation implements GuardReservation {
+  readonly headers: Record<string, string> = {};
+  private settled = false;
+
+  constructor(
+    readonly tenant: TenantContext,
+    private readonly release: (tenant: TenantContext, tokens: number) => void,
+  ) {}
+
+  async settle(actual: { promptTokens: number; completionTokens: number }): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    this.release(this.tenant, actual.promptTokens + actual.completionTokens);
+  }
+}
+
 /** Concurrency slots expire after this long, so a crashed replica cannot hold them forever. */
 const SLOT_TTL_SEC = 900;
 
@@ -131,9 +151,12 @@ export class TenantAccessGuard implements AccessGuard {
     { headersSent: boolean; setHeader(n: string, v: string): unknown }
   >();
   private readonly lastKeyUse = new Map<string, number>();
+  /** releaseTargets bound once, for FreeReservation. */
+  private readonly releaseTargetsFn: (tenant: TenantContext, tokens: number) => void;
 
   constructor(private readonly opts: AccessGuardOptions) {
     this.keys = new KeyIndex(opts.tenants, opts.admin);
+    this.releaseTargetsFn = (tenant, tokens) => this.releaseTargets(tenant, tokens);
     this.tenants = opts.tenants ?? [];
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
@@ -309,21 +332,14 @@ export class TenantAccessGuard implements AccessGuard {
   }
 
   private freeReservation(tenant: TenantContext): GuardReservation {
-    let settled = false;
-    return {
-      tenant,
-      headers: {},
-      settle: async (actual) => {
-        if (settled) return;
-        settled = true;
-        this.releaseTargets(tenant, actual.promptTokens + actual.completionTokens);
-      },
-    };
+    return new FreeReservation(tenant, this.releaseTargetsFn);
   }
 
   authorizeTarget(tenant: TenantContext, target: string): void {
     if (tenant.allowedTargets && !tenant.allowedTargets.includes(target))
       throw new HttpError(403, `This API key may not use target '${target}'`, { code: "target_not_allowed" });
+    // No provider limits (the common case): nothing to take, so nothing to remember for release.
+    if (!this.providerLimits.any) return;
     const got = this.providerLimits.acquire(target);
     if (!got.ok)
       throw new HttpError(429, `Provider '${target}' is at its configured ${got.reason} limit`, {
@@ -337,7 +353,8 @@ export class TenantAccessGuard implements AccessGuard {
 
   /** Frees provider slots; the tokens are charged to the last target tried (the one that served). */
   private releaseTargets(tenant: TenantContext, tokens: number): void {
-    const held = this.heldTargets.get(tenant) ?? [];
+    const held = this.heldTargets.get(tenant);
+    if (!held) return;
     this.heldTargets.delete(tenant);
     held.forEach((t, i) => {
       this.providerLimits.release(t, i === held.length - 1 ? tokens : 0);

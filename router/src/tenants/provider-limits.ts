@@ -23,6 +23,11 @@ export class ProviderLimits {
     this.limits = new Map(providers.filter((p) => p.rateLimit).map((p) => [p.name, p.rateLimit!]));
   }
 
+  /** True when some provider has a limit (else acquire/release are no-ops). */
+  get any(): boolean {
+    return this.limits.size > 0;
+  }
+
   private bucket(map: Map<string, Bucket>, name: string, capacity: number): Bucket {
     const t = this.now();
     const b = map.get(name) ?? { tokens: capacity, at: t };

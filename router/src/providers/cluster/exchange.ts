@@ -38,13 +38,15 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private rawHeaders: Buffer[] = [];
   private readonly chunks: Buffer[] = [];
   private abortFn?: (reason?: Error) => void;
-  private readonly onAbort = () => this.abortFn?.(this.signal.reason as Error);
+  private readonly onAbort: () => void;
 
   constructor(
     private readonly signal: AbortSignal,
     private readonly resolve: (r: Exchanged) => void,
     private readonly reject: (e: ExchangeError) => void,
   ) {
+    // Assigned here, not as a field initializer, which tsx's keepNames wraps in __name() per instance.
+    this.onAbort = () => this.abortFn?.(this.signal.reason as Error);
     signal.addEventListener("abort", this.onAbort, { once: true });
   }
 
