@@ -1,3 +1,5 @@
+import type { AbortHook, CallContext } from "../providers/types.js";
+
 /** Abort reason when the client closed its connection before the response finished. */
 export class ClientClosedError extends Error {
   constructor() {
@@ -24,11 +26,16 @@ export interface ClientSide {
 
 /**
  * The abort plumbing of one attempt at one target: aborts when the client's connection closes
- * before the response finished, or when the re-armable deadline fires. One AbortController per
- * attempt (the hot path allocates nothing more). `dispose()` must run when the attempt ends.
+ * before the response finished, or when the re-armable deadline fires. The AbortController
+ * behind `signal` is made only when an adapter asks for it: the wire client subscribes to the
+ * hook instead, and an AbortController costs more than the rest of this class.
+ * `dispose()` must run when the attempt ends.
  */
-export class AttemptSignal {
-  private readonly controller = new AbortController();
+export class AttemptSignal implements AbortHook {
+  private controller?: AbortController;
+  private abortReason: unknown;
+  private isAborted = false;
+  private subscriber?: () => void;
   private timer?: NodeJS.Timeout;
   private readonly onClose: () => void;
 
@@ -36,20 +43,48 @@ export class AttemptSignal {
     // Assigned here rather than as a field: tsx's keepNames would wrap a field initializer in a
     // per-instance __name() call. `on` + `off` (not `once`) saves once's wrapper per attempt.
     this.onClose = () => {
-      if (!this.client.writableFinished) this.controller.abort(new ClientClosedError());
+      if (!this.client.writableFinished) this.abort(new ClientClosedError());
     };
-    if (client.destroyed && !client.writableFinished) this.controller.abort(new ClientClosedError());
+    if (client.destroyed && !client.writableFinished) this.abort(new ClientClosedError());
     else client.on("close", this.onClose);
   }
 
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.isAborted) this.controller.abort(this.abortReason);
+    }
     return this.controller.signal;
+  }
+
+  get aborted(): boolean {
+    return this.isAborted;
+  }
+
+  get reason(): unknown {
+    return this.abortReason;
+  }
+
+  subscribe(fn: () => void): void {
+    this.subscriber = fn;
+  }
+
+  unsubscribe(fn: () => void): void {
+    if (this.subscriber === fn) this.subscriber = undefined;
+  }
+
+  private abort(reason: Error): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    this.subscriber?.();
   }
 
   /** (Re)starts the deadline: the attempt aborts unless `arm` is called again within `ms`. */
   arm(ms: number, phase: AttemptTimeoutError["phase"]): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(new AttemptTimeoutError(phase)), ms);
+    this.timer = setTimeout(() => this.abort(new AttemptTimeoutError(phase)), ms);
   }
 
   /** Stops the deadline (e.g. while waiting for a slow client to drain, which is not the upstream's fault). */
@@ -60,5 +95,18 @@ export class AttemptSignal {
   dispose(): void {
     clearTimeout(this.timer);
     this.client.off("close", this.onClose);
+  }
+}
+
+/** The CallContext of one attempt: `signal` materializes only if an adapter reads it. */
+export class AttemptContext implements CallContext {
+  constructor(
+    readonly abort: AttemptSignal,
+    readonly upstreamModel: string,
+    readonly headers: Record<string, string>,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
 }

@@ -24,7 +24,7 @@ import {
 } from "../routing/profile.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
-import { AttemptSignal, ClientClosedError } from "./abort.js";
+import { AttemptContext, AttemptSignal, ClientClosedError } from "./abort.js";
 import { type Outcome, settle } from "./accounting.js";
 import type { ForwardDeps, Generation } from "./context.js";
 import { pipeStream } from "./stream.js";
@@ -215,7 +215,7 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
     };
     metrics.routingDecisions.inc({ target: t.name, type: t.kind, reason: routeHeaders["x-router-reason"] });
     const sig = new AttemptSignal(a.client);
-    const ctx: CallContext = { signal: sig.signal, upstreamModel: cand.upstreamModel, headers: a.propagate };
+    const ctx: CallContext = new AttemptContext(sig, cand.upstreamModel, a.propagate);
     const started = deps.now();
     t.acquire();
     let verdict: "ok" | "fail" | "none" = "none";

@@ -9,10 +9,24 @@ import type {
   TextCompletion,
 } from "@llm/contracts";
 
+/**
+ * Cancellation as callbacks: what `signal` says, without an AbortController per call for
+ * adapters that do not need a real AbortSignal (the OpenAI-wire client on the hot path).
+ */
+export interface AbortHook {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  /** Calls `fn` when the call is aborted later (one subscriber at a time). */
+  subscribe(fn: () => void): void;
+  unsubscribe(fn: () => void): void;
+}
+
 /** Per-call facts an adapter needs beyond the OpenAI request itself. */
 export interface CallContext {
   /** Aborted when the client disconnects or the router's timeout fires; adapters must pass it upstream. */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
+  /** The same cancellation as `signal`, when the caller offers it as callbacks (cheaper). */
+  readonly abort?: AbortHook;
   /** The model name to send upstream (after alias mapping); never the client's alias. */
   upstreamModel: string;
   /** Extra headers to propagate (e.g. W3C traceparent, x-request-id). */

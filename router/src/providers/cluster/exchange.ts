@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { AbortHook } from "../types.js";
 
 /** What `exchange` collected: the status, the raw header list and the whole body. */
 export interface Exchanged {
@@ -41,18 +42,18 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private readonly onAbort: () => void;
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly hook: AbortHook,
     private readonly resolve: (r: Exchanged) => void,
     private readonly reject: (e: ExchangeError) => void,
   ) {
     // Assigned here, not as a field initializer, which tsx's keepNames wraps in __name() per instance.
-    this.onAbort = () => this.abortFn?.(this.signal.reason as Error);
-    signal.addEventListener("abort", this.onAbort, { once: true });
+    this.onAbort = () => this.abortFn?.(this.hook.reason as Error);
+    hook.subscribe(this.onAbort);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
     // An abort that came while the request waited for a connection applies at once.
-    if (this.signal.aborted) abort(this.signal.reason as Error);
+    if (this.hook.aborted) abort(this.hook.reason as Error);
     else this.abortFn = abort;
   }
 
@@ -69,32 +70,46 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.signal.removeEventListener("abort", this.onAbort);
+    this.hook.unsubscribe(this.onAbort);
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
     this.resolve({ status: this.status, rawHeaders: this.rawHeaders, body });
   }
 
   onError(err: Error): void {
-    this.signal.removeEventListener("abort", this.onAbort);
+    this.hook.unsubscribe(this.onAbort);
     this.reject(new ExchangeError(err, this.status));
   }
 }
 
 /**
  * Sends one request on `dispatcher` and resolves with the whole response; rejects with an
- * ExchangeError (its `status` says whether a response head had arrived). Aborting `signal`
- * cancels the request.
+ * ExchangeError (its `status` says whether a response head had arrived). An abort through
+ * `hook` cancels the request.
  */
 export function exchange(
   dispatcher: Dispatcher,
   opts: Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  hook: AbortHook,
 ): Promise<Exchanged> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new ExchangeError(signal.reason, 0));
+    if (hook.aborted) {
+      reject(new ExchangeError(hook.reason, 0));
       return;
     }
-    dispatcher.dispatch(opts, new BufferingHandler(signal, resolve, reject));
+    dispatcher.dispatch(opts, new BufferingHandler(hook, resolve, reject));
   });
+}
+
+/** An AbortSignal as an AbortHook (for callers that pass only a signal). */
+export function signalHook(signal: AbortSignal): AbortHook {
+  return {
+    get aborted() {
+      return signal.aborted;
+    },
+    get reason() {
+      return signal.reason;
+    },
+    subscribe: (fn) => signal.addEventListener("abort", fn, { once: true }),
+    unsubscribe: (fn) => signal.removeEventListener("abort", fn),
+  };
 }

@@ -1,7 +1,7 @@
 import { errorBody, isOpenAIErrorBody, type OpenAIErrorBody } from "@llm/contracts";
 import { Pool } from "undici";
-import { type CallContext, UpstreamError } from "../types.js";
-import { type Exchanged, type ExchangeError, exchange, rawHeader } from "./exchange.js";
+import { type AbortHook, type CallContext, UpstreamError } from "../types.js";
+import { type Exchanged, type ExchangeError, exchange, rawHeader, signalHook } from "./exchange.js";
 import { sseData } from "./sse.js";
 
 export interface WireClientOptions {
@@ -81,7 +81,7 @@ export class WireClient {
     try {
       res = await this.pool.request({ ...this.prepare(subpath, payload, ctx, accept), signal: ctx.signal });
     } catch (err) {
-      throw this.networkError(err, ctx);
+      throw this.networkError(err, ctx.signal);
     }
     if (res.statusCode >= 400) {
       let parsed: unknown;
@@ -116,9 +116,9 @@ export class WireClient {
     return new UpstreamError(status, body, retryable, retryAfterSeconds(retryAfter));
   }
 
-  private networkError(err: unknown, ctx: CallContext): unknown {
+  private networkError(err: unknown, abort: Pick<AbortHook, "aborted" | "reason">): unknown {
     // Aborts are the caller's decision (client gone or its timeout); let it classify them.
-    if (ctx.signal.aborted) return ctx.signal.reason ?? err;
+    if (abort.aborted) return abort.reason ?? err;
     const code = (err as { code?: string }).code ?? "";
     const message = `upstream ${this.opts.label} unreachable (${code || (err as Error).name})`;
     return new UpstreamError(502, errorBody(502, message, { code: "upstream_unavailable" }), true);
@@ -126,15 +126,16 @@ export class WireClient {
 
   /** POSTs `payload` and returns the parsed JSON response. */
   async postJson<T>(subpath: string, payload: unknown, ctx: CallContext): Promise<T> {
+    const hook = ctx.abort ?? signalHook(ctx.signal);
     let res: Exchanged;
     try {
-      res = await exchange(this.pool, this.prepare(subpath, payload, ctx), ctx.signal);
+      res = await exchange(this.pool, this.prepare(subpath, payload, ctx), hook);
     } catch (err) {
       const { reason, status } = err as ExchangeError;
       // Before a response head it is a network failure; after one, an unreadable (error) body.
-      if (status === 0) throw this.networkError(reason, ctx);
+      if (status === 0) throw this.networkError(reason, hook);
       if (status >= 400) throw this.statusError(status, undefined, undefined);
-      throw this.unreadable(reason, ctx);
+      throw this.unreadable(reason, hook);
     }
     if (res.status >= 400)
       throw this.statusError(
@@ -145,12 +146,12 @@ export class WireClient {
     try {
       return JSON.parse(res.body.toString("utf8")) as T;
     } catch (err) {
-      throw this.unreadable(err, ctx);
+      throw this.unreadable(err, hook);
     }
   }
 
-  private unreadable(err: unknown, ctx: CallContext): unknown {
-    if (ctx.signal.aborted) return ctx.signal.reason ?? err;
+  private unreadable(err: unknown, abort: Pick<AbortHook, "aborted" | "reason">): unknown {
+    if (abort.aborted) return abort.reason ?? err;
     return new UpstreamError(
       502,
       errorBody(502, `upstream ${this.opts.label} sent an unreadable response`, {
