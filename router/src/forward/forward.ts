@@ -13,6 +13,7 @@ import { type InferenceSpan, startInferenceSpan } from "@llm/telemetry";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
 import { sendJson } from "../http/send.js";
+import { rawJsonOf } from "../providers/raw-json.js";
 import { type CallContext, UpstreamError } from "../providers/types.js";
 import { planRoute } from "../routing/plan.js";
 import {
@@ -239,11 +240,12 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
         a.outcome.usage = usage;
         a.outcome.status = 200;
         // Plain node write instead of res.json: express's send machinery costs more than the JSON.
-        const text = JSON.stringify(result);
+        // An OpenAI-wire upstream's answer goes out as the bytes it came in (nothing is translated).
+        const text = rawJsonOf(result) ?? JSON.stringify(result);
         a.res.writeHead(200, {
           ...routeHeaders,
           "content-type": "application/json; charset=utf-8",
-          "content-length": Buffer.byteLength(text),
+          "content-length": typeof text === "string" ? Buffer.byteLength(text) : text.length,
         });
         a.res.end(text);
         return;

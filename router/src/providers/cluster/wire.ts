@@ -1,5 +1,6 @@
 import { errorBody, isOpenAIErrorBody, type OpenAIErrorBody } from "@llm/contracts";
 import { Pool } from "undici";
+import { parseRawJson } from "../raw-json.js";
 import { type AbortHook, type CallContext, UpstreamError } from "../types.js";
 import { type Exchanged, type ExchangeError, exchange, rawHeader, signalHook } from "./exchange.js";
 import { sseData } from "./sse.js";
@@ -144,7 +145,8 @@ export class WireClient {
         rawHeader(res.rawHeaders, "retry-after"),
       );
     try {
-      return JSON.parse(res.body.toString("utf8")) as T;
+      // Remembers the bytes, so a response passed on unchanged is not serialized again.
+      return parseRawJson(res.body) as T;
     } catch (err) {
       throw this.unreadable(err, hook);
     }
