@@ -65,6 +65,12 @@ export const serveConfigSchema = z
      * node-llama-cpp's next-tick dispatch. Defaults to lockstep.
      */
     batching: z.enum(["lockstep", "engine"], { error: "must be lockstep or engine" }).default("lockstep"),
+    /**
+     * Order of the sequences inside one engine batch: `sequence` sorts them by sequence id so
+     * llama.cpp runs the batch as one micro-batch (multi-token kernels); `arrival` keeps
+     * node-llama-cpp's queue order (splits into several single-token passes). Defaults to sequence.
+     */
+    batchOrder: z.enum(["sequence", "arrival"], { error: "must be sequence or arrival" }).default("sequence"),
     /** pino level. Defaults to info. */
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {

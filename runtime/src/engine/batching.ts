@@ -10,9 +10,13 @@ import type {
  * batch, leftovers go by priority), re-implemented because the built-in is not exported, plus a hook
  * that reports how many tokens each engine batch carries.
  */
-export function observingStrategy(onBatch: (tokens: number) => void): CustomBatchingPrioritizationStrategy {
+export function observingStrategy(
+  onBatch: (tokens: number) => void,
+  order?: SequenceOrder,
+): CustomBatchingPrioritizationStrategy {
   return ({ items, size }) => {
     const res = shareBatch(items, size);
+    if (order) order.sort(res);
     let tokens = 0;
     for (const r of res) tokens += Math.min(Math.max(1, r.processAmount), r.item.tokens.length);
     onBatch(Math.min(tokens, size));
@@ -51,6 +55,44 @@ interface DecodeRequest {
 type DecodeFn = (request: DecodeRequest, ...rest: unknown[]) => Promise<unknown>;
 interface ContextInternals {
   _decodeTokens?: DecodeFn;
+}
+
+/**
+ * Puts each engine batch in ascending sequence-id order.
+ *
+ * Why: with one KV stream per sequence (node-llama-cpp always creates the context with
+ * kv_unified = false), llama.cpp splits a batch into micro-batches with `split_equal(sequential)`,
+ * which only takes runs of *consecutive, increasing* sequence ids. node-llama-cpp adds the queued
+ * decodes in arrival order (e.g. seq 2, 0, 3, 1), so a 4-token batch ran as 2-4 micro-batches of
+ * 1-2 tokens: every pass used the single-token (GEMV) kernel and re-read all weights, so batching
+ * gained nothing. In id order the same batch is one micro-batch and takes the multi-token (GEMM)
+ * kernel, like llama-server, whose slots are always added 0..n-1.
+ *
+ * The strategy only sees batch items, not sequence ids; node-llama-cpp passes the decode request's
+ * token array through as `item.tokens`, so the ids are looked up by that array (a prompt chunk
+ * re-sliced by a partial batch is not found and goes last, in queue order).
+ */
+export class SequenceOrder {
+  private readonly ids = new WeakMap<object, number>();
+
+  /** Wraps the context's decode entry point to record request -> sequence id. False if unsupported. */
+  install(context: LlamaContext): boolean {
+    const internals = context as unknown as ContextInternals;
+    const original = internals._decodeTokens;
+    if (typeof original !== "function") return false;
+    const decode = original.bind(context) as DecodeFn;
+    internals._decodeTokens = (request, ...rest) => {
+      if (typeof request.sequenceId === "number") this.ids.set(request.tokens, request.sequenceId);
+      return decode(request, ...rest);
+    };
+    return true;
+  }
+
+  /** Stable in-place sort of a batch by sequence id (unknown ids last). */
+  sort(batch: PrioritizedBatchItem[]): void {
+    const key = (p: PrioritizedBatchItem) => this.ids.get(p.item.tokens) ?? Number.MAX_SAFE_INTEGER;
+    batch.sort((a, b) => key(a) - key(b));
+  }
 }
 
 /** Sequence id of a context sequence (internal in node-llama-cpp). */

@@ -13,7 +13,7 @@ import {
 } from "node-llama-cpp";
 import type { Logger } from "pino";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
-import { DecodeBarrier, observingStrategy, sequenceIdOf } from "./batching.js";
+import { DecodeBarrier, observingStrategy, SequenceOrder, sequenceIdOf } from "./batching.js";
 import { SlotPool } from "./slots.js";
 
 export type GpuMode = "auto" | "off" | "cuda" | "vulkan";
@@ -38,6 +38,8 @@ export interface EngineOptions {
   batchSize: number;
   /** Decode dispatch policy, see `lockstepSchedule`. */
   batching: "lockstep" | "engine";
+  /** Order of sequences inside an engine batch, see `SequenceOrder`. */
+  batchOrder: "sequence" | "arrival";
   /** Wait-queue capacity of the slot pool. */
   queueCapacity: number;
   metrics: RuntimeMetrics;
@@ -114,6 +116,7 @@ export class Engine {
     const trainContextSize = model.trainContextSize;
     const ctxSize = opts.ctxSize ?? Math.min(DEFAULT_CTX_SIZE, trainContextSize);
 
+    const order = opts.batchOrder === "sequence" ? new SequenceOrder() : undefined;
     const context = await model.createContext({
       sequences: opts.parallel,
       contextSize: ctxSize,
@@ -122,9 +125,12 @@ export class Engine {
       failedCreationRemedy: false,
       batching: {
         dispatchSchedule: "nextCycle",
-        itemPrioritizationStrategy: observingStrategy((n) => opts.metrics.batchTokens.observe(n)),
+        itemPrioritizationStrategy: observingStrategy((n) => opts.metrics.batchTokens.observe(n), order),
       },
     });
+    if (order && !order.install(context)) {
+      log.warn("batch ordering needs node-llama-cpp 3.22 internals; keeping arrival order");
+    }
     let barrier: DecodeBarrier | undefined;
     if (opts.batching === "lockstep" && opts.parallel > 1) {
       barrier = new DecodeBarrier();

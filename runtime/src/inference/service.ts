@@ -221,8 +221,12 @@ export class InferenceService {
     const reason = (err: unknown): unknown => (signal.aborted ? signal.reason : err);
     let lease: Awaited<ReturnType<Engine["slots"]["acquire"]>>;
     try {
-      lease = await this.engine.slots.acquire(signal, (slot) =>
-        cacheAffinity(slot.sequence.contextTokens, p.evaluated),
+      // Ties go to the lowest sequence id: busy ids stay contiguous, which keeps an engine batch one
+      // llama.cpp micro-batch (see SequenceOrder). The fraction never outweighs one token of affinity.
+      const parallel = this.engine.info.parallel;
+      lease = await this.engine.slots.acquire(
+        signal,
+        (slot) => cacheAffinity(slot.sequence.contextTokens, p.evaluated) - slot.sequenceId / (parallel + 1),
       );
     } catch (err) {
       cleanup();

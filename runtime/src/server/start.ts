@@ -36,6 +36,8 @@ export interface StartRuntimeOptions {
   drainMs?: number;
   /** Decode dispatch policy. Defaults to lockstep. */
   batching?: "lockstep" | "engine";
+  /** Order of sequences in an engine batch. Defaults to sequence. */
+  batchOrder?: "sequence" | "arrival";
   /** Defaults to "warn" (quiet in tests). */
   logLevel?: ServeConfig["logLevel"];
   /** Largest accepted body in bytes. Defaults to 4 MiB. */
@@ -110,6 +112,7 @@ export async function serve(
       parallel: config.parallel,
       batchSize: config.batchSize,
       batching: config.batching,
+      batchOrder: config.batchOrder,
       queueCapacity: config.queue,
       metrics,
       logger,
@@ -125,6 +128,7 @@ export async function serve(
         timeoutMs: config.timeoutMs,
         auth: config.hmacSecrets.length > 0 ? "hmac" : "off",
         batching: config.batching,
+        batchOrder: config.batchOrder,
       },
       `model loaded: ${engine.info.parallel} sequences x ${engine.info.ctxSizePerSequence} tokens = ${engine.info.ctxSizeTotal} context tokens`,
     );
@@ -170,6 +174,7 @@ export async function startRuntime(opts: StartRuntimeOptions): Promise<RuntimeHa
     timeoutMs: opts.timeoutMs,
     drainMs: opts.drainMs,
     batching: opts.batching,
+    batchOrder: opts.batchOrder,
     logLevel: opts.logLevel ?? "warn",
     maxBodyBytes: opts.maxBodyBytes,
     hmacSecrets: (opts.hmacSecret ?? "")
