@@ -107,19 +107,24 @@ export async function forward(
     });
   } finally {
     await settle(deps, outcome);
-    const c = outcome.candidate;
-    const u = outcome.usage;
-    otel.end({
-      status: outcome.status,
-      responseModel: c?.upstreamModel,
-      inputTokens: u?.prompt_tokens,
-      outputTokens: u?.completion_tokens,
-      target: c?.target.name,
-      costUsd: c
-        ? c.target.actualCost(c.upstreamModel, u?.prompt_tokens ?? 0, u?.completion_tokens ?? 0)
-        : undefined,
-    });
+    // NO_SPAN's end is a no-op: skip working out what it would be told.
+    if (otel !== NO_SPAN) endSpan(otel, outcome);
   }
+}
+
+function endSpan(otel: Pick<InferenceSpan, "end">, outcome: Outcome): void {
+  const c = outcome.candidate;
+  const u = outcome.usage;
+  otel.end({
+    status: outcome.status,
+    responseModel: c?.upstreamModel,
+    inputTokens: u?.prompt_tokens,
+    outputTokens: u?.completion_tokens,
+    target: c?.target.name,
+    costUsd: c
+      ? c.target.actualCost(c.upstreamModel, u?.prompt_tokens ?? 0, u?.completion_tokens ?? 0)
+      : undefined,
+  });
 }
 
 /** What a request uses of its span when there is none to keep: nothing to propagate, nothing to end. */
