@@ -29,7 +29,7 @@ import { AttemptContext, AttemptSignal, ClientClosedError } from "./abort.js";
 import { type Outcome, settle } from "./accounting.js";
 import type { ForwardDeps, Generation } from "./context.js";
 import { pipeStream } from "./stream.js";
-import { type AnyRequest, type AttemptInput, CLIENT_CLOSED, type StreamChunk } from "./types.js";
+import { type AnyRequest, type AttemptInput, CLIENT_CLOSED, overheadMs, type StreamChunk } from "./types.js";
 import { asUsage, call, classify, estimateOutputTokens } from "./upstream.js";
 
 const parsers = {
@@ -61,6 +61,7 @@ export async function forward(
   res: Response,
 ): Promise<void> {
   const startedAt = deps.now();
+  const arrivedAt = performance.now();
   const tenant = await deps.guard.authenticate(req);
   const requestId = header(req, "x-request-id") ?? randomUUID();
   // With tracing off the span is a no-op, but an incoming traceparent still flows upstream through it.
@@ -104,6 +105,8 @@ export async function forward(
       client: res,
       propagate,
       outcome,
+      arrivedAt,
+      upstreamMs: 0,
     });
   } finally {
     await settle(deps, outcome);
@@ -215,14 +218,20 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
     }
     attempted++;
     a.outcome.candidate = cand;
-    const routeHeaders = {
-      "x-router-target": t.name,
-      "x-router-reason": attempted > 1 ? "failover" : cand.reason,
-    };
-    metrics.routingDecisions.inc({ target: t.name, type: t.kind, reason: routeHeaders["x-router-reason"] });
+    const reason = attempted > 1 ? "failover" : cand.reason;
+    const routeHeaders: Record<string, string> = { "x-router-target": t.name, "x-router-reason": reason };
+    metrics.routingDecisions.inc({ target: t.name, type: t.kind, reason });
     const sig = new AttemptSignal(a.client);
     const ctx: CallContext = new AttemptContext(sig, cand.upstreamModel, a.propagate);
     const started = deps.now();
+    const callStart = performance.now();
+    let waited = false;
+    /** Books the time this attempt spent waiting on its upstream (once) and stamps the overhead header. */
+    const upstreamAnswered = () => {
+      if (!waited) a.upstreamMs += performance.now() - callStart;
+      waited = true;
+      routeHeaders["x-router-overhead-ms"] = overheadMs(a);
+    };
     t.acquire();
     let verdict: "ok" | "fail" | "none" = "none";
     let status = 0;
@@ -234,6 +243,7 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
           choices?: unknown[];
         };
         sig.dispose();
+        upstreamAnswered();
         verdict = "ok";
         status = 200;
         t.latency.observe(deps.now() - started);
@@ -263,6 +273,7 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
         // Nothing has reached the client yet, so a stream that dies now can still fail over.
         throw e instanceof UpstreamError && !e.retryable ? new UpstreamError(e.status, e.body, true) : e;
       });
+      upstreamAnswered();
       verdict = "ok";
       status = 200;
       const ttft = deps.now() - started;
@@ -284,6 +295,7 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
         a.outcome.status = err.status;
         return;
       }
+      upstreamAnswered();
       status = err.status;
       lastError = err;
       // An upstream 4xx (other than 408/429) is the request's fault, and the target is healthy.
@@ -336,6 +348,7 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
     a.res.setHeader("x-router-target", a.outcome.candidate.target.name);
     a.res.setHeader("x-router-reason", "all_targets_failed");
   }
+  a.res.setHeader("x-router-overhead-ms", overheadMs(a));
   throw new HttpError(status, `All targets failed: ${detail}`, {
     code: attempted === 0 ? "no_available_target" : "upstream_error",
   });

@@ -21,4 +21,15 @@ export interface AttemptInput {
   client: ClientSide;
   propagate: Record<string, string>;
   outcome: Outcome;
+  /** performance.now() when the request arrived, and the time spent waiting on upstreams since. */
+  arrivedAt: number;
+  upstreamMs: number;
+}
+
+/**
+ * `x-router-overhead-ms`: the router's own share of the time so far (arrival to now, minus the
+ * time spent waiting on upstreams), so clients can see what routing costs them.
+ */
+export function overheadMs(a: AttemptInput): string {
+  return Math.max(0, performance.now() - a.arrivedAt - a.upstreamMs).toFixed(3);
 }
