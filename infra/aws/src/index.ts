@@ -1,12 +1,10 @@
 import {
-  type ClusterPlatform,
+  type CloudStackBase,
   clusterNameFor,
   commonTags,
   deployClusterSoftware,
   HmacSecret,
-  type LlmApps,
   resolveClusterPools,
-  type StackExports,
   stackExports,
 } from "@llm/infra-common";
 import * as pulumi from "@pulumi/pulumi";
@@ -24,21 +22,13 @@ export { subnetCidrs } from "./network/cidrs.js";
 export { scaleFromZeroTags } from "./pools/autoscaler-tags.js";
 
 /** Everything the AWS program created, for tests and for callers that compose further. */
-export interface AwsStack {
+export interface AwsStack extends CloudStackBase {
   config: AwsConfig;
   vpc: Vpc;
   eks: EksCluster;
   nodeGroups: NodeGroups;
   autoscalerRole: ClusterAutoscalerRole;
   ecr: EcrRepositories;
-  /**
-   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
-   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
-   */
-  extraOutputs: Record<string, pulumi.Output<unknown>>;
-  platform?: ClusterPlatform;
-  apps?: LlmApps;
-  outputs: Partial<StackExports>;
 }
 
 /**

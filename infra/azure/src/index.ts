@@ -1,12 +1,10 @@
 import {
-  type ClusterPlatform,
+  type CloudStackBase,
   clusterNameFor,
   commonTags,
   deployClusterSoftware,
   HmacSecret,
-  type LlmApps,
   resolveClusterPools,
-  type StackExports,
   stackExports,
 } from "@llm/infra-common";
 import * as resources from "@pulumi/azure-native/resources/index.js";
@@ -21,20 +19,12 @@ export { azureConfig, loadAzureConfig } from "./config.js";
 export { ACR_PULL_ROLE_ID } from "./registry/acr.js";
 
 /** Everything the Azure program created. */
-export interface AzureStack {
+export interface AzureStack extends CloudStackBase {
   config: AzureConfig;
   resourceGroup: resources.ResourceGroup;
   vnet: Vnet;
   aks: AksCluster;
   acr: Acr;
-  /**
-   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
-   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
-   */
-  extraOutputs: Record<string, pulumi.Output<unknown>>;
-  platform?: ClusterPlatform;
-  apps?: LlmApps;
-  outputs: Partial<StackExports>;
 }
 
 /**

@@ -1,12 +1,10 @@
 import {
-  type ClusterPlatform,
+  type CloudStackBase,
   clusterNameFor,
   commonTags,
   deployClusterSoftware,
   HmacSecret,
-  type LlmApps,
   resolveClusterPools,
-  type StackExports,
   stackExports,
 } from "@llm/infra-common";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,21 +19,13 @@ import { ArtifactRegistry } from "./registry/artifact-registry.js";
 export { gcpConfig, loadGcpConfig } from "./config.js";
 
 /** Everything the GCP program created. */
-export interface GcpStack {
+export interface GcpStack extends CloudStackBase {
   config: GcpConfig;
   network: Network;
   gke: GkeCluster;
   nodePools: NodePools;
   serviceAccounts: ServiceAccounts;
   registry: ArtifactRegistry;
-  /**
-   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
-   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
-   */
-  extraOutputs: Record<string, pulumi.Output<unknown>>;
-  platform?: ClusterPlatform;
-  apps?: LlmApps;
-  outputs: Partial<StackExports>;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CommonConfig } from "../config/common-config.js";
 import type { ClusterCloud } from "../naming/naming.js";
+import type { StackExports } from "../outputs/stack-outputs.js";
 import { platformSkipFor } from "../platform/charts.js";
 import { ClusterPlatform } from "../platform/cluster-platform.js";
 import { LlmApps } from "./llm-apps.js";
@@ -68,4 +69,15 @@ export function deployClusterSoftware(args: ClusterSoftwareArgs): {
         })
       : undefined;
   return { platform, apps };
+}
+
+/** What every cloud program returns beside its own cloud resources. */
+export interface CloudStackBase extends ReturnType<typeof deployClusterSoftware> {
+  /** The shared output shape (`stackOutputs` in @llm/contracts). */
+  outputs: Partial<StackExports>;
+  /**
+   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
+   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
+   */
+  extraOutputs: Record<string, pulumi.Output<unknown>>;
 }
