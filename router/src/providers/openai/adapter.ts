@@ -66,6 +66,9 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
     return out;
   };
 
+  const postJson = <T>(path: string, payload: Record<string, unknown>, ctx: CallContext) =>
+    http.postJson<T>(url(path, ctx.upstreamModel), headers(ctx), payload, ctx.signal);
+
   async function stream<T>(
     path: string,
     req: { model: string },
@@ -77,28 +80,13 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
 
   return {
     chat: (req: ChatCompletionRequest, ctx: CallContext) =>
-      http.postJson<ChatCompletion>(
-        url("chat/completions", ctx.upstreamModel),
-        headers(ctx),
-        body(req, ctx, false),
-        ctx.signal,
-      ),
+      postJson<ChatCompletion>("chat/completions", body(req, ctx, false), ctx),
     chatStream: (req, ctx) => stream<ChatCompletionChunk>("chat/completions", req, ctx),
     completions: (req: CompletionRequest, ctx: CallContext) =>
-      http.postJson<TextCompletion>(
-        url("completions", ctx.upstreamModel),
-        headers(ctx),
-        body(req, ctx, false),
-        ctx.signal,
-      ),
+      postJson<TextCompletion>("completions", body(req, ctx, false), ctx),
     completionsStream: (req, ctx) => stream<TextCompletion>("completions", req, ctx),
     embed: (req: EmbeddingsRequest, ctx: CallContext) =>
-      http.postJson<EmbeddingsResponse>(
-        url("embeddings", ctx.upstreamModel),
-        headers(ctx),
-        { ...req, model: ctx.upstreamModel },
-        ctx.signal,
-      ),
+      postJson<EmbeddingsResponse>("embeddings", { ...req, model: ctx.upstreamModel }, ctx),
     close: () => http.close(),
   };
 }
