@@ -12,6 +12,7 @@ import {
   type Token,
 } from "node-llama-cpp";
 import type { Logger } from "pino";
+import { libuvPoolSize } from "../config/threads.js";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
 import { DecodeBarrier, observingStrategy, SequenceOrder, sequenceIdOf } from "./batching.js";
 import { SlotPool } from "./slots.js";
@@ -51,8 +52,12 @@ export interface EngineInfo {
   model: string;
   modelPath: string;
   backend: Backend;
+  /** Which llama.cpp binaries are loaded: node-llama-cpp's prebuilt ones or a local build (`pnpm build:engine`). */
+  engineBuild: "prebuilt" | "localBuild";
   gpuLayers: number;
   threads: number;
+  /** libuv pool threads the decodes run on (1 is what keeps them on one OS thread; see libuvPoolSize). */
+  uvThreadpoolSize: number;
   parallel: number;
   ctxSizePerSequence: number;
   ctxSizeTotal: number;
@@ -164,8 +169,10 @@ export class Engine {
       model: opts.modelName,
       modelPath: opts.modelPath,
       backend,
+      engineBuild: llama.buildType,
       gpuLayers: model.gpuLayers,
       threads: opts.threads,
+      uvThreadpoolSize: libuvPoolSize(),
       parallel: opts.parallel,
       ctxSizePerSequence: context.contextSize,
       ctxSizeTotal: context.contextSize * opts.parallel,

@@ -120,6 +120,11 @@ export async function serve(
     state.engine = engine;
     state.service = new InferenceService(engine, metrics, { timeoutMs: config.timeoutMs });
     state.phase = "ready";
+    if (engine.info.uvThreadpoolSize !== 1)
+      logger.warn(
+        { uvThreadpoolSize: engine.info.uvThreadpoolSize },
+        "UV_THREADPOOL_SIZE is not 1: decodes hop between OS threads, which slows multi-threaded CPU decoding (set UV_THREADPOOL_SIZE=1 in the environment before start)",
+      );
     logger.info(
       {
         url,

@@ -8,9 +8,12 @@ export interface RuntimeProcessOptions {
   model: string;
   /** 0 lets the runtime pick a free port (read back from its ready line). */
   port: number;
-  hmacSecret: string;
+  /** Unset: the runtime runs with auth off (benchmarks on loopback). */
+  hmacSecret?: string;
   parallel: number;
   threads: number;
+  /** More `runtime serve` flags. */
+  extraArgs?: readonly string[];
   /** Give up waiting for the ready line after this long. Defaults to 120 s. */
   readyTimeoutMs?: number;
 }
@@ -29,7 +32,10 @@ const READY = /^runtime ready on (http:\/\/\S+)/;
  * pnpm in between so signals reach the runtime — and resolves at its single ready line.
  */
 export async function startRuntimeProcess(o: RuntimeProcessOptions): Promise<RuntimeProcess> {
+  // `node --import tsx` rather than the tsx binary: one process, so signals and the pid are the runtime's own.
   const args = [
+    "--import",
+    "tsx",
     join(o.repoRoot, "runtime/src/cli.ts"),
     "serve",
     "--model",
@@ -42,10 +48,18 @@ export async function startRuntimeProcess(o: RuntimeProcessOptions): Promise<Run
     String(o.parallel),
     "--threads",
     String(o.threads),
+    ...(o.extraArgs ?? []),
   ];
-  const child = spawn(join(o.repoRoot, "node_modules/.bin/tsx"), args, {
+  // One libuv pool thread: every decode on the same OS thread (runtime/README.md, "Threads").
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "1",
+  };
+  if (o.hmacSecret === undefined) delete env.RUNTIME_HMAC_SECRET;
+  else env.RUNTIME_HMAC_SECRET = o.hmacSecret;
+  const child = spawn(process.execPath, args, {
     cwd: o.repoRoot,
-    env: { ...process.env, RUNTIME_HMAC_SECRET: o.hmacSecret },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderrTail = "";

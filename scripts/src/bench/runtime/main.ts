@@ -12,13 +12,23 @@
  */
 import { existsSync, statSync } from "node:fs";
 import os from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultThreadCount, startRuntime } from "../../../../runtime/src/index.js";
+import { defaultThreadCount } from "../../../../runtime/src/index.js";
 import { ensureModel } from "../../gen-gguf/index.js";
-import { startPeer } from "./peer.js";
-import { measureRaw, type Round, timedRound } from "./raw.js";
-import { streamCompletion } from "./server.js";
-import { cpuDecodeRate, decodeRate, median, prompt, type Sample } from "./stats.js";
+import { startRuntimeProcess } from "../../local-stack/runtime-process.js";
+import { type Peer, startPeer } from "./peer.js";
+import { measureRaw, type Round } from "./raw.js";
+import {
+  type Comparison,
+  type Contender,
+  type ContenderResult,
+  compareContenders,
+  measureSideBySide,
+  roundRate,
+} from "./side-by-side.js";
+import { cpuDecodeRate, decodeRate, median } from "./stats.js";
 
 const { values } = parseArgs({
   options: {
@@ -56,72 +66,59 @@ if (levels.length === 0 || levels.some((n) => !Number.isInteger(n) || n < 1 || n
 const parallel = Math.max(...levels);
 const raw = await measureRaw({ model, threads, ctxSize, tokens, reps, streams: levels });
 
-/** Single-stream samples and 1/2/4-stream rounds against an OpenAI-compatible base URL. */
-async function measureHttp(url: string): Promise<{ single: Sample[]; rounds: Round[] }> {
-  const single: Sample[] = [];
-  const rounds: Round[] = [];
-  await streamCompletion(url, prompt(-1), 4); // warm-up, as for raw
-  for (let i = 0; i < reps; i++) single.push(await streamCompletion(url, prompt(i), tokens));
-  let round = 100;
-  for (const streams of levels) {
-    const base = round;
-    round += streams;
-    rounds.push(
-      await timedRound(streams, async (i) => (await streamCompletion(url, prompt(base + i), tokens)).tokens),
-    );
-  }
-  return { single, rounds };
-}
-
-// 2. The same work through the server (in-process, real HTTP on loopback).
-const rt = await startRuntime({
+// 2. The runtime as a child process (like the peer), measured side by side with the peer if any.
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+const rt = await startRuntimeProcess({
+  repoRoot,
   model,
-  threads,
-  ctxSize,
+  port: 0,
   parallel,
-  queueSize: 16,
-  batching,
-  logLevel: "error",
+  threads,
+  extraArgs: ["--ctx-size", String(ctxSize), "--queue", "16", "--batching", batching, "--log-level", "error"],
 });
-let measured: Awaited<ReturnType<typeof measureHttp>>;
+let peerProcess: Peer | undefined;
+let measured: ContenderResult[];
+let engineBuild = "unknown";
 try {
-  measured = await measureHttp(rt.url);
-} finally {
-  await rt.close();
-}
-const { single, rounds } = measured;
-
-// 3. Optionally a peer server (llama.cpp's llama-server) with the same settings and client.
-let peer: { name: string; single: Sample[]; rounds: Round[] } | undefined;
-if (values.peer) {
-  const p = await startPeer(values.peer, { model, threads, ctxSize, parallel, bin: values["peer-bin"] });
-  try {
-    peer = { name: p.name, ...(await measureHttp(p.url)) };
-  } finally {
-    await p.close();
+  const health = (await (await fetch(`${rt.url}/health`)).json()) as { engine_build?: string };
+  engineBuild = health.engine_build ?? "unknown";
+  if (values.peer) {
+    peerProcess = await startPeer(values.peer, {
+      model,
+      threads,
+      ctxSize,
+      parallel,
+      bin: values["peer-bin"],
+    });
   }
+  const contenders: Contender[] = [{ name: "runtime", url: rt.url, pid: rt.child.pid }];
+  if (peerProcess) contenders.push({ name: peerProcess.name, url: peerProcess.url, pid: peerProcess.pid });
+  measured = await measureSideBySide(contenders, { tokens, reps, levels });
+} finally {
+  await peerProcess?.close();
+  await rt.stop();
 }
+const ours = measured[0] as ContenderResult;
+const theirs = measured[1];
+const single = ours.single;
 
 const rawRate = median(raw.single.map(decodeRate));
 const serverRate = median(single.map(decodeRate));
-const rawCpuRate = median(raw.single.map(cpuDecodeRate));
-const serverCpuRate = median(single.map(cpuDecodeRate));
 const rawTtft = median(raw.single.map((s) => s.ttftMs));
 const serverTtft = median(single.map((s) => s.ttftMs));
 const rawCpuTtft = median(raw.single.map((s) => s.cpuTtftMs));
-const serverCpuTtft = median(single.map((s) => s.cpuTtftMs));
+const rawCpuMsPerToken = 1000 / median(raw.single.map(cpuDecodeRate));
 const perSecond = (r: Round | undefined) => (r ? (r.tokens * 1000) / r.wallMs : 0);
-const perCpuSecond = (r: Round | undefined) => (r ? (r.tokens * 1000) / r.cpuMs : 0);
+const medianRate = (rs: readonly Round[] | undefined) => median((rs ?? []).map(roundRate));
 const aggregate = levels.map((streams, i) => {
-  const server = rounds[i];
-  const engine = raw.rounds[i];
+  const server = medianRate(ours.rounds[i]);
+  const engine = perSecond(raw.rounds[i]);
   return {
     streams,
-    server: { ...server, tokensPerSecond: perSecond(server), tokensPerCpuSecond: perCpuSecond(server) },
-    raw: { ...engine, tokensPerSecond: perSecond(engine), tokensPerCpuSecond: perCpuSecond(engine) },
-    speedup: perSecond(server) / perSecond(rounds[0]),
-    cpuSpeedup: perCpuSecond(server) / perCpuSecond(rounds[0]),
-    rawSpeedup: perSecond(engine) / perSecond(raw.rounds[0]),
+    serverTokensPerSecond: server,
+    rawTokensPerSecond: engine,
+    speedup: server / medianRate(ours.rounds[0]),
+    rawSpeedup: engine / perSecond(raw.rounds[0]),
   };
 });
 const result = {
@@ -130,26 +127,29 @@ const result = {
   cores: os.availableParallelism(),
   loadAvg: Number(load()),
   batching,
+  engineBuild,
   tokensPerRequest: tokens,
+  reps,
   singleStream: {
-    wall: { rawTokensPerSecond: rawRate, serverTokensPerSecond: serverRate, ratio: serverRate / rawRate },
-    cpu: {
-      rawTokensPerCpuSecond: rawCpuRate,
-      serverTokensPerCpuSecond: serverCpuRate,
-      ratio: serverCpuRate / rawCpuRate,
-    },
+    rawTokensPerSecond: rawRate,
+    serverTokensPerSecond: serverRate,
+    ratio: serverRate / rawRate,
+    rawCpuMsPerToken,
+    serverCpuMsPerToken: ours.cpuMsPerToken,
   },
   aggregate,
   timeToFirstToken: {
-    wall: { rawMs: rawTtft, serverMs: serverTtft, overheadMs: serverTtft - rawTtft },
-    cpu: { rawMs: rawCpuTtft, serverMs: serverCpuTtft, overheadMs: serverCpuTtft - rawCpuTtft },
+    rawMs: rawTtft,
+    rawCpuMs: rawCpuTtft,
+    serverMs: serverTtft,
+    overheadMs: serverTtft - rawTtft,
   },
-  peer: peer && {
-    name: peer.name,
-    singleStreamTokensPerSecond: median(peer.single.map(decodeRate)),
-    timeToFirstTokenMs: median(peer.single.map((s) => s.ttftMs)),
-    aggregate: peer.rounds.map((r) => ({ ...r, tokensPerSecond: perSecond(r) })),
-  },
+  peer: peerProcess &&
+    theirs && {
+      name: peerProcess.name,
+      cpuMsPerToken: theirs.cpuMsPerToken,
+      ...compareContenders(ours, theirs, levels),
+    },
 };
 
 if (values.json) {
@@ -160,8 +160,8 @@ if (values.json) {
     console.log(`${label.padEnd(26)}${a.padEnd(22)}${b.padEnd(22)}${c}`);
   console.log(`runtime benchmark: ${model}`);
   console.log(
-    `threads ${threads} of ${result.cores} cores, batching ${batching}, ${tokens} tokens/request, load avg ${result.loadAvg}` +
-      " (the cores are shared with other jobs: wall figures are inflated by them; CPU-time figures are not)",
+    `threads ${threads} of ${result.cores} cores, batching ${batching}, engine build ${engineBuild}, ` +
+      `${tokens} tokens/request, ${reps} reps, load avg ${result.loadAvg}`,
   );
   console.log("");
   line("", "raw node-llama-cpp", "through the server", "ratio / speedup");
@@ -170,15 +170,20 @@ if (values.json) {
     "single-stream decode",
     `${f(rawRate)} tok/s`,
     `${f(serverRate)} tok/s`,
-    `${ss.wall.ratio.toFixed(3)} (target >= 0.95)`,
+    `${ss.ratio.toFixed(3)} (target >= 0.95; raw ran first, not interleaved)`,
   );
-  line("  per CPU-second", `${f(rawCpuRate)} tok/s`, `${f(serverCpuRate)} tok/s`, ss.cpu.ratio.toFixed(3));
+  line(
+    "  CPU ms per token",
+    `${f(rawCpuMsPerToken, 2)}`,
+    ss.serverCpuMsPerToken === undefined ? "" : `${f(ss.serverCpuMsPerToken, 2)}`,
+    "",
+  );
   for (const a of result.aggregate) {
     line(
       `aggregate, ${a.streams} stream${a.streams > 1 ? "s" : ""}`,
-      `${f(a.raw.tokensPerSecond)} tok/s x${a.rawSpeedup.toFixed(2)}`,
-      `${f(a.server.tokensPerSecond)} tok/s x${a.speedup.toFixed(2)}`,
-      `server/raw ${(a.server.tokensPerSecond / a.raw.tokensPerSecond).toFixed(2)}; per CPU-s: raw ${f(a.raw.tokensPerCpuSecond).trim()}, server ${f(a.server.tokensPerCpuSecond).trim()} (x${a.cpuSpeedup.toFixed(2)})`,
+      `${f(a.rawTokensPerSecond)} tok/s x${a.rawSpeedup.toFixed(2)}`,
+      `${f(a.serverTokensPerSecond)} tok/s x${a.speedup.toFixed(2)}`,
+      `server/raw ${(a.serverTokensPerSecond / a.rawTokensPerSecond).toFixed(2)}`,
     );
   }
   const tt = result.timeToFirstToken;
@@ -186,38 +191,26 @@ if (values.json) {
     "time to first token",
     `${f(rawTtft)} ms`,
     `${f(serverTtft)} ms`,
-    `${tt.wall.overheadMs >= 0 ? "+" : ""}${tt.wall.overheadMs.toFixed(2)} ms (target < 5 ms)`,
-  );
-  line(
-    "  in CPU time",
-    `${f(rawCpuTtft)} ms`,
-    `${f(serverCpuTtft)} ms`,
-    `${tt.cpu.overheadMs >= 0 ? "+" : ""}${tt.cpu.overheadMs.toFixed(2)} ms`,
+    `${tt.overheadMs >= 0 ? "+" : ""}${tt.overheadMs.toFixed(2)} ms (target < 5 ms)`,
   );
   if (result.peer) {
     const pr = result.peer;
+    const cmp = (c: Comparison, unit: string, target: string) =>
+      `${f(c.ratio, 3)} [${c.min.toFixed(2)}-${c.max.toFixed(2)}]${target}`.trimStart() +
+      ` (${c.ours.toFixed(1)} vs ${c.theirs.toFixed(1)} ${unit})`;
     console.log("");
-    console.log(`peer ${pr.name} (same client, settings and prompts):`);
-    line(
-      "single-stream decode",
-      "",
-      `${f(pr.singleStreamTokensPerSecond)} tok/s`,
-      `runtime/peer ${(serverRate / pr.singleStreamTokensPerSecond).toFixed(3)}`,
-    );
-    for (const [i, r] of pr.aggregate.entries()) {
-      const ours = result.aggregate[i]?.server.tokensPerSecond ?? 0;
-      line(
-        `aggregate, ${r.streams} stream${r.streams > 1 ? "s" : ""}`,
-        "",
-        `${f(r.tokensPerSecond)} tok/s`,
-        `runtime/peer ${(ours / r.tokensPerSecond).toFixed(3)}`,
+    console.log(`side by side with ${pr.name}: same client, settings and prompts, interleaved, ${reps} reps`);
+    console.log(`${"".padEnd(26)}runtime/peer: median of back-to-back ratios [min-max] (medians)`);
+    console.log(`${"single-stream decode".padEnd(26)}${cmp(pr.single, "tok/s", " (target >= 0.95)")}`);
+    for (const a of pr.aggregate) {
+      const label = `aggregate, ${a.streams} stream${a.streams > 1 ? "s" : ""}`;
+      console.log(`${label.padEnd(26)}${cmp(a, "tok/s", a.streams === 4 ? " (target >= 0.95)" : "")}`);
+    }
+    console.log(`${"time to first token".padEnd(26)}${cmp(pr.ttft, "ms", " (target <= 1.1)")}`);
+    if (ss.serverCpuMsPerToken !== undefined && pr.cpuMsPerToken !== undefined) {
+      console.log(
+        `${"CPU ms per token, 1 stream".padEnd(26)}${f(ss.serverCpuMsPerToken / pr.cpuMsPerToken, 3).trim()} (${ss.serverCpuMsPerToken.toFixed(2)} vs ${pr.cpuMsPerToken.toFixed(2)})`,
       );
     }
-    line(
-      "time to first token",
-      "",
-      `${f(pr.timeToFirstTokenMs)} ms`,
-      `runtime/peer ${(serverTtft / pr.timeToFirstTokenMs).toFixed(3)} (target <= 1.1)`,
-    );
   }
 }

@@ -16,6 +16,8 @@ export interface PeerOptions {
 export interface Peer {
   name: string;
   url: string;
+  /** The server process, when this bench started it. */
+  pid?: number;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startPeer(spec: string, opts: PeerOptions): Promise<Peer> 
   return {
     name: `llama-server (${bin})`,
     url,
+    pid: child.pid,
     close: async () => {
       child.kill("SIGTERM");
       await exited.catch(() => undefined);
