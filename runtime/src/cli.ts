@@ -9,7 +9,7 @@ const usage = `usage:
   runtime serve --model <path|catalog-name> [--port 8080] [--host 127.0.0.1] [--parallel 2] [--threads n]
                 [--ctx-size n] [--gpu auto|off|cuda|vulkan] [--gpu-layers auto|max|n] [--queue 32]
                 [--timeout-ms 120000] [--drain-ms 25000] [--max-body-bytes n] [--batch-size 512]
-                [--batching lockstep|engine] [--batch-order sequence|arrival]
+                [--batching lockstep|engine] [--batch-order sequence|arrival] [--decode-ahead on|off]
                 [--model-name name] [--log-level info]
       env: RUNTIME_HMAC_SECRET (comma-separated; unset = auth off), RUNTIME_<FLAG> for every flag
   runtime download <catalog-name|uri> --out <file> [--sha256 <hex>]`;

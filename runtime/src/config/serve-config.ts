@@ -71,6 +71,11 @@ export const serveConfigSchema = z
      * node-llama-cpp's queue order (splits into several single-token passes). Defaults to sequence.
      */
     batchOrder: z.enum(["sequence", "arrival"], { error: "must be sequence or arrival" }).default("sequence"),
+    /**
+     * `on`: while one sequence generates alone, each sampled token's decode starts at once, before
+     * the per-token JavaScript runs (see DecodeAhead). Defaults to on.
+     */
+    decodeAhead: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     /** pino level. Defaults to info. */
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {

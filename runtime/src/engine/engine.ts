@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import { libuvPoolSize } from "../config/threads.js";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
 import { DecodeBarrier, observingStrategy, SequenceOrder, sequenceIdOf } from "./batching.js";
+import { DecodeAhead } from "./decode-ahead.js";
 import { SlotPool } from "./slots.js";
 
 export type GpuMode = "auto" | "off" | "cuda" | "vulkan";
@@ -41,6 +42,8 @@ export interface EngineOptions {
   batching: "lockstep" | "engine";
   /** Order of sequences inside an engine batch, see `SequenceOrder`. */
   batchOrder: "sequence" | "arrival";
+  /** Decode a lone sequence's sampled token before node-llama-cpp's per-token JavaScript, see DecodeAhead. */
+  decodeAhead: boolean;
   /** Wait-queue capacity of the slot pool. */
   queueCapacity: number;
   metrics: RuntimeMetrics;
@@ -75,6 +78,8 @@ export interface Slot {
   sequenceId: number;
   /** Set when lockstep batching is on: generation joins it for its duration. */
   barrier?: DecodeBarrier;
+  /** Set when decode-ahead is on: generation registers with it for its duration. */
+  decodeAhead?: DecodeAhead;
 }
 
 /**
@@ -93,6 +98,7 @@ export class Engine {
     readonly chatWrapper: ChatWrapper,
     readonly info: EngineInfo,
     private readonly opts: EngineOptions,
+    readonly decodeAhead?: DecodeAhead,
   ) {}
 
   static async load(opts: EngineOptions): Promise<Engine> {
@@ -148,6 +154,18 @@ export class Engine {
       }
     }
 
+    let decodeAhead: DecodeAhead | undefined;
+    // Checkpointed models (recurrent, hybrid, sliding-window) cannot take one KV cell back.
+    const checkpointed =
+      model.fileInsights.isHybrid || model.fileInsights.isRecurrent || model.fileInsights.swaSize != null;
+    if (opts.decodeAhead && !checkpointed) {
+      decodeAhead = new DecodeAhead(model, (outcome) => opts.metrics.decodeAheadTokens.inc({ outcome }));
+      if (!decodeAhead.install(context)) {
+        decodeAhead = undefined;
+        log.warn("decode-ahead needs node-llama-cpp 3.22 internals; off");
+      }
+    }
+
     const items: Slot[] = [];
     for (let i = 0; i < opts.parallel; i++) {
       const sequence = context.getSequence();
@@ -156,6 +174,7 @@ export class Engine {
         completion: new LlamaCompletion({ contextSequence: sequence }),
         sequenceId: sequenceIdOf(sequence) ?? i,
         barrier,
+        decodeAhead,
       });
     }
     const slots = new SlotPool(items, {
@@ -185,7 +204,7 @@ export class Engine {
     };
     opts.metrics.modelLoadSeconds.set(loadSeconds);
     opts.metrics.backendInfo.set({ backend, model: opts.modelName, gpu_layers: String(model.gpuLayers) }, 1);
-    return new Engine(llama, model, context, slots, chatWrapper, info, opts);
+    return new Engine(llama, model, context, slots, chatWrapper, info, opts, decodeAhead);
   }
 
   /** Number of tokens in the vocabulary (token ids are 0..vocabSize-1). */
@@ -227,6 +246,7 @@ export class Engine {
   /** Frees the context, model and native backend. */
   async close(): Promise<void> {
     this.slots.rejectWaiters(new Error("runtime is shutting down"));
+    await this.decodeAhead?.drain();
     if (this.embeddingContext) await (await this.embeddingContext.catch(() => undefined))?.dispose();
     await this.context.dispose();
     await this.model.dispose();

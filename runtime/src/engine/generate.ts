@@ -31,9 +31,11 @@ export interface GenerateResult {
 export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateResult> {
   const meter = slot.sequence.tokenMeter;
   const before = meter.usedOutputTokens;
+  await slot.decodeAhead?.begin(slot.sequenceId, p.maxTokens);
   slot.barrier?.begin(slot.sequenceId);
-  const res = await slot.completion
-    .generateCompletionWithMeta(p.input, {
+  let res: Awaited<ReturnType<typeof slot.completion.generateCompletionWithMeta>>;
+  try {
+    res = await slot.completion.generateCompletionWithMeta(p.input, {
       maxTokens: p.maxTokens,
       temperature: p.temperature,
       topP: p.topP,
@@ -54,8 +56,11 @@ export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateR
           }
         : false,
       onTextChunk: p.onText,
-    })
-    .finally(() => slot.barrier?.end(slot.sequenceId));
+    });
+  } finally {
+    slot.barrier?.end(slot.sequenceId);
+    await slot.decodeAhead?.end(slot.sequenceId);
+  }
   // Logit-producing evaluations on this sequence = tokens the model generated (stop-string tokens included).
   const completionTokens = Math.max(0, meter.usedOutputTokens - before);
   return {

@@ -26,6 +26,7 @@ export class RuntimeMetrics {
   readonly modelLoadSeconds: Gauge;
   readonly backendInfo: Gauge<"backend" | "model" | "gpu_layers">;
   readonly batchTokens: Histogram;
+  readonly decodeAheadTokens: Counter<"outcome">;
   private readonly decodeRate = new DecodeRate();
 
   constructor() {
@@ -98,6 +99,12 @@ export class RuntimeMetrics {
       name: "llm_runtime_batch_tokens",
       help: "Tokens per engine batch (decode steps of concurrent sequences share one batch)",
       buckets: [1, 2, 3, 4, 6, 8, 16, 32, 64, 128, 256, 512, 1024],
+      registers,
+    });
+    this.decodeAheadTokens = new Counter({
+      name: "llm_runtime_decode_ahead_tokens_total",
+      help: "Tokens decoded right after sampling, before asked for: used, or wasted (generation stopped or another request joined)",
+      labelNames: ["outcome"],
       registers,
     });
   }

@@ -38,6 +38,7 @@ export interface StartRuntimeOptions {
   batching?: "lockstep" | "engine";
   /** Order of sequences in an engine batch. Defaults to sequence. */
   batchOrder?: "sequence" | "arrival";
+  decodeAhead?: "on" | "off";
   /** Defaults to "warn" (quiet in tests). */
   logLevel?: ServeConfig["logLevel"];
   /** Largest accepted body in bytes. Defaults to 4 MiB. */
@@ -113,6 +114,7 @@ export async function serve(
       batchSize: config.batchSize,
       batching: config.batching,
       batchOrder: config.batchOrder,
+      decodeAhead: config.decodeAhead === "on",
       queueCapacity: config.queue,
       metrics,
       logger,
@@ -134,6 +136,7 @@ export async function serve(
         auth: config.hmacSecrets.length > 0 ? "hmac" : "off",
         batching: config.batching,
         batchOrder: config.batchOrder,
+        decodeAhead: config.decodeAhead,
       },
       `model loaded: ${engine.info.parallel} sequences x ${engine.info.ctxSizePerSequence} tokens = ${engine.info.ctxSizeTotal} context tokens`,
     );
@@ -180,6 +183,7 @@ export async function startRuntime(opts: StartRuntimeOptions): Promise<RuntimeHa
     drainMs: opts.drainMs,
     batching: opts.batching,
     batchOrder: opts.batchOrder,
+    decodeAhead: opts.decodeAhead,
     logLevel: opts.logLevel ?? "warn",
     maxBodyBytes: opts.maxBodyBytes,
     hmacSecrets: (opts.hmacSecret ?? "")
