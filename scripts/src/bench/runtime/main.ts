@@ -2,13 +2,14 @@
  * pnpm bench:runtime [--model tinyllama-q4_0|tiny|<path>] [--threads 1] [--tokens 48] [--reps 3]
  *                     [--streams 1,2,4] [--batching lockstep|engine] [--peer llama-server|url:<base>]
  *                     [--peer-bin <path>] [--json]
- * `--peer llama-server` builds llama.cpp's llama-server once (cached) from the source node-llama-cpp
- * ships and measures it after the runtime with the same model, threads, slots and client.
  *
- * Throughput of the runtime against raw node-llama-cpp on a generated TinyLlama-shaped model:
- * single-stream decode rate (target ratio >= 0.95), aggregate tokens/s at 1, 2 and 4 concurrent
- * streams (target: clearly > 1x from batching), and the server's time-to-first-token overhead
- * (target < 5 ms). Random weights: only the speed figures mean anything.
+ * 1. Raw node-llama-cpp in this process (the engine without the server): single-stream decode rate
+ *    and time to first token, aggregate tokens/s per concurrency level.
+ * 2. The runtime as a child process (`runtime serve`, UV_THREADPOOL_SIZE=1 as deployed) and, with
+ *    `--peer`, llama.cpp's llama-server (built once from the source node-llama-cpp ships, cached) or
+ *    any OpenAI-compatible server, measured side by side: the same client, prompts, model, threads
+ *    and slots, interleaved request by request (see side-by-side.ts), with runtime/peer ratios as
+ *    medians of back-to-back pairs. Random weights: only the speed figures mean anything.
  */
 import { existsSync, statSync } from "node:fs";
 import os from "node:os";
@@ -176,7 +177,7 @@ if (values.json) {
     "  CPU ms per token",
     `${f(rawCpuMsPerToken, 2)}`,
     ss.serverCpuMsPerToken === undefined ? "" : `${f(ss.serverCpuMsPerToken, 2)}`,
-    "",
+    "raw: decode phase; server: whole request, prompt included",
   );
   for (const a of result.aggregate) {
     line(
@@ -209,7 +210,7 @@ if (values.json) {
     console.log(`${"time to first token".padEnd(26)}${cmp(pr.ttft, "ms", " (target <= 1.1)")}`);
     if (ss.serverCpuMsPerToken !== undefined && pr.cpuMsPerToken !== undefined) {
       console.log(
-        `${"CPU ms per token, 1 stream".padEnd(26)}${f(ss.serverCpuMsPerToken / pr.cpuMsPerToken, 3).trim()} (${ss.serverCpuMsPerToken.toFixed(2)} vs ${pr.cpuMsPerToken.toFixed(2)})`,
+        `${"CPU ms/token, 1 stream".padEnd(26)}${f(ss.serverCpuMsPerToken / pr.cpuMsPerToken, 3).trim()} (${ss.serverCpuMsPerToken.toFixed(2)} vs ${pr.cpuMsPerToken.toFixed(2)})`,
       );
     }
   }

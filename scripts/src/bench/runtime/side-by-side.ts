@@ -53,8 +53,12 @@ export async function measureSideBySide(
   const results: ContenderResult[] = contenders.map(() => ({ single: [], rounds: o.levels.map(() => []) }));
   const cpu = contenders.map(() => ({ ms: 0, tokens: 0 }));
   const order = (rep: number) => contenders.map((_, i) => (i + rep) % contenders.length);
-  // Warm-up: first decodes pay one-off allocation costs.
-  for (const c of contenders) await streamCompletion(c.url, prompt(-1), 4);
+  // Warm-up: first decodes pay one-off allocation costs, and a Node server's per-token code runs
+  // interpreted until V8 has compiled it (measured: a 4-token warm-up left the runtime's first
+  // single-stream requests ~7% slower than its later ones; llama-server, in C++, has no such phase).
+  for (const c of contenders) {
+    for (let i = 0; i < 2; i++) await streamCompletion(c.url, prompt(-1 - i), o.tokens);
+  }
   for (let rep = 0; rep < o.reps; rep++) {
     for (const i of order(rep)) {
       const c = contenders[i] as Contender;
