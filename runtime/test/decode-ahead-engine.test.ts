@@ -64,7 +64,8 @@ describe("decode-ahead on the engine", () => {
     const stoppedOn = await complete("on", prompts[0] as string, 24, stop);
     expect(stoppedOn).toEqual(stoppedOff);
     expect(await decodeAhead(on, "wasted")).toBeGreaterThan(0);
-    for (const prompt of prompts) expect(await complete("on", prompt, 24)).toEqual(await complete("off", prompt, 24));
+    for (const prompt of prompts)
+      expect(await complete("on", prompt, 24)).toEqual(await complete("off", prompt, 24));
   });
 
   it("stays consistent when a second request joins a lone one mid-generation", async () => {
