@@ -1,10 +1,36 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
-import { type AddressInfo, connect } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { listen } from "./helpers/router.js";
 
 const CHUNKS = 20_000;
 const PIECE = "x".repeat(1024);
+
+/** Opens a raw connection, sends a streamed chat request and stops reading (a stalled client). */
+async function pausedStream(routerUrl: string): Promise<Socket> {
+  const socket = connect(Number(new URL(routerUrl).port), "127.0.0.1");
+  await once(socket, "connect");
+  const body = JSON.stringify({ model: "tiny", messages: [{ role: "user", content: "hi" }], stream: true });
+  socket.write(
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+  );
+  socket.pause();
+  return socket;
+}
+
+/** Resumes reading and returns everything up to `data: [DONE]` (or what came within 10 s). */
+async function readToDone(socket: Socket): Promise<string> {
+  let received = "";
+  socket.setEncoding("utf8");
+  socket.on("data", (d: string) => {
+    received += d;
+  });
+  socket.resume();
+  for (let i = 0; i < 400 && !received.includes("data: [DONE]"); i++)
+    await new Promise((r) => setTimeout(r, 25));
+  socket.destroy();
+  return received;
+}
 
 /** An upstream that streams ~20 MB of SSE as fast as its socket allows, counting what it wrote. */
 function bigStreamUpstream(): { server: Server; progress: { written: number; firstFlushedAt?: number } } {
@@ -39,18 +65,7 @@ describe("streaming backpressure", () => {
     const upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const router = await listen({ clusters: [{ name: "u", endpoint: upstream, models: ["tiny"] }] });
     try {
-      const port = Number(new URL(router.url).port);
-      const socket = connect(port, "127.0.0.1");
-      await once(socket, "connect");
-      const body = JSON.stringify({
-        model: "tiny",
-        messages: [{ role: "user", content: "hi" }],
-        stream: true,
-      });
-      socket.write(
-        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-      );
-      socket.pause(); // a client that does not read
+      const socket = await pausedStream(router.url); // a client that does not read
 
       // Wait for the upstream to start (a loaded machine may take a while), then let the
       // pipeline fill every buffer it has and check the upstream was held back.
@@ -64,15 +79,7 @@ describe("streaming backpressure", () => {
       expect(progress.written).toBeLessThan(CHUNKS / 2);
 
       // Now read it all: every chunk arrives, then [DONE].
-      let received = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (d: string) => {
-        received += d;
-      });
-      socket.resume();
-      for (let i = 0; i < 400 && !received.includes("data: [DONE]"); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      socket.destroy();
+      const received = await readToDone(socket);
       expect(progress.written).toBe(CHUNKS);
       expect(received.split(PIECE).length - 1).toBe(CHUNKS);
       expect(received).toContain("data: [DONE]");
@@ -95,28 +102,10 @@ describe("stream idle deadline", () => {
       clusters: [{ name: "u", endpoint: upstream, models: ["tiny"] }],
     });
     try {
-      const socket = connect(Number(new URL(router.url).port), "127.0.0.1");
-      await once(socket, "connect");
-      const body = JSON.stringify({
-        model: "tiny",
-        messages: [{ role: "user", content: "hi" }],
-        stream: true,
-      });
-      socket.write(
-        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-      );
-      socket.pause();
+      const socket = await pausedStream(router.url);
       // Stall the client for well over the 300 ms idle deadline.
       await new Promise((r) => setTimeout(r, 1000));
-      let received = "";
-      socket.setEncoding("utf8");
-      socket.on("data", (d: string) => {
-        received += d;
-      });
-      socket.resume();
-      for (let i = 0; i < 400 && !received.includes("data: [DONE]"); i++)
-        await new Promise((r) => setTimeout(r, 25));
-      socket.destroy();
+      const received = await readToDone(socket);
       expect(received).not.toContain('"error"');
       expect(received).toContain("data: [DONE]");
       expect(progress.written).toBe(CHUNKS);
