@@ -88,7 +88,8 @@ const model = (eog: number[] = []) => ({ isEogToken: (t: Token | undefined) => e
 describe("DecodeAhead", () => {
   it("decodes a lone sequence's sampled token before it is asked for, and hands that decode over", async () => {
     const f = fakeNative();
-    const ahead = new DecodeAhead(model());
+    const outcomes = { used: 0, wasted: 0 };
+    const ahead = new DecodeAhead(model(), (o) => outcomes[o]++);
     expect(ahead.install(f.context as unknown as LlamaContext)).toBe(true);
     await ahead.begin(0, 3);
     let [token] = await step(f.native, [{ seq: 0, first: 0, tokens: [1, 2, 3] }]);
@@ -99,20 +100,21 @@ describe("DecodeAhead", () => {
     await ahead.end(0);
     // Three samples with max 3: tokens 1 and 2 decoded ahead, the third (last) never decoded.
     expect(f.log).toEqual(["decode 0@0:1,0@1:2,0@2:3", "decode 0@3:500", "decode 0@4:501"]);
-    expect(ahead.stats).toEqual({ used: 2, wasted: 0 });
+    expect(outcomes).toEqual({ used: 2, wasted: 0 });
     expect([...(f.kv.get(0)?.keys() ?? [])]).toEqual([0, 1, 2, 3, 4]);
   });
 
   it("takes a token back when generation stops before asking for it (stop string, abort)", async () => {
     const f = fakeNative();
-    const ahead = new DecodeAhead(model());
+    const outcomes = { used: 0, wasted: 0 };
+    const ahead = new DecodeAhead(model(), (o) => outcomes[o]++);
     ahead.install(f.context as unknown as LlamaContext);
     await ahead.begin(0, 10);
     await step(f.native, [{ seq: 0, first: 0, tokens: [1, 2] }]);
     await ahead.end(0);
     expect(f.log).toEqual(["decode 0@0:1,0@1:2", "decode 0@2:500", "remove 0@2"]);
     expect([...(f.kv.get(0)?.keys() ?? [])]).toEqual([0, 1]);
-    expect(ahead.stats).toEqual({ used: 0, wasted: 1 });
+    expect(outcomes).toEqual({ used: 0, wasted: 1 });
     // The sequence is reusable from where node-llama-cpp believes it ends.
     await ahead.begin(0, 1);
     await step(f.native, [{ seq: 0, first: 2, tokens: [9] }]);
@@ -126,7 +128,8 @@ describe("DecodeAhead", () => {
 
   it("a second sequence waits for the decode in flight; a mixed batch replays after the token is taken back", async () => {
     const f = fakeNative();
-    const ahead = new DecodeAhead(model());
+    const outcomes = { used: 0, wasted: 0 };
+    const ahead = new DecodeAhead(model(), (o) => outcomes[o]++);
     ahead.install(f.context as unknown as LlamaContext);
     await ahead.begin(0, 10);
     const [t0] = await step(f.native, [{ seq: 0, first: 0, tokens: [1, 2] }]);
@@ -152,7 +155,7 @@ describe("DecodeAhead", () => {
     expect(f.log).toHaveLength(6);
     await ahead.end(1);
     await ahead.end(0);
-    expect(ahead.stats).toEqual({ used: 0, wasted: 1 });
+    expect(outcomes).toEqual({ used: 0, wasted: 1 });
   });
 
   it("does not speculate on an end-of-generation token or once the token budget is spent", async () => {

@@ -74,11 +74,9 @@ export class DecodeAhead {
   private deferredSize?: number;
   /** The batch whose logits the next samples read. */
   private lastBatch: BatchEntry[] = [];
-  /** Tokens decoded ahead that node-llama-cpp then asked for, and those taken back. */
-  readonly stats = { used: 0, wasted: 0 };
-
   constructor(
     private readonly model: Pick<LlamaModel, "isEogToken">,
+    /** Each token decoded ahead, once settled: asked for by node-llama-cpp (`used`) or taken back (`wasted`). */
     private readonly onOutcome?: (outcome: "used" | "wasted") => void,
   ) {}
 
@@ -191,7 +189,6 @@ export class DecodeAhead {
     if (batch.length === 1 && matches(batch[0] as BatchEntry, spec)) {
       spec.consumed = true;
       this.spec = undefined;
-      this.stats.used++;
       this.onOutcome?.("used");
       this.lastBatch = batch;
       return spec.decode;
@@ -258,7 +255,6 @@ export class DecodeAhead {
       const ok = await spec.decoded;
       if (ok && !spec.consumed) {
         this.real.removeTokenCellsFromSequence(spec.sequenceId, spec.position, spec.position + 1);
-        this.stats.wasted++;
         this.onOutcome?.("wasted");
       }
       if (this.spec === spec) this.spec = undefined;

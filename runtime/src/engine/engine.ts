@@ -154,18 +154,6 @@ export class Engine {
       }
     }
 
-    let decodeAhead: DecodeAhead | undefined;
-    // Checkpointed models (recurrent, hybrid, sliding-window) cannot take one KV cell back.
-    const checkpointed =
-      model.fileInsights.isHybrid || model.fileInsights.isRecurrent || model.fileInsights.swaSize != null;
-    if (opts.decodeAhead && !checkpointed) {
-      decodeAhead = new DecodeAhead(model, (outcome) => opts.metrics.decodeAheadTokens.inc({ outcome }));
-      if (!decodeAhead.install(context)) {
-        decodeAhead = undefined;
-        log.warn("decode-ahead needs node-llama-cpp 3.22 internals; off");
-      }
-    }
-
     const items: Slot[] = [];
     for (let i = 0; i < opts.parallel; i++) {
       const sequence = context.getSequence();
@@ -174,8 +162,18 @@ export class Engine {
         completion: new LlamaCompletion({ contextSequence: sequence }),
         sequenceId: sequenceIdOf(sequence) ?? i,
         barrier,
-        decodeAhead,
       });
+    }
+
+    let decodeAhead: DecodeAhead | undefined;
+    // Sequences that need KV checkpoints (recurrent, hybrid, sliding-window) cannot take one cell back.
+    if (opts.decodeAhead && items[0]?.sequence.needsCheckpoints === false) {
+      decodeAhead = new DecodeAhead(model, (outcome) => opts.metrics.decodeAheadTokens.inc({ outcome }));
+      if (decodeAhead.install(context)) for (const slot of items) slot.decodeAhead = decodeAhead;
+      else {
+        decodeAhead = undefined;
+        log.warn("decode-ahead needs node-llama-cpp 3.22 internals; off");
+      }
     }
     const slots = new SlotPool(items, {
       queueCapacity: opts.queueCapacity,
