@@ -11,7 +11,7 @@ export {
   type ServeConfig,
   serveConfigSchema,
 } from "./config/serve-config.js";
-export { cgroupCpuLimit, defaultThreadCount } from "./config/threads.js";
+export { cgroupCpuLimit, defaultThreadCount, libuvPoolSize } from "./config/threads.js";
 export { Engine, type EngineInfo, type EngineOptions } from "./engine/engine.js";
 export { type AppDeps, createApp } from "./http/app.js";
 export { InferenceService } from "./inference/service.js";

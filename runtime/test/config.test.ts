@@ -2,6 +2,7 @@ import {
   ConfigError,
   cgroupCpuLimit,
   defaultThreadCount,
+  libuvPoolSize,
   parseServeArgs,
   resolveServeConfig,
 } from "../src/index.js";
@@ -44,6 +45,9 @@ describe("serve configuration", () => {
     [["--model", "m", "--gpu", "tpu"], "--gpu: must be one of auto, off, cuda, vulkan"],
     [["--model", "m", "--gpu-layers", "lots"], "--gpu-layers:"],
     [["--model", "m", "--timeout-ms", "0"], "--timeout-ms: must be a positive integer"],
+    [["--model", "m", "--batching", "eager"], "--batching: must be lockstep or engine"],
+    [["--model", "m", "--batch-order", "random"], "--batch-order: must be sequence or arrival"],
+    [["--model", "m", "--decode-ahead", "yes"], "--decode-ahead: must be on or off"],
     [["--model", "m", "--bogus", "1"], "--bogus: unknown option"],
     [["--model", "m", "--queue"], "--queue: needs a value"],
     [["--port", "1"], "--model: is required"],
@@ -51,6 +55,15 @@ describe("serve configuration", () => {
   ])("rejects %j naming the field", (argv, message) => {
     expect(() => parseServeArgs(argv, {})).toThrow(ConfigError);
     expect(() => parseServeArgs(argv, {})).toThrow(message);
+  });
+
+  it("turns decode-ahead on by default; flag and RUNTIME_DECODE_AHEAD turn it off; a bad env value names the setting", () => {
+    expect(parseServeArgs(["--model", "m"], {}).decodeAhead).toBe("on");
+    expect(parseServeArgs(["--model", "m", "--decode-ahead", "off"], {}).decodeAhead).toBe("off");
+    expect(parseServeArgs(["--model", "m"], { RUNTIME_DECODE_AHEAD: "off" }).decodeAhead).toBe("off");
+    expect(() => parseServeArgs(["--model", "m"], { RUNTIME_DECODE_AHEAD: "maybe" })).toThrow(
+      "--decode-ahead: must be on or off",
+    );
   });
 
   it("validates programmatic options the same way", () => {
@@ -82,5 +95,19 @@ describe("default thread count", () => {
         throw new Error("ENOENT");
       }),
     ).toBeUndefined();
+  });
+});
+
+describe("libuv pool size", () => {
+  it.each([
+    [{}, 4],
+    [{ UV_THREADPOOL_SIZE: "1" }, 1],
+    [{ UV_THREADPOOL_SIZE: "8" }, 8],
+    [{ UV_THREADPOOL_SIZE: "0" }, 1],
+    [{ UV_THREADPOOL_SIZE: "lots" }, 1],
+    [{ UV_THREADPOOL_SIZE: "5000" }, 1024],
+    [{ UV_THREADPOOL_SIZE: "-2" }, 1024],
+  ])("reads %j as libuv does: %d threads", (env, size) => {
+    expect(libuvPoolSize(env)).toBe(size);
   });
 });

@@ -43,6 +43,10 @@ export function defaultThreadCount(
  * single decode thread. One pool thread keeps every decode on the same OS thread.
  */
 export function libuvPoolSize(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number.parseInt(env.UV_THREADPOOL_SIZE ?? "", 10);
-  return Number.isFinite(n) && n > 0 ? Math.min(n, 1024) : 4;
+  const raw = env.UV_THREADPOOL_SIZE;
+  if (raw === undefined) return 4;
+  // libuv: atoi() into an unsigned int, 0 becomes 1, anything above 1024 (negatives wrap) is capped.
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isFinite(n) || n === 0) return 1;
+  return n < 0 ? 1024 : Math.min(n, 1024);
 }
