@@ -1,7 +1,7 @@
 /**
  * pnpm bench:runtime [--model tinyllama-q4_0|tiny|<path>] [--threads 1] [--tokens 48] [--reps 3]
  *                     [--streams 1,2,4] [--batching lockstep|engine] [--peer llama-server|url:<base>]
- *                     [--peer-bin <path>] [--json]
+ *                     [--peer-bin <path>] [--warmup-tokens 2048] [--json]
  *
  * 1. Raw node-llama-cpp in this process (the engine without the server): single-stream decode rate
  *    and time to first token, aggregate tokens/s per concurrency level.
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     peer: { type: "string" },
     "peer-bin": { type: "string" },
+    "warmup-tokens": { type: "string", default: "2048" },
   },
 });
 
@@ -51,6 +52,9 @@ const model = existsSync(values.model) ? values.model : await ensureModel(values
 const threads = values.threads ? Number(values.threads) : Math.min(1, defaultThreadCount());
 const tokens = Number(values.tokens);
 const reps = Number(values.reps);
+const warmupTokens = Number(values["warmup-tokens"]);
+if (!Number.isInteger(warmupTokens) || warmupTokens < 0)
+  throw new Error(`--warmup-tokens: expected a whole number >= 0, got "${values["warmup-tokens"]}"`);
 const ctxSize = 512;
 const batching = values.batching === "engine" ? "engine" : "lockstep";
 const load = () => os.loadavg()[0]?.toFixed(1);
@@ -94,7 +98,7 @@ try {
   }
   const contenders: Contender[] = [{ name: "runtime", url: rt.url, pid: rt.child.pid }];
   if (peerProcess) contenders.push({ name: peerProcess.name, url: peerProcess.url, pid: peerProcess.pid });
-  measured = await measureSideBySide(contenders, { tokens, reps, levels });
+  measured = await measureSideBySide(contenders, { tokens, reps, levels, warmupTokens });
 } finally {
   await peerProcess?.close();
   await rt.stop();
@@ -131,6 +135,7 @@ const result = {
   engineBuild,
   tokensPerRequest: tokens,
   reps,
+  warmupTokens,
   singleStream: {
     rawTokensPerSecond: rawRate,
     serverTokensPerSecond: serverRate,
@@ -162,7 +167,7 @@ if (values.json) {
   console.log(`runtime benchmark: ${model}`);
   console.log(
     `threads ${threads} of ${result.cores} cores, batching ${batching}, engine build ${engineBuild}, ` +
-      `${tokens} tokens/request, ${reps} reps, load avg ${result.loadAvg}`,
+      `${tokens} tokens/request, ${reps} reps, warm-up ${warmupTokens} tokens, load avg ${result.loadAvg}`,
   );
   console.log("");
   line("", "raw node-llama-cpp", "through the server", "ratio / speedup");

@@ -24,6 +24,8 @@ export interface SideBySideOptions {
   tokens: number;
   reps: number;
   levels: readonly number[];
+  /** Tokens each contender generates in full-length single-stream requests before anything is timed. */
+  warmupTokens: number;
 }
 
 /** CPU ms (user + system, all threads) a process has used, from /proc; undefined where unreadable. */
@@ -40,6 +42,27 @@ export function processCpuMs(pid: number | undefined): number | undefined {
 }
 
 /**
+ * Sends full-length single-stream requests until `warmupTokens` tokens were generated (at least two
+ * requests); returns how many requests that took. First decodes pay one-off allocation costs, and a
+ * Node server's per-token code runs in V8's baseline tiers until it has been called often enough to
+ * be optimised: measured on the runtime (2 threads), its main thread spent 1.17 ms per token over
+ * requests 1-4, 0.86 over 21-24 and 0.75 from about the 30th on (~2,000 tokens), and single-stream
+ * tokens/s rose by 8-10 % over that span. A production server is warm; llama-server, in C++, has no
+ * such phase but gets the same requests.
+ */
+export async function warmUp(url: string, tokens: number, warmupTokens: number): Promise<number> {
+  // Bounded even if a server returns far fewer tokens than asked (early end of sequence).
+  const cap = 2 + 2 * Math.ceil(warmupTokens / Math.max(1, tokens));
+  let generated = 0;
+  let requests = 0;
+  while (requests < cap && (requests < 2 || generated < warmupTokens)) {
+    generated += (await streamCompletion(url, prompt(-1 - requests), tokens)).tokens;
+    requests++;
+  }
+  return requests;
+}
+
+/**
  * Measures every contender with the same client, prompts and settings, interleaved: each repetition
  * runs one request (or one concurrent round) on each contender back to back, in an order that
  * rotates every repetition. On a shared VM the speed drifts by +/-10% over minutes (memory bandwidth
@@ -53,12 +76,7 @@ export async function measureSideBySide(
   const results: ContenderResult[] = contenders.map(() => ({ single: [], rounds: o.levels.map(() => []) }));
   const cpu = contenders.map(() => ({ ms: 0, tokens: 0 }));
   const order = (rep: number) => contenders.map((_, i) => (i + rep) % contenders.length);
-  // Warm-up: first decodes pay one-off allocation costs, and a Node server's per-token code runs
-  // interpreted until V8 has compiled it (measured: a 4-token warm-up left the runtime's first
-  // single-stream requests ~7% slower than its later ones; llama-server, in C++, has no such phase).
-  for (const c of contenders) {
-    for (let i = 0; i < 2; i++) await streamCompletion(c.url, prompt(-1 - i), o.tokens);
-  }
+  for (const c of contenders) await warmUp(c.url, o.tokens, o.warmupTokens);
   for (let rep = 0; rep < o.reps; rep++) {
     for (const i of order(rep)) {
       const c = contenders[i] as Contender;
