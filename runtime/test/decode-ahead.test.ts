@@ -85,12 +85,18 @@ async function step(
 
 const model = (eog: number[] = []) => ({ isEogToken: (t: Token | undefined) => eog.includes(t as number) });
 
+/** A fake native context with DecodeAhead installed on it, counting outcomes; `eog` are end tokens. */
+function installed(eog: number[] = []) {
+  const f = fakeNative();
+  const outcomes = { used: 0, wasted: 0 };
+  const ahead = new DecodeAhead(model(eog), (o) => outcomes[o]++);
+  expect(ahead.install(f.context as unknown as LlamaContext)).toBe(true);
+  return { f, ahead, outcomes };
+}
+
 describe("DecodeAhead", () => {
   it("decodes a lone sequence's sampled token before it is asked for, and hands that decode over", async () => {
-    const f = fakeNative();
-    const outcomes = { used: 0, wasted: 0 };
-    const ahead = new DecodeAhead(model(), (o) => outcomes[o]++);
-    expect(ahead.install(f.context as unknown as LlamaContext)).toBe(true);
+    const { f, ahead, outcomes } = installed();
     await ahead.begin(0, 3);
     let [token] = await step(f.native, [{ seq: 0, first: 0, tokens: [1, 2, 3] }]);
     // The speculative decode is already queued: the next batch is exactly it.
@@ -105,10 +111,7 @@ describe("DecodeAhead", () => {
   });
 
   it("takes a token back when generation stops before asking for it (stop string, abort)", async () => {
-    const f = fakeNative();
-    const outcomes = { used: 0, wasted: 0 };
-    const ahead = new DecodeAhead(model(), (o) => outcomes[o]++);
-    ahead.install(f.context as unknown as LlamaContext);
+    const { f, ahead, outcomes } = installed();
     await ahead.begin(0, 10);
     await step(f.native, [{ seq: 0, first: 0, tokens: [1, 2] }]);
     await ahead.end(0);
@@ -127,10 +130,7 @@ describe("DecodeAhead", () => {
   });
 
   it("a second sequence waits for the decode in flight; a mixed batch replays after the token is taken back", async () => {
-    const f = fakeNative();
-    const outcomes = { used: 0, wasted: 0 };
-    const ahead = new DecodeAhead(model(), (o) => outcomes[o]++);
-    ahead.install(f.context as unknown as LlamaContext);
+    const { f, ahead, outcomes } = installed();
     await ahead.begin(0, 10);
     const [t0] = await step(f.native, [{ seq: 0, first: 0, tokens: [1, 2] }]);
     // Speculation for seq 0 is in flight; the fake refuses KV edits during a decode.
@@ -159,17 +159,13 @@ describe("DecodeAhead", () => {
   });
 
   it("does not speculate on an end-of-generation token or once the token budget is spent", async () => {
-    const f = fakeNative();
-    const ahead = new DecodeAhead(model([500]));
-    ahead.install(f.context as unknown as LlamaContext);
+    const { f, ahead } = installed([500]);
     await ahead.begin(0, 5);
     await step(f.native, [{ seq: 0, first: 0, tokens: [1] }]);
     await ahead.end(0);
     expect(f.log).toEqual(["decode 0@0:1"]);
 
-    const g = fakeNative();
-    const budget = new DecodeAhead(model());
-    budget.install(g.context as unknown as LlamaContext);
+    const { f: g, ahead: budget } = installed();
     await budget.begin(0, 1);
     await step(g.native, [{ seq: 0, first: 0, tokens: [1] }]);
     await budget.end(0);
@@ -177,9 +173,7 @@ describe("DecodeAhead", () => {
   });
 
   it("passes everything through for sequences it was not told about, and refuses foreign contexts", async () => {
-    const f = fakeNative();
-    const ahead = new DecodeAhead(model());
-    ahead.install(f.context as unknown as LlamaContext);
+    const { f } = installed();
     await step(f.native, [{ seq: 3, first: 0, tokens: [1, 2] }]);
     expect(f.log).toEqual(["decode 3@0:1,3@1:2"]);
     expect(new DecodeAhead(model()).install({} as LlamaContext)).toBe(false);
