@@ -37,9 +37,9 @@ export function defaultThreadCount(
 /**
  * Threads in libuv's pool as libuv sized it at start-up (it reads UV_THREADPOOL_SIZE once; default 4,
  * capped at 1024). node-llama-cpp runs every decode on this pool. With more than one pool thread,
- * consecutive decodes land on different OS threads, and each of those gets its own team of ggml
- * worker threads (OpenMP keeps one team per calling thread) whose idle members keep spinning while
- * the next team works: on a 2-core box 2-thread decoding ran 1.4x slower than llama-server's
+ * consecutive decodes land on different OS threads; llama.cpp's CPU backend starts its worker
+ * threads from the calling thread (an OpenMP build even keeps one spinning team per caller), so
+ * decodes fought each other: on a 2-core box 2-thread decoding ran 1.4x slower than llama-server's
  * single decode thread. One pool thread keeps every decode on the same OS thread.
  */
 export function libuvPoolSize(env: NodeJS.ProcessEnv = process.env): number {

@@ -55,7 +55,7 @@ export interface EngineInfo {
   model: string;
   modelPath: string;
   backend: Backend;
-  /** Which llama.cpp binaries are loaded: node-llama-cpp's prebuilt ones or a local build (`pnpm build:engine`). */
+  /** Which llama.cpp binaries are loaded: node-llama-cpp's prebuilt ones or a local build (`npx node-llama-cpp source build`). */
   engineBuild: "prebuilt" | "localBuild";
   gpuLayers: number;
   threads: number;

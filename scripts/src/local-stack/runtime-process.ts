@@ -50,7 +50,7 @@ export async function startRuntimeProcess(o: RuntimeProcessOptions): Promise<Run
     String(o.threads),
     ...(o.extraArgs ?? []),
   ];
-  // One libuv pool thread: every decode on the same OS thread (runtime/README.md, "Threads").
+  // One libuv pool thread: every decode on the same OS thread (runtime/README.md, "Why two threads lost").
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "1",
