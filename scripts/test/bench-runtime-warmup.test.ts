@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { warmUp } from "../src/bench/runtime/side-by-side.js";
+import { parseWarmupTokens, warmUp } from "../src/bench/runtime/side-by-side.js";
 
 /** A /v1/completions server streaming at most `limit` one-token text chunks per request, then usage. */
 async function fakeCompletions(
@@ -31,7 +31,8 @@ async function fakeCompletions(
 describe("bench:runtime warm-up", () => {
   let fake: Awaited<ReturnType<typeof fakeCompletions>> | undefined;
   afterEach(async () => {
-    await new Promise((r) => fake?.server.close(r));
+    const server = fake?.server;
+    if (server) await new Promise((r) => server.close(r));
     fake = undefined;
   });
 
@@ -53,5 +54,16 @@ describe("bench:runtime warm-up", () => {
     // Budget 100 at 16 tokens a request: at most 2 + 2 x 7 requests, not 100.
     expect(await warmUp(fake.url, 16, 100)).toBe(16);
     expect(fake.requests()).toBe(16);
+  });
+});
+
+describe("bench:runtime --warmup-tokens", () => {
+  it("takes whole numbers >= 0 and names the flag otherwise", () => {
+    expect(parseWarmupTokens("0")).toBe(0);
+    expect(parseWarmupTokens("2048")).toBe(2048);
+    for (const bad of ["-1", "1.5", "abc", "", "1e3"])
+      expect(() => parseWarmupTokens(bad)).toThrow(
+        `--warmup-tokens: expected a whole number >= 0, got "${bad}"`,
+      );
   });
 });

@@ -27,6 +27,7 @@ import {
   type ContenderResult,
   compareContenders,
   measureSideBySide,
+  parseWarmupTokens,
   roundRate,
 } from "./side-by-side.js";
 import { cpuDecodeRate, decodeRate, median } from "./stats.js";
@@ -52,9 +53,7 @@ const model = existsSync(values.model) ? values.model : await ensureModel(values
 const threads = values.threads ? Number(values.threads) : Math.min(1, defaultThreadCount());
 const tokens = Number(values.tokens);
 const reps = Number(values.reps);
-const warmupTokens = Number(values["warmup-tokens"]);
-if (!Number.isInteger(warmupTokens) || warmupTokens < 0)
-  throw new Error(`--warmup-tokens: expected a whole number >= 0, got "${values["warmup-tokens"]}"`);
+const warmupTokens = parseWarmupTokens(values["warmup-tokens"]);
 const ctxSize = 512;
 const batching = values.batching === "engine" ? "engine" : "lockstep";
 const load = () => os.loadavg()[0]?.toFixed(1);

@@ -41,6 +41,12 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** `--warmup-tokens`: a whole number of tokens, 0 or more; anything else is an error naming the flag. */
+export function parseWarmupTokens(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new Error(`--warmup-tokens: expected a whole number >= 0, got "${raw}"`);
+  return Number(raw);
+}
+
 /**
  * Sends full-length single-stream requests until `warmupTokens` tokens were generated (at least two
  * requests); returns how many requests that took. First decodes pay one-off allocation costs, and a
