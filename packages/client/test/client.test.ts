@@ -145,6 +145,12 @@ describe("requirements mapping", () => {
       "x-router-region": "eu-west-1",
     });
     expect(() => requirementsToHeaders({ latency: "fast" as never })).toThrow("requirements.latency");
+    expect(requirementsToHeaders({ region: "eu-west-1, eu-central-1", regionPolicy: "require" })).toEqual({
+      "x-router-region": "eu-west-1, eu-central-1",
+      "x-router-region-policy": "require",
+    });
+    expect(() => requirementsToHeaders({ region: "eu west" })).toThrow("requirements.region");
+    expect(() => requirementsToHeaders({ regionPolicy: "require" })).toThrow("requirements.regionPolicy");
   });
 });
 

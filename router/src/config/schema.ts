@@ -102,6 +102,7 @@ export const clusterSection = z
     name: targetName,
     /** Base URL of the cluster's runtime (the router appends /v1/...). */
     endpoint: z.url(),
+    /** Cloud region of the cluster (from its stack outputs), for `x-router-region`. Defaults to "". */
     region: z.string().default(""),
     /** Cloud or operator name, used as a metric label. Defaults to "". */
     provider: z.string().default(""),
@@ -201,6 +202,11 @@ export const externalProviderSection = z
       .default({}),
     /** Request timeout override for this provider. */
     timeout: duration.optional(),
+    /**
+     * Where the provider processes requests (an Azure OpenAI or Vertex region), for
+     * `x-router-region`. Defaults to "" (unknown: never counts as in a requested region).
+     */
+    region: z.string().default(""),
     enabled: z.boolean().default(true),
   })
   .passthrough()

@@ -23,6 +23,7 @@ import {
   embeddingsProfile,
   type RequestProfile,
 } from "../routing/profile.js";
+import { parseRegionPreference } from "../routing/region.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
 import { AttemptContext, AttemptSignal, ClientClosedError } from "./abort.js";
@@ -181,6 +182,7 @@ async function prepare(
     settings,
     strategy,
     pinned: header(req, "x-router-target"),
+    region: parseRegionPreference(header(req, "x-router-region"), header(req, "x-router-region-policy")),
   });
 
   const first = candidates[0] as Candidate;

@@ -2,6 +2,7 @@ import { HttpError } from "@llm/contracts";
 import type { RouterSettings, RoutingStrategyName } from "../config/schema.js";
 import type { Target } from "../targets/target.js";
 import type { RequestProfile } from "./profile.js";
+import { inRegion, type RegionPreference, regionsText } from "./region.js";
 import { type Candidate, rankCandidates } from "./strategies.js";
 
 export interface PlanInput {
@@ -11,6 +12,8 @@ export interface PlanInput {
   strategy: RoutingStrategyName;
   /** Target named by `x-router-target`: the only candidate, no failover. */
   pinned?: string;
+  /** `x-router-region` / `x-router-region-policy`; a pinned target must only meet `require`. */
+  region?: RegionPreference;
 }
 
 /** Why a target cannot serve the request at all (null when it can). */
@@ -50,6 +53,12 @@ function pinnedPlan(input: PlanInput, name: string): Candidate[] {
       param: "x-router-target",
       code: "target_incapable",
     });
+  // A pin is the caller's explicit choice, but `require` is a residency rule: it still holds.
+  if (input.region?.policy === "require" && !inRegion(input.region, t.region))
+    throw new HttpError(400, `Target "${name}" is not in ${regionsText(input.region)}`, {
+      param: "x-router-target",
+      code: "region_unavailable",
+    });
   // A pin to a scaled-to-zero pool wakes it (pending demand) and asks the client to come back.
   if (t.isCold()) {
     t.demand.add(1);
@@ -61,10 +70,34 @@ function pinnedPlan(input: PlanInput, name: string): Candidate[] {
   return [{ ...candidate(t, match.upstream, input.profile), reason: "pinned" }];
 }
 
+/** With `require`, only targets in a requested region; refuses the request when none can serve it. */
+function regionFilter(capable: Candidate[], region: RegionPreference | undefined): Candidate[] {
+  if (region?.policy !== "require") return capable;
+  const kept = capable.filter((c) => inRegion(region, c.target.region));
+  if (kept.length === 0)
+    throw new HttpError(400, `No target in ${regionsText(region)} can serve this request`, {
+      param: "x-router-region",
+      code: "region_unavailable",
+    });
+  return kept;
+}
+
+/**
+ * With `prefer`, targets in a requested region first (each part keeps the strategy's order); the
+ * others follow as fallback, marked `outside_region`. With no target there, the order stays.
+ */
+function byRegion(ranked: Candidate[], region: RegionPreference | undefined): Candidate[] {
+  if (region?.policy !== "prefer") return ranked;
+  const inside = ranked.filter((c) => inRegion(region, c.target.region));
+  const outside = ranked.filter((c) => !inRegion(region, c.target.region));
+  return [...inside, ...outside.map((c) => ({ ...c, reason: "outside_region" }))];
+}
+
 /**
  * Ranks the targets for one request: capability filter (model, endpoint features, context),
- * strategy order, health (cold/unavailable targets removed, cold ones that would have been
- * preferred get pending demand), overloaded targets last, then at most maxRetries + 1.
+ * region (`require` filters), strategy order, region (`prefer` reorders), health (cold/unavailable
+ * targets removed, cold ones that would have been preferred get pending demand), overloaded
+ * targets last, then at most maxRetries + 1.
  * Throws an HttpError when nothing can serve the request.
  */
 export function planRoute(input: PlanInput): Candidate[] {
@@ -99,9 +132,12 @@ export function planRoute(input: PlanInput): Candidate[] {
       code: lastWhy?.includes("context") ? "context_length_exceeded" : "unsupported_request",
     });
 
-  const ranked = rankCandidates(input.strategy, capable, {
-    clusterCostThreshold: settings.clusterCostThreshold,
-  });
+  const ranked = byRegion(
+    rankCandidates(input.strategy, regionFilter(capable, input.region), {
+      clusterCostThreshold: settings.clusterCostThreshold,
+    }),
+    input.region,
+  );
   const usable: Candidate[] = [];
   const overloaded: Candidate[] = [];
   let coldPreferred: Target | undefined;

@@ -87,6 +87,11 @@ export class Target {
     return this.spec.kind === "external" ? this.spec.provider : undefined;
   }
 
+  /** Region the target serves from, as configured; "" when unknown. */
+  get region(): string {
+    return this.spec.kind === "cluster" ? this.spec.cluster.region : this.spec.provider.region;
+  }
+
   get enabled(): boolean {
     return this.spec.kind === "cluster" ? this.spec.cluster.enabled : this.spec.provider.enabled;
   }

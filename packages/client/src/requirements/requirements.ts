@@ -12,10 +12,18 @@ export const requirementsSchema = z
     /** Cost preference: `minimize`, `balanced` or `performance` (pay for speed). */
     cost: z.enum(["minimize", "balanced", "performance"]).optional(),
     /**
-     * Preferred region (e.g. `us-east-1`), sent as `x-router-region`. Advisory: the router
-     * version this client was written against does not read it yet; pin `target` to enforce.
+     * Preferred region(s) (`us-east-1`, or `eu-west-1,eu-central-1`), sent as `x-router-region`:
+     * the router ranks targets there first and keeps the others as fallback.
      */
-    region: z.string().min(1).max(64).optional(),
+    region: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9-]{0,63}( *, *[A-Za-z0-9][A-Za-z0-9-]{0,63})*$/,
+        "region names, comma-separated",
+      )
+      .optional(),
+    /** `require` keeps the request inside `region` (data residency); `prefer` (router default) does not. */
+    regionPolicy: z.enum(["prefer", "require"]).optional(),
     /** Pin one router target by name (`x-router-target`): no other target, no failover. */
     target: z.string().min(1).max(128).optional(),
     /** Explicit strategy; overrides what `latency`/`cost` map to. */
@@ -61,5 +69,9 @@ export function requirementsToHeaders(input: Requirements | undefined): Record<s
   if (strategy) headers["x-router-strategy"] = strategy;
   if (r.target) headers["x-router-target"] = r.target;
   if (r.region) headers["x-router-region"] = r.region;
+  if (r.regionPolicy) {
+    if (!r.region) throw new TypeError("requirements.regionPolicy: needs requirements.region");
+    headers["x-router-region-policy"] = r.regionPolicy;
+  }
   return headers;
 }
