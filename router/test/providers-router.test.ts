@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { createPriceTable } from "../src/pricing/table.js";
 import { startFakeAnthropic } from "./fakes/anthropic.js";
 import { startFakeGemini } from "./fakes/gemini.js";
 import { type FakeServer, startFakeOpenAI } from "./fakes/openai.js";
@@ -21,7 +22,7 @@ describe("external providers through the router (openai SDK as the client)", () 
           type: "openai",
           apiKey: "sk-oa-000000000000",
           baseURL: `${oa.url}/v1`,
-          models: { a: "gpt-4o-mini", emb: "text-embedding-3-small" },
+          models: { a: "gpt-4o-mini", emb: "text-embedding-3-small", unpriced: "my-finetune" },
         },
         {
           name: "an",
@@ -65,6 +66,25 @@ describe("external providers through the router (openai SDK as the client)", () 
     let streamed = "";
     for await (const c of stream) streamed += c.choices[0]?.delta?.content ?? "";
     expect(streamed).toBe(text);
+  });
+
+  it("prices an answer from the provider's table in x-router-cost-usd, and leaves an unpriced model unpriced", async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: "a", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const price = createPriceTable().lookup("openai", "gpt-4o-mini");
+    expect(price).toBeDefined();
+    const expected =
+      ((data.usage?.prompt_tokens ?? 0) * price!.inputPer1M +
+        (data.usage?.completion_tokens ?? 0) * price!.outputPer1M) /
+      1e6;
+    expect(expected).toBeGreaterThan(0);
+    expect(Number(response.headers.get("x-router-cost-usd"))).toBeCloseTo(expected, 10);
+    const unpriced = await client.chat.completions
+      .create({ model: "unpriced", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    expect(unpriced.response.headers.get("x-router-target")).toBe("oa");
+    expect(unpriced.response.headers.has("x-router-cost-usd")).toBe(false);
   });
 
   it("embeds through the OpenAI-compatible and Gemini adapters", async () => {

@@ -70,6 +70,18 @@ describe("forwarding through the router", () => {
     expect(b.count).toBe(0);
   });
 
+  it("prices the answer in x-router-cost-usd from the reported usage and the cluster's $/h", async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: "tiny", messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const tokens = (data.usage?.prompt_tokens ?? 0) + (data.usage?.completion_tokens ?? 0);
+    expect(tokens).toBeGreaterThan(0);
+    // Cluster a: $0.01/h at the assumed 20 tokens/s until a throughput is measured.
+    const header = response.headers.get("x-router-cost-usd") ?? "";
+    expect(header).toMatch(/^\d+\.\d+$/);
+    expect(Number(header)).toBeCloseTo((0.01 / (20 * 3600)) * tokens, 10);
+  });
+
   it("streams chunks through and hides the usage chunk the client did not ask for", async () => {
     const stream = await client.chat.completions.create({
       model: "tiny",

@@ -13,6 +13,7 @@ import { type InferenceSpan, startInferenceSpan } from "@llm/telemetry";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
 import { sendJson } from "../http/send.js";
+import { usdText } from "../pricing/usd-text.js";
 import { rawJsonOf } from "../providers/raw-json.js";
 import { type CallContext, UpstreamError } from "../providers/types.js";
 import { planRoute } from "../routing/plan.js";
@@ -256,6 +257,9 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
         };
         a.outcome.usage = usage;
         a.outcome.status = 200;
+        const costUsd = t.estimateCost(cand.upstreamModel, usage.prompt_tokens, usage.completion_tokens);
+        // An unpriced model gets no header rather than a cost of 0 it did not have.
+        if (Number.isFinite(costUsd)) routeHeaders["x-router-cost-usd"] = usdText(costUsd);
         // Plain node write instead of res.json: express's send machinery costs more than the JSON.
         // An OpenAI-wire upstream's answer goes out as the bytes it came in (nothing is translated).
         const text = rawJsonOf(result) ?? JSON.stringify(result);
