@@ -243,17 +243,47 @@ describe("rate limits", () => {
     const a = await guard.authenticate(req(KEY_A));
     const b = await guard.authenticate(req(KEY_A));
     const ra = await guard.admit(a, est(0));
-    guard.authorizeTarget(a, "openai");
-    const e = (() => {
-      try {
-        guard.authorizeTarget(b, "openai");
-      } catch (err) {
-        return err as HttpError;
-      }
-    })();
+    await guard.authorizeTarget(a, "openai");
+    const e = await Promise.resolve(guard.authorizeTarget(b, "openai")).catch((err: HttpError) => err);
     expect([e?.status, e?.code]).toEqual([429, "provider_rate_limited"]);
     await ra.settle({ promptTokens: 1, completionTokens: 1, costUsd: 0, target: "openai" });
-    expect(() => guard.authorizeTarget(b, "openai")).not.toThrow();
+    await expect(Promise.resolve(guard.authorizeTarget(b, "openai"))).resolves.toBeUndefined();
+    // A target without limits of its own is authorized without a promise to wait for.
+    expect(guard.authorizeTarget(b, "local")).toBeUndefined();
+  });
+
+  it("counts a provider's requests per minute and charges its tokens per minute with actual usage", async () => {
+    let now = 1_000_000;
+    const store = new MemoryStateStore(() => now);
+    const guard = createAccessGuard({
+      tenants: tenants(),
+      providers: [
+        { name: "rpm", rateLimit: { requestsPerMinute: 2 } },
+        { name: "tpm", rateLimit: { tokensPerMinute: 600 } },
+      ],
+      store,
+      now: () => now,
+    });
+    const t = await guard.authenticate(req(KEY_B));
+    const refusal = async (target: string) =>
+      Promise.resolve(guard.authorizeTarget(t, target)).then(
+        () => undefined,
+        (err: HttpError) => ({ status: err.status, code: err.code, retryAfter: err.headers["retry-after"] }),
+      );
+    expect(await refusal("rpm")).toBeUndefined();
+    expect(await refusal("rpm")).toBeUndefined();
+    // Two per minute refill one every 30 s.
+    expect(await refusal("rpm")).toEqual({ status: 429, code: "provider_rate_limited", retryAfter: "30" });
+    now += 30_000;
+    expect(await refusal("rpm")).toBeUndefined();
+
+    // 900 tokens answered at "tpm" put its 600/min bucket 300 tokens in debt: refused for 30 s.
+    const r = await guard.admit(t, est(0));
+    await guard.authorizeTarget(t, "tpm");
+    await r.settle({ promptTokens: 100, completionTokens: 800, costUsd: 0, target: "tpm" });
+    expect(await refusal("tpm")).toMatchObject({ status: 429, retryAfter: "30" });
+    now += 31_000;
+    expect(await refusal("tpm")).toBeUndefined();
   });
 });
 

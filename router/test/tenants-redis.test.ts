@@ -4,7 +4,7 @@ import type { HttpError } from "@llm/contracts";
 import type { Request } from "express";
 import { Redis } from "ioredis";
 import { RedisStateStore } from "../src/state/redis.js";
-import { tenantsConfigSection } from "../src/tenants/config.js";
+import { type RateLimitConfig, tenantsConfigSection } from "../src/tenants/config.js";
 import { createAccessGuard, type TenantAccessGuard } from "../src/tenants/guard.js";
 import { UsageLedger } from "../src/usage/ledger.js";
 
@@ -52,7 +52,11 @@ afterAll(async () => {
 });
 
 /** Two guards as two router replicas: each with its own Redis connection, sharing one Redis. */
-function replicas(prefix: string, extra: Record<string, unknown>): TenantAccessGuard[] {
+function replicas(
+  prefix: string,
+  extra: Record<string, unknown>,
+  providers: { name: string; rateLimit?: RateLimitConfig }[] = [],
+): TenantAccessGuard[] {
   const cfg = tenantsConfigSection.parse([{ id: "shared", keys: [{ id: "shared-1", key: KEY }], ...extra }])!;
   return [0, 1].map(() => {
     const client = new Redis(url);
@@ -60,6 +64,7 @@ function replicas(prefix: string, extra: Record<string, unknown>): TenantAccessG
     return createAccessGuard({
       tenants: cfg,
       store: new RedisStateStore({ url, client, keyPrefix: prefix }),
+      providers,
     });
   });
 }
@@ -110,6 +115,47 @@ describe("limits shared through Redis by two router replicas", () => {
     const e = (await a!.admit(ta, est(0)).catch((err) => err)) as HttpError;
     expect([e.status, e.code]).toEqual([429, "rate_limit_exceeded"]);
     expect(e.headers["x-ratelimit-limit-requests"]).toBe("10");
+  });
+
+  it("shares a provider's own limits across replicas: concurrency, then requests per minute", async () => {
+    const [a, b] = replicas("t4:", {}, [
+      { name: "openai", rateLimit: { requestsPerMinute: 6, concurrent: 2 } },
+    ]);
+    const replica = (i: number) => (i % 2 ? a! : b!);
+    /** One request on replica i: admit, then take the provider; each request has its own context. */
+    const request = async (i: number) => {
+      const guard = replica(i);
+      const t = await guard.authenticate(req);
+      const r = await guard.admit(t, est(0));
+      try {
+        await guard.authorizeTarget(t, "openai");
+        return r;
+      } catch (err) {
+        await r.settle({ promptTokens: 0, completionTokens: 0, costUsd: 0, target: "openai" });
+        throw err;
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => request(i)));
+    const ok = results.filter((r) => r.status === "fulfilled") as PromiseFulfilledResult<
+      Awaited<ReturnType<TenantAccessGuard["admit"]>>
+    >[];
+    expect(ok).toHaveLength(2);
+    for (const r of results)
+      if (r.status === "rejected") expect((r.reason as HttpError).code).toBe("provider_rate_limited");
+    await Promise.all(
+      ok.map((r) => r.value.settle({ promptTokens: 1, completionTokens: 1, costUsd: 0, target: "openai" })),
+    );
+    // The minute's 6 requests are shared: 2 used, so 4 more pass one after another, alternating replicas.
+    for (let i = 0; i < 4; i++) {
+      const r = await request(i);
+      await r.settle({ promptTokens: 1, completionTokens: 1, costUsd: 0, target: "openai" });
+    }
+    const e = (await request(1).catch((err) => err)) as HttpError;
+    expect([e.status, e.code, e.message]).toEqual([
+      429,
+      "provider_rate_limited",
+      "Provider 'openai' is at its configured requests per minute limit",
+    ]);
   });
 
   it("aggregates usage from both replicas in shared hourly roll-ups", async () => {

@@ -207,7 +207,8 @@ async function attemptAll(deps: ForwardDeps, gen: Generation, a: AttemptInput): 
   for (const cand of a.candidates) {
     const t = cand.target;
     try {
-      deps.guard.authorizeTarget(a.outcome.tenant, t.name);
+      const authorizing = deps.guard.authorizeTarget(a.outcome.tenant, t.name);
+      if (authorizing) await authorizing;
     } catch (err) {
       if (err instanceof HttpError) {
         lastError ??= err;

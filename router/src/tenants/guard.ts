@@ -6,7 +6,7 @@ import { type AlertSink, checkAlerts } from "./alerts.js";
 import type { AdminConfig, BudgetConfig, RateLimitConfig, TenantConfig } from "./config.js";
 import { intersect, KeyIndex, presentedKey } from "./keys.js";
 import { type Period, periodId, periodTtlSec, secondsToPeriodEnd } from "./periods.js";
-import { ProviderLimits } from "./provider-limits.js";
+import { type ProviderHold, ProviderLimits, SLOT_TTL_SEC } from "./provider-limits.js";
 import type { AccessGuard, Reservation, TenantContext } from "./types.js";
 
 /** The subset of a pino logger the guard uses. */
@@ -117,18 +117,15 @@ class FreeReservation implements GuardReservation {
 
   constructor(
     readonly tenant: TenantContext,
-    private readonly release: (tenant: TenantContext, tokens: number) => void,
+    private readonly release: (tenant: TenantContext, tokens: number) => Promise<void>,
   ) {}
 
   async settle(actual: { promptTokens: number; completionTokens: number }): Promise<void> {
     if (this.settled) return;
     this.settled = true;
-    this.release(this.tenant, actual.promptTokens + actual.completionTokens);
+    await this.release(this.tenant, actual.promptTokens + actual.completionTokens);
   }
 }
-
-/** Concurrency slots expire after this long, so a crashed replica cannot hold them forever. */
-const SLOT_TTL_SEC = 900;
 
 /**
  * Authentication (hashed API keys -> tenant), authorization (models, targets), rate limits
@@ -144,7 +141,7 @@ export class TenantAccessGuard implements AccessGuard {
   private readonly now: () => number;
   private readonly providerLimits: ProviderLimits;
   /** Provider slots a request took in authorizeTarget, freed when it settles. */
-  private readonly heldTargets = new WeakMap<TenantContext, string[]>();
+  private readonly heldTargets = new WeakMap<TenantContext, ProviderHold[]>();
   /** The response of the request a context was authenticated for, to put x-ratelimit-* on successes. */
   private readonly responses = new WeakMap<
     TenantContext,
@@ -152,7 +149,7 @@ export class TenantAccessGuard implements AccessGuard {
   >();
   private readonly lastKeyUse = new Map<string, number>();
   /** releaseTargets bound once, for FreeReservation. */
-  private readonly releaseTargetsFn: (tenant: TenantContext, tokens: number) => void;
+  private readonly releaseTargetsFn: (tenant: TenantContext, tokens: number) => Promise<void>;
 
   constructor(private readonly opts: AccessGuardOptions) {
     this.keys = new KeyIndex(opts.tenants, opts.admin);
@@ -160,7 +157,7 @@ export class TenantAccessGuard implements AccessGuard {
     this.tenants = opts.tenants ?? [];
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
-    this.providerLimits = new ProviderLimits(this.now);
+    this.providerLimits = new ProviderLimits(this.store);
     this.providerLimits.set(opts.providers ?? []);
     if (this.keys.size === 0)
       opts.logger?.warn(
@@ -319,7 +316,7 @@ export class TenantAccessGuard implements AccessGuard {
       settle: async (actual) => {
         if (settled) return;
         settled = true;
-        this.releaseTargets(tenant, actual.promptTokens + actual.completionTokens);
+        await this.releaseTargets(tenant, actual.promptTokens + actual.completionTokens);
         await this.store.releaseSlots(slots.map((s) => s.key));
         const used = actual.promptTokens + actual.completionTokens;
         await Promise.all(
@@ -335,30 +332,33 @@ export class TenantAccessGuard implements AccessGuard {
     return new FreeReservation(tenant, this.releaseTargetsFn);
   }
 
-  authorizeTarget(tenant: TenantContext, target: string): void {
+  /**
+   * Synchronous (no promise) when the target has no limits of its own, the common case, so the
+   * request path only waits when there is a counter to take.
+   */
+  authorizeTarget(tenant: TenantContext, target: string): Promise<void> | undefined {
     if (tenant.allowedTargets && !tenant.allowedTargets.includes(target))
       throw new HttpError(403, `This API key may not use target '${target}'`, { code: "target_not_allowed" });
-    // No provider limits (the common case): nothing to take, so nothing to remember for release.
-    if (!this.providerLimits.any) return;
-    const got = this.providerLimits.acquire(target);
-    if (!got.ok)
-      throw new HttpError(429, `Provider '${target}' is at its configured ${got.reason} limit`, {
-        code: "provider_rate_limited",
-        headers: { "retry-after": String(got.retryAfterSec) },
-      });
-    const held = this.heldTargets.get(tenant) ?? [];
-    held.push(target);
-    this.heldTargets.set(tenant, held);
+    const limits = this.providerLimits.limitsOf(target);
+    if (!limits) return undefined;
+    return this.providerLimits.acquire(target, limits).then((got) => {
+      if (!got.ok)
+        throw new HttpError(429, `Provider '${target}' is at its configured ${got.reason} limit`, {
+          code: "provider_rate_limited",
+          headers: { "retry-after": String(got.retryAfterSec) },
+        });
+      const held = this.heldTargets.get(tenant) ?? [];
+      held.push(got.hold);
+      this.heldTargets.set(tenant, held);
+    });
   }
 
   /** Frees provider slots; the tokens are charged to the last target tried (the one that served). */
-  private releaseTargets(tenant: TenantContext, tokens: number): void {
+  private async releaseTargets(tenant: TenantContext, tokens: number): Promise<void> {
     const held = this.heldTargets.get(tenant);
     if (!held) return;
     this.heldTargets.delete(tenant);
-    held.forEach((t, i) => {
-      this.providerLimits.release(t, i === held.length - 1 ? tokens : 0);
-    });
+    await Promise.all(held.map((h, i) => this.providerLimits.release(h, i === held.length - 1 ? tokens : 0)));
   }
 
   /** Spend and limits per tenant and key for the current day and month (for /admin/budgets). */

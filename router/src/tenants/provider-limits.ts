@@ -1,85 +1,92 @@
+import type { BucketSpec, StateStore } from "../state/types.js";
 import type { RateLimitConfig } from "./config.js";
 
-interface Bucket {
-  tokens: number;
-  at: number;
+/** Concurrency slots expire after this long, so a crashed replica cannot hold them forever. */
+export const SLOT_TTL_SEC = 900;
+
+/** What one request took at a provider, to give back when it settles. */
+export interface ProviderHold {
+  target: string;
+  slotKeys: string[];
+  /** The provider's tokens-per-minute bucket, charged with actual usage at release. */
+  tokens?: BucketSpec;
 }
+
+export type ProviderAcquire =
+  | { ok: true; hold: ProviderHold }
+  | { ok: false; retryAfterSec: number; reason: string };
 
 /**
  * Per-provider limits (`externalProviders[].rateLimit`): protect an upstream account's own quota.
- * AccessGuard.authorizeTarget is synchronous, so these counters live in this replica's memory;
- * with N replicas configure 1/N of the account limit (or rely on the upstream's 429 + failover).
+ * The counters live in the guard's state store, so with Redis every router replica counts
+ * against the same account limit (in memory, one replica's).
  */
 export class ProviderLimits {
   private limits = new Map<string, RateLimitConfig>();
-  private readonly rpm = new Map<string, Bucket>();
-  private readonly tpm = new Map<string, Bucket>();
-  private readonly inFlight = new Map<string, number>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly store: StateStore) {}
 
   /** Replaces the limits (providers added or changed at runtime). */
   set(providers: { name: string; rateLimit?: RateLimitConfig }[]): void {
     this.limits = new Map(providers.filter((p) => p.rateLimit).map((p) => [p.name, p.rateLimit!]));
   }
 
-  /** True when some provider has a limit (else acquire/release are no-ops). */
-  get any(): boolean {
-    return this.limits.size > 0;
-  }
-
-  private bucket(map: Map<string, Bucket>, name: string, capacity: number): Bucket {
-    const t = this.now();
-    const b = map.get(name) ?? { tokens: capacity, at: t };
-    b.tokens = Math.min(capacity, b.tokens + ((t - b.at) * capacity) / 60_000);
-    b.at = t;
-    map.set(name, b);
-    return b;
+  /** The limits of `target`, or undefined when it has none (nothing to take). */
+  limitsOf(target: string): RateLimitConfig | undefined {
+    return this.limits.get(target);
   }
 
   /**
-   * Takes a request slot at `target`; returns seconds to wait when a limit is reached.
-   * Token limits are charged with actual usage at `release`, so a target in token debt refuses.
+   * Takes a request slot at `target` under its limits `l`. Token limits are charged with actual
+   * usage at `release` (the size of an answer is unknown before it), so a provider in token debt
+   * refuses until the bucket refills.
    */
-  acquire(target: string): { ok: true } | { ok: false; retryAfterSec: number; reason: string } {
-    const l = this.limits.get(target);
-    if (!l) return { ok: true };
-    if (l.concurrent !== undefined && (this.inFlight.get(target) ?? 0) >= l.concurrent)
+  async acquire(target: string, l: RateLimitConfig): Promise<ProviderAcquire> {
+    const slotKeys = l.concurrent !== undefined ? [`conc:provider:${target}`] : [];
+    if (
+      slotKeys.length > 0 &&
+      !(await this.store.acquireSlots([{ key: slotKeys[0]!, limit: l.concurrent! }], SLOT_TTL_SEC))
+    )
       return { ok: false, retryAfterSec: 1, reason: "concurrent requests" };
-    const perMs = (cap: number) => cap / 60_000;
-    if (l.tokensPerMinute !== undefined) {
-      const b = this.bucket(this.tpm, target, l.tokensPerMinute);
-      if (b.tokens <= 0)
+    const buckets: (BucketSpec & { reason: string })[] = [];
+    if (l.requestsPerMinute !== undefined)
+      buckets.push({
+        key: `rl:req:provider:${target}`,
+        capacity: l.requestsPerMinute,
+        periodSec: 60,
+        cost: 1,
+        reason: "requests per minute",
+      });
+    // Cost 0: the take only checks that the bucket is not in debt.
+    const tokens: BucketSpec | undefined =
+      l.tokensPerMinute !== undefined
+        ? { key: `rl:tok:provider:${target}`, capacity: l.tokensPerMinute, periodSec: 60, cost: 0 }
+        : undefined;
+    if (tokens) buckets.push({ ...tokens, reason: "tokens per minute" });
+    if (buckets.length > 0) {
+      let taken: Awaited<ReturnType<StateStore["takeBuckets"]>>;
+      try {
+        taken = await this.store.takeBuckets(buckets);
+      } catch (err) {
+        await this.store.releaseSlots(slotKeys);
+        throw err;
+      }
+      if (!taken.ok) {
+        await this.store.releaseSlots(slotKeys);
+        const i = taken.results.findIndex((r) => !r.ok);
         return {
           ok: false,
-          retryAfterSec: Math.ceil((1 - b.tokens) / perMs(l.tokensPerMinute) / 1000),
-          reason: "tokens per minute",
+          retryAfterSec: Math.max(1, taken.results[i]?.retryAfterSec ?? 1),
+          reason: buckets[i]?.reason ?? "rate",
         };
+      }
     }
-    if (l.requestsPerMinute !== undefined) {
-      const b = this.bucket(this.rpm, target, l.requestsPerMinute);
-      if (b.tokens < 1)
-        return {
-          ok: false,
-          retryAfterSec: Math.ceil((1 - b.tokens) / perMs(l.requestsPerMinute) / 1000),
-          reason: "requests per minute",
-        };
-      b.tokens -= 1;
-    }
-    if (l.concurrent !== undefined) this.inFlight.set(target, (this.inFlight.get(target) ?? 0) + 1);
-    return { ok: true };
+    return { ok: true, hold: { target, slotKeys, ...(tokens ? { tokens } : {}) } };
   }
 
-  /** Frees the slot taken by `acquire`, charging `tokens` to the target's tokens-per-minute bucket. */
-  release(target: string, tokens: number): void {
-    const l = this.limits.get(target);
-    if (!l) return;
-    if (l.concurrent !== undefined) {
-      const n = (this.inFlight.get(target) ?? 1) - 1;
-      if (n > 0) this.inFlight.set(target, n);
-      else this.inFlight.delete(target);
-    }
-    if (l.tokensPerMinute !== undefined && tokens > 0)
-      this.bucket(this.tpm, target, l.tokensPerMinute).tokens -= tokens;
+  /** Frees what `acquire` took, charging `tokens` to the provider's tokens-per-minute bucket. */
+  async release(hold: ProviderHold, tokens: number): Promise<void> {
+    await this.store.releaseSlots(hold.slotKeys);
+    if (hold.tokens && tokens > 0) await this.store.adjustBucket(hold.tokens, -tokens);
   }
 }

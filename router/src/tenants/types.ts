@@ -34,7 +34,10 @@ export interface AccessGuard {
     tenant: TenantContext,
     estimate: { model: string; promptTokens: number; maxCompletionTokens: number; costUsd: number },
   ): Promise<Reservation>;
-  /** Checks that the tenant may use `target` (per-target allow lists, per-provider limits). */
-  authorizeTarget(tenant: TenantContext, target: string): void;
+  /**
+   * Checks that the tenant may use `target` (per-target allow lists, per-provider limits).
+   * Returns a promise only when it has to wait (a shared counter to take); callers await it then.
+   */
+  authorizeTarget(tenant: TenantContext, target: string): void | Promise<void>;
   close?(): Promise<void>;
 }
