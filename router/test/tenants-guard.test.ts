@@ -285,6 +285,35 @@ describe("rate limits", () => {
     now += 31_000;
     expect(await refusal("tpm")).toBeUndefined();
   });
+
+  it("charges the answer's tokens to the target that served it, not to a provider tried before a failover", async () => {
+    const guard = createAccessGuard({
+      tenants: tenants(),
+      providers: [
+        { name: "first", rateLimit: { tokensPerMinute: 600 } },
+        { name: "second", rateLimit: { tokensPerMinute: 600 } },
+      ],
+      store: new MemoryStateStore(),
+    });
+    const t = await guard.authenticate(req(KEY_B));
+    const after = async (tried: string[], servedBy: string) => {
+      const ctx = await guard.authenticate(req(KEY_B));
+      const r = await guard.admit(ctx, est(0));
+      for (const name of tried) await guard.authorizeTarget(ctx, name);
+      await r.settle({ promptTokens: 100, completionTokens: 800, costUsd: 0, target: servedBy });
+    };
+    const refused = (name: string) =>
+      Promise.resolve(guard.authorizeTarget(t, name)).then(
+        () => false,
+        () => true,
+      );
+    // "first" failed, a cluster without limits answered: nobody's bucket is charged.
+    await after(["first"], "local");
+    expect(await refused("first")).toBe(false);
+    // "first" failed, "second" answered 900 tokens: only "second" is in debt.
+    await after(["first", "second"], "second");
+    expect([await refused("first"), await refused("second")]).toEqual([false, true]);
+  });
 });
 
 describe("budget alert webhook", () => {

@@ -117,13 +117,13 @@ class FreeReservation implements GuardReservation {
 
   constructor(
     readonly tenant: TenantContext,
-    private readonly release: (tenant: TenantContext, tokens: number) => Promise<void>,
+    private readonly release: (tenant: TenantContext, tokens: number, servedBy: string) => Promise<void>,
   ) {}
 
-  async settle(actual: { promptTokens: number; completionTokens: number }): Promise<void> {
+  async settle(actual: { promptTokens: number; completionTokens: number; target: string }): Promise<void> {
     if (this.settled) return;
     this.settled = true;
-    await this.release(this.tenant, actual.promptTokens + actual.completionTokens);
+    await this.release(this.tenant, actual.promptTokens + actual.completionTokens, actual.target);
   }
 }
 
@@ -149,11 +149,15 @@ export class TenantAccessGuard implements AccessGuard {
   >();
   private readonly lastKeyUse = new Map<string, number>();
   /** releaseTargets bound once, for FreeReservation. */
-  private readonly releaseTargetsFn: (tenant: TenantContext, tokens: number) => Promise<void>;
+  private readonly releaseTargetsFn: (
+    tenant: TenantContext,
+    tokens: number,
+    servedBy: string,
+  ) => Promise<void>;
 
   constructor(private readonly opts: AccessGuardOptions) {
     this.keys = new KeyIndex(opts.tenants, opts.admin);
-    this.releaseTargetsFn = (tenant, tokens) => this.releaseTargets(tenant, tokens);
+    this.releaseTargetsFn = (tenant, tokens, servedBy) => this.releaseTargets(tenant, tokens, servedBy);
     this.tenants = opts.tenants ?? [];
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
@@ -316,7 +320,7 @@ export class TenantAccessGuard implements AccessGuard {
       settle: async (actual) => {
         if (settled) return;
         settled = true;
-        await this.releaseTargets(tenant, actual.promptTokens + actual.completionTokens);
+        await this.releaseTargets(tenant, actual.promptTokens + actual.completionTokens, actual.target);
         await this.store.releaseSlots(slots.map((s) => s.key));
         const used = actual.promptTokens + actual.completionTokens;
         await Promise.all(
@@ -353,12 +357,15 @@ export class TenantAccessGuard implements AccessGuard {
     });
   }
 
-  /** Frees provider slots; the tokens are charged to the last target tried (the one that served). */
-  private async releaseTargets(tenant: TenantContext, tokens: number): Promise<void> {
+  /**
+   * Frees provider slots; the answer's tokens are charged to the target that served it (a
+   * provider tried before a failover answered nothing, and an unlimited target holds nothing).
+   */
+  private async releaseTargets(tenant: TenantContext, tokens: number, servedBy: string): Promise<void> {
     const held = this.heldTargets.get(tenant);
     if (!held) return;
     this.heldTargets.delete(tenant);
-    await Promise.all(held.map((h, i) => this.providerLimits.release(h, i === held.length - 1 ? tokens : 0)));
+    await Promise.all(held.map((h) => this.providerLimits.release(h, h.target === servedBy ? tokens : 0)));
   }
 
   /** Spend and limits per tenant and key for the current day and month (for /admin/budgets). */
