@@ -1,4 +1,13 @@
+import { Agent, fetch } from "undici";
 import { cpuMs, type Sample } from "./stats.js";
+
+/**
+ * Interleaving leaves each server's connections idle for seconds while the other contender runs,
+ * close to both servers' 5 s keep-alive timeout: a POST on a socket the server is closing fails
+ * with "other side closed" (it ended a 21-rep run once). Dropping idle sockets after 1 s avoids
+ * the race; the reconnect costs both contenders the same ~0.1 ms on loopback.
+ */
+const agent = new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 });
 
 /**
  * One streamed /v1/completions request, timed at the client: time to the first content chunk,
@@ -8,6 +17,7 @@ export async function streamCompletion(url: string, text: string, maxTokens: num
   const t0 = performance.now();
   const c0 = cpuMs();
   const res = await fetch(`${url}/v1/completions`, {
+    dispatcher: agent,
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
