@@ -5,10 +5,9 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import { type AccessRuntime, createAccessRuntime } from "../src/admin/runtime.js";
 import type { RunningRouter } from "../src/server.js";
-import { startRouter } from "../src/server.js";
 import { startFakeAnthropic } from "./fakes/anthropic.js";
 import type { FakeServer } from "./fakes/openai.js";
-import { config, silent } from "./helpers/router.js";
+import { config, listenWithAccess, silent } from "./helpers/router.js";
 
 const TENANT_KEY = "sk-acme-tenant-key-0123456789";
 const POOR_KEY = "sk-poor-tenant-key-0123456789";
@@ -46,16 +45,7 @@ describe("admin API and tenants through the router", () => {
       admin: { key: ADMIN_KEY, stateFile: join(dir, "state.json"), auditLog: join(dir, "audit.jsonl") },
     };
     const cfg = config(raw);
-    runtime = await createAccessRuntime(cfg, { env, logger: silent });
-    running = await startRouter({
-      config: cfg,
-      logger: silent,
-      healthPolling: false,
-      host: "127.0.0.1",
-      port: 0,
-      ...runtime.deps,
-    });
-    runtime.attach(running.router);
+    ({ runtime, running } = await listenWithAccess(cfg, { env }));
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import OpenAI from "openai";
-import { type AccessRuntime, createAccessRuntime } from "../src/admin/runtime.js";
-import { type RunningRouter, startRouter } from "../src/server.js";
+import type { AccessRuntime } from "../src/admin/runtime.js";
+import type { RunningRouter } from "../src/server.js";
 import { type FakeServer, startFakeOpenAI } from "./fakes/openai.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { config, type ErrorJson, post, silent } from "./helpers/router.js";
+import { config, type ErrorJson, listenWithAccess, post } from "./helpers/router.js";
 
 /** A provider's own rateLimit through the whole router: skipped when spent, 429 when pinned. */
 describe("externalProviders[].rateLimit over HTTP", () => {
@@ -30,16 +30,7 @@ describe("externalProviders[].rateLimit over HTTP", () => {
         },
       ],
     });
-    runtime = await createAccessRuntime(cfg, { logger: silent });
-    running = await startRouter({
-      config: cfg,
-      logger: silent,
-      healthPolling: false,
-      host: "127.0.0.1",
-      port: 0,
-      ...runtime.deps,
-    });
-    runtime.attach(running.router);
+    ({ runtime, running } = await listenWithAccess(cfg));
     client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: "unused", maxRetries: 0 });
   });
 

@@ -1,4 +1,9 @@
 import pino from "pino";
+import {
+  type AccessRuntime,
+  type AccessRuntimeOptions,
+  createAccessRuntime,
+} from "../../src/admin/runtime.js";
 import { createApp, type RouterApp, type RouterDeps } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load.js";
 import type { RouterConfig } from "../../src/config/schema.js";
@@ -25,6 +30,27 @@ export async function listen(
     ...deps,
   });
   return { ...running, app: running.router };
+}
+
+/**
+ * A router listening on 127.0.0.1:0 as the CLI runs it: tenants, limits, usage ledger and the
+ * admin API from `createAccessRuntime`, no background polling.
+ */
+export async function listenWithAccess(
+  cfg: RouterConfig,
+  opts: AccessRuntimeOptions = {},
+): Promise<{ runtime: AccessRuntime; running: RunningRouter }> {
+  const runtime = await createAccessRuntime(cfg, { logger: silent, ...opts });
+  const running = await startRouter({
+    config: cfg,
+    logger: silent,
+    healthPolling: false,
+    host: "127.0.0.1",
+    port: 0,
+    ...runtime.deps,
+  });
+  runtime.attach(running.router);
+  return { runtime, running };
 }
 
 export { createApp };
