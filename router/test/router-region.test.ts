@@ -196,6 +196,16 @@ describe("x-router-region over HTTP", () => {
     expect(text).toContain("eu");
   });
 
+  it("lists each target's region in /health, so clients can see what x-router-region matches", async () => {
+    const health = (await (await fetch(`${router.url}/health`)).json()) as {
+      targets: { name: string; region?: string }[];
+    };
+    expect(health.targets.map((t) => [t.name, t.region])).toEqual([
+      ["us", "us-east-1"],
+      ["eu", "eu-west-1"],
+    ]);
+  });
+
   it("answers a bad header and an unmet requirement with OpenAI's error shape", async () => {
     const bad = await post<ErrorJson>(`${router.url}/v1/chat/completions`, body, {
       "x-router-region": "eu west",

@@ -4,6 +4,8 @@ export interface TargetHealthDetail {
   name: string;
   type: string;
   kind: "cluster" | "external";
+  /** Configured region (what `x-router-region` matches); absent when unknown. */
+  region?: string;
   status: TargetHealth;
   circuit: string;
   costPer1K: number | null;
@@ -67,6 +69,7 @@ export function summarizeHealth(targets: readonly Target[], now: number): Health
       latencyP95Ms: t.latency.p95() ?? null,
       inFlight: t.inFlight,
     };
+    if (t.region) d.region = t.region;
     if (t.kind === "cluster") {
       const l = t.live;
       Object.assign(d, {
