@@ -89,6 +89,8 @@ describe("RouterClient against the real router", () => {
     expect(jobs.map((j) => j.target)).toEqual(["local", "ext", "ext", "local", expect.any(String)]);
     expect(jobs[0]?.reason).toBe("lowest_cost");
     expect(jobs[1]?.reason).toBe("external_first");
+    // No target is configured in eu-west-1: the preference is noted, the request still served.
+    expect(jobs[4]?.reason).toBe("outside_region");
 
     const costs = await client.getCosts({ from, to: new Date(Date.now() + 1000) });
     expect(costs.total.requests).toBe(5);
@@ -98,6 +100,10 @@ describe("RouterClient against the real router", () => {
     // The external provider's tokens are priced from the config; it is the most expensive target.
     expect(costs.byTarget[0]?.target).toBe("ext");
     expect(costs.total.costUsd).toBeGreaterThan(0);
+    // Each job carries the router's x-router-cost-usd; together they are what the ledger booked.
+    for (const j of jobs) expect(j.costUsd).toBeGreaterThan(0);
+    const jobsUsd = jobs.reduce((sum, j) => sum + (j.costUsd ?? 0), 0);
+    expect(jobsUsd).toBeCloseTo(costs.total.costUsd, 8);
     await client.close();
   });
 
