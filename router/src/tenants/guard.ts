@@ -5,8 +5,9 @@ import type { BucketResult, BucketSpec, BudgetSpec, StateStore } from "../state/
 import { type AlertSink, checkAlerts } from "./alerts.js";
 import type { AdminConfig, BudgetConfig, RateLimitConfig, TenantConfig } from "./config.js";
 import { intersect, KeyIndex, presentedKey } from "./keys.js";
+import { bucketSpecs, SLOT_TTL_SEC } from "./limit-specs.js";
 import { type Period, periodId, periodTtlSec, secondsToPeriodEnd } from "./periods.js";
-import { type ProviderHold, ProviderLimits, SLOT_TTL_SEC } from "./provider-limits.js";
+import { type ProviderHold, ProviderLimits } from "./provider-limits.js";
 import type { AccessGuard, Reservation, TenantContext } from "./types.js";
 
 /** The subset of a pino logger the guard uses. */
@@ -57,31 +58,6 @@ function budgetSpecs(
     budget: b,
     scope,
   }));
-}
-
-function bucketSpecs(
-  scope: string,
-  l: RateLimitConfig | undefined,
-  tokens: number,
-): (BucketSpec & { kind: "requests" | "tokens" })[] {
-  const out: (BucketSpec & { kind: "requests" | "tokens" })[] = [];
-  if (l?.requestsPerMinute)
-    out.push({
-      key: `rl:req:${scope}`,
-      capacity: l.requestsPerMinute,
-      periodSec: 60,
-      cost: 1,
-      kind: "requests",
-    });
-  if (l?.tokensPerMinute)
-    out.push({
-      key: `rl:tok:${scope}`,
-      capacity: l.tokensPerMinute,
-      periodSec: 60,
-      cost: tokens,
-      kind: "tokens",
-    });
-  return out;
 }
 
 /** OpenAI-style x-ratelimit-* headers from the most restrictive bucket of each kind. */

@@ -1,8 +1,6 @@
 import type { BucketSpec, StateStore } from "../state/types.js";
 import type { RateLimitConfig } from "./config.js";
-
-/** Concurrency slots expire after this long, so a crashed replica cannot hold them forever. */
-export const SLOT_TTL_SEC = 900;
+import { bucketSpecs, SLOT_TTL_SEC } from "./limit-specs.js";
 
 /** What one request took at a provider, to give back when it settles. */
 export interface ProviderHold {
@@ -42,45 +40,30 @@ export class ProviderLimits {
    * refuses until the bucket refills.
    */
   async acquire(target: string, l: RateLimitConfig): Promise<ProviderAcquire> {
-    const slotKeys = l.concurrent !== undefined ? [`conc:provider:${target}`] : [];
-    if (
-      slotKeys.length > 0 &&
-      !(await this.store.acquireSlots([{ key: slotKeys[0]!, limit: l.concurrent! }], SLOT_TTL_SEC))
-    )
+    const scope = `provider:${target}`;
+    const slots = l.concurrent !== undefined ? [{ key: `conc:${scope}`, limit: l.concurrent }] : [];
+    if (!(await this.store.acquireSlots(slots, SLOT_TTL_SEC)))
       return { ok: false, retryAfterSec: 1, reason: "concurrent requests" };
-    const buckets: (BucketSpec & { reason: string })[] = [];
-    if (l.requestsPerMinute !== undefined)
-      buckets.push({
-        key: `rl:req:provider:${target}`,
-        capacity: l.requestsPerMinute,
-        periodSec: 60,
-        cost: 1,
-        reason: "requests per minute",
-      });
-    // Cost 0: the take only checks that the bucket is not in debt.
-    const tokens: BucketSpec | undefined =
-      l.tokensPerMinute !== undefined
-        ? { key: `rl:tok:provider:${target}`, capacity: l.tokensPerMinute, periodSec: 60, cost: 0 }
-        : undefined;
-    if (tokens) buckets.push({ ...tokens, reason: "tokens per minute" });
-    if (buckets.length > 0) {
-      let taken: Awaited<ReturnType<StateStore["takeBuckets"]>>;
-      try {
-        taken = await this.store.takeBuckets(buckets);
-      } catch (err) {
-        await this.store.releaseSlots(slotKeys);
-        throw err;
-      }
-      if (!taken.ok) {
-        await this.store.releaseSlots(slotKeys);
-        const i = taken.results.findIndex((r) => !r.ok);
-        return {
-          ok: false,
-          retryAfterSec: Math.max(1, taken.results[i]?.retryAfterSec ?? 1),
-          reason: buckets[i]?.reason ?? "rate",
-        };
-      }
+    const slotKeys = slots.map((s) => s.key);
+    // Tokens cost 0 here: the take only checks that the bucket is not in debt.
+    const buckets = bucketSpecs(scope, l, 0);
+    let taken: Awaited<ReturnType<StateStore["takeBuckets"]>>;
+    try {
+      taken = await this.store.takeBuckets(buckets);
+    } catch (err) {
+      await this.store.releaseSlots(slotKeys);
+      throw err;
     }
+    if (!taken.ok) {
+      await this.store.releaseSlots(slotKeys);
+      const i = taken.results.findIndex((r) => !r.ok);
+      return {
+        ok: false,
+        retryAfterSec: Math.max(1, taken.results[i]?.retryAfterSec ?? 1),
+        reason: `${buckets[i]?.kind ?? "requests"} per minute`,
+      };
+    }
+    const tokens = buckets.find((b) => b.kind === "tokens");
     return { ok: true, hold: { target, slotKeys, ...(tokens ? { tokens } : {}) } };
   }
 
