@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 out=.cache/llama-server
 bin="$out/build/bin/llama-server"
 if [ -x "$bin" ]; then echo "$PWD/$bin"; exit 0; fi
+echo "bench: building llama-server once (cached in $out; ~5 min on 2 cores)" >&2
 pkg=$(cd runtime && node -e 'const p=require.resolve("node-llama-cpp");let d=require("path").dirname(p);while(!require("fs").existsSync(d+"/llama/gitRelease.bundle"))d=require("path").dirname(d);console.log(d)')
 info="$pkg/llama/llama.cpp.info.json"
 tag=$(node -e "console.log(require('$info').tag)")

@@ -1,5 +1,4 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,12 +39,7 @@ async function freePort(): Promise<number> {
  */
 function buildLlamaServer(): string {
   const script = resolve(dirname(fileURLToPath(import.meta.url)), "../../../build-llama-server.sh");
-  const cached = resolve(dirname(script), "..", ".cache/llama-server/build/bin/llama-server");
-  // The script returns the cached binary at once; say "building" only when it will.
-  if (!existsSync(cached))
-    process.stderr.write(
-      "bench: building llama-server once (cached in .cache/llama-server; ~5 min on 2 cores)\n",
-    );
+  // The script says so on stderr when it builds; a cached binary comes back at once.
   const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   return out.trim().split("\n").pop() as string;
 }
