@@ -1,20 +1,12 @@
 import { HttpError } from "@llm/contracts";
 import OpenAI from "openai";
 import { createPriceTable } from "../src/pricing/table.js";
-import type { AdapterRegistry } from "../src/providers/registry.js";
-import type { ProviderAdapter } from "../src/providers/types.js";
 import { planRoute } from "../src/routing/plan.js";
 import { chatProfile } from "../src/routing/profile.js";
 import { parseRegionPreference } from "../src/routing/region.js";
 import { TargetSet } from "../src/targets/set.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
-import { config, type ErrorJson, listen, post, silent } from "./helpers/router.js";
-
-const dummy: ProviderAdapter = {
-  chat: () => Promise.reject(new Error("not called")),
-  chatStream: () => Promise.reject(new Error("not called")),
-};
-const registry: AdapterRegistry = { cluster: () => dummy, openai: () => dummy };
+import { config, type ErrorJson, listen, planningRegistry, post, silent } from "./helpers/router.js";
 
 /** us-cheap is the cheapest; eu-dear sits in eu-west-1 and costs more; openai has no region. */
 const raw = {
@@ -47,7 +39,7 @@ const raw = {
 
 function setup() {
   const cfg = config(raw);
-  const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+  const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
   const plan = (region?: string, policy?: string, pinned?: string) =>
     planRoute({
       profile: chatProfile({ model: "tiny", messages: [{ role: "user", content: "hi" }] } as never, 64),

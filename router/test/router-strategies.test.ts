@@ -1,17 +1,9 @@
 import type { HttpError } from "@llm/contracts";
 import { createPriceTable } from "../src/pricing/table.js";
-import type { AdapterRegistry } from "../src/providers/registry.js";
-import type { ProviderAdapter } from "../src/providers/types.js";
 import { planRoute } from "../src/routing/plan.js";
 import { chatProfile, embeddingsProfile } from "../src/routing/profile.js";
 import { TargetSet } from "../src/targets/set.js";
-import { config, silent } from "./helpers/router.js";
-
-const dummy: ProviderAdapter = {
-  chat: () => Promise.reject(new Error("not called")),
-  chatStream: () => Promise.reject(new Error("not called")),
-};
-const registry: AdapterRegistry = { cluster: () => dummy, openai: () => dummy, anthropic: () => dummy };
+import { config, planningRegistry, silent } from "./helpers/router.js";
 
 /**
  * Three clusters and two external providers:
@@ -43,7 +35,7 @@ const base = {
 
 function setup(raw: Record<string, unknown> = base) {
   const cfg = config(raw);
-  const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+  const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
   const plan = (body: Record<string, unknown>, strategy = cfg.router.routingStrategy, pinned?: string) =>
     planRoute({
       profile: chatProfile(
@@ -179,7 +171,7 @@ describe("routing strategies", () => {
 
   it("keeps embeddings away from Anthropic, whose adapter has none", () => {
     const { cfg } = setup();
-    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
     const candidates = planRoute({
       profile: embeddingsProfile({ model: "tiny", input: "x" }),
       targets: targets.list,
@@ -264,7 +256,7 @@ describe("scale-to-zero awareness", () => {
   it("routes around a cold pool and raises its pending demand, then returns once it is ready", () => {
     let now = 1_000_000;
     const cfg = config(raw);
-    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent, undefined, () => now);
+    const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent, undefined, () => now);
     const gpu = targets.byName.get("gpu")!;
     const plan = () =>
       planRoute({
@@ -286,7 +278,7 @@ describe("scale-to-zero awareness", () => {
 
   it("answers a pin to a cold pool with 503 + Retry-After and counts it as demand", () => {
     const cfg = config(raw);
-    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
     const gpu = targets.byName.get("gpu")!;
     gpu.live = { polledAt: 1, reachable: false };
     let err: HttpError | undefined;
@@ -308,7 +300,7 @@ describe("scale-to-zero awareness", () => {
 
   it("treats 0 ready replicas from the exporter as cold", () => {
     const cfg = config(raw);
-    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
     const gpu = targets.byName.get("gpu")!;
     gpu.live = { polledAt: 1, reachable: true, ready: true, readyReplicas: 0 };
     expect(gpu.isCold()).toBe(true);
@@ -326,7 +318,7 @@ describe("cross-cloud egress", () => {
       ],
     };
     const cfg = config(raw);
-    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
     const aws = targets.byName.get("aws-c")!.estimateCost("tiny", 1000, 1000);
     const gcp = targets.byName.get("gcp-c")!.estimateCost("tiny", 1000, 1000);
     // 4512 bytes out of AWS at $0.09/GB plus 4512 bytes out of GCP at $0.12/GB.
@@ -340,7 +332,7 @@ describe("Go-shaped clusters", () => {
       router: { overheadFactor: 1.5 },
       clusters: [{ name: "go", endpoint: "http://10.0.0.1", costPerHour: 0.072 }],
     });
-    const targets = TargetSet.build(cfg, registry, createPriceTable(), silent);
+    const targets = TargetSet.build(cfg, planningRegistry, createPriceTable(), silent);
     const go = targets.byName.get("go")!;
     expect(go.resolveModel("anything-7b")).toEqual({ upstream: "anything-7b", exact: true });
     // $0.072/h at the assumed 20 tok/s = $0.001 / 1K, times 1.5.

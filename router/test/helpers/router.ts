@@ -7,9 +7,22 @@ import {
 import { createApp, type RouterApp, type RouterDeps } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load.js";
 import type { RouterConfig } from "../../src/config/schema.js";
+import type { AdapterRegistry } from "../../src/providers/registry.js";
+import type { ProviderAdapter } from "../../src/providers/types.js";
 import { type RunningRouter, startRouter } from "../../src/server.js";
 
 export const silent = pino({ level: "silent" });
+
+/** Adapters for planning tests: targets are built and ranked, never called. */
+const notCalled: ProviderAdapter = {
+  chat: () => Promise.reject(new Error("not called")),
+  chatStream: () => Promise.reject(new Error("not called")),
+};
+export const planningRegistry: AdapterRegistry = {
+  cluster: () => notCalled,
+  openai: () => notCalled,
+  anthropic: () => notCalled,
+};
 
 /** Validates a config literal the way a YAML file would be. */
 export function config(raw: Record<string, unknown>): RouterConfig {
