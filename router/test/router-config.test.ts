@@ -200,6 +200,11 @@ demo:
       "externalProviders[0].type: Invalid option",
     ],
     [
+      "a provider region that is not a string",
+      { externalProviders: [{ type: "openai", region: 5 }] },
+      "externalProviders[0].region: Invalid input: expected string",
+    ],
+    [
       "half an mTLS pair",
       { clusters: [cluster({ authType: "mtls", certFile: "/c.pem" })] },
       "clusters[0].keyFile: certFile and keyFile go together",
