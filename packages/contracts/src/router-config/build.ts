@@ -1,5 +1,5 @@
 import type { PoolName, PoolOutput, StackOutputs } from "../stack-outputs/schema.js";
-import type { RouterClusterConfigData, RouterConfigData } from "./types.js";
+import type { RouterClusterConfigData, RouterConfigData, RoutingStrategyName } from "./schema.js";
 
 /** Capabilities every cluster runtime offers (OpenAI endpoints it implements). */
 export const CLUSTER_BASE_CAPABILITIES = ["chat", "completions", "embeddings", "streaming", "json_schema"];
@@ -10,7 +10,7 @@ export interface BuildRouterConfigOptions {
   /** Listen port of the router. Defaults to 8080. */
   port?: number;
   /** Routing strategy. Defaults to `hybrid`. */
-  routingStrategy?: "hybrid" | "cost" | "latency" | "cluster_first" | "external_first";
+  routingStrategy?: RoutingStrategyName;
   /** USD per 1K tokens above which hybrid routing prefers an external provider. Defaults to 0.002. */
   clusterCostThreshold?: number;
   /** Whether requests may fail over to external providers. Defaults to true. */
@@ -97,6 +97,7 @@ export function buildRouterConfig(
       healthCheckInterval: opts.healthCheckInterval ?? "10s",
     },
     clusters,
-    externalProviders: opts.externalProviders ?? [],
+    // Verbatim: the router validates them (and resolves their ${ENV} references) when it loads the file.
+    externalProviders: (opts.externalProviders ?? []) as RouterConfigData["externalProviders"],
   };
 }

@@ -1,2 +1,4 @@
 export * from "./build.js";
-export * from "./types.js";
+export * from "./duration.js";
+export * from "./schema.js";
+export * from "./tenants.js";
