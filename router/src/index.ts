@@ -1,5 +1,6 @@
 export { noopUsageSink } from "./access/noop-usage.js";
 export { createOpenGuard } from "./access/open-guard.js";
+export { type AccessRuntime, type AccessRuntimeOptions, createAccessRuntime } from "./admin/runtime.js";
 export { createApp, type RouterApp, type RouterDeps } from "./app.js";
 export { ConfigError, formatPath } from "./config/errors.js";
 export { loadConfigFile, parseConfig, parseConfigText } from "./config/load.js";

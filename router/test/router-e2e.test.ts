@@ -1,6 +1,6 @@
+import { ensureModel } from "@llm/gguf";
 import { type RuntimeHandle, startRuntime } from "@llm/runtime";
 import OpenAI from "openai";
-import { ensureModel } from "../../scripts/src/gen-gguf/index.js";
 import { listen, post } from "./helpers/router.js";
 
 const SECRET = "e2e-cluster-secret-0123456789";

@@ -1,8 +1,8 @@
+import { ensureModel } from "@llm/gguf";
 import { type RuntimeHandle, startRuntime } from "@llm/runtime";
 import { GenAiAttr, setupTelemetry, type Telemetry } from "@llm/telemetry";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-node";
 import OpenAI from "openai";
-import { ensureModel } from "../../scripts/src/gen-gguf/index.js";
 import { listen } from "./helpers/router.js";
 
 const SECRET = "trace-cluster-secret-0123456789";

@@ -1,5 +1,5 @@
+import { ensureModel } from "@llm/gguf";
 import pino from "pino";
-import { ensureModel } from "../../scripts/src/gen-gguf/index.js";
 
 /** The generated tiny llama model (< 2 MB, random weights): assert on shapes and counts, never text. */
 export function tinyModel(): Promise<string> {

@@ -11,10 +11,6 @@ export interface CatalogModel {
   chatTemplate?: string;
 }
 
-// A variable specifier keeps the type-checker from requiring gen-gguf at build time. It is reached by
-// relative path because @llm/scripts exports no subpaths (and the container image does not ship it).
-const genGgufModule = "../../../scripts/src/gen-gguf/index.js";
-
 /** Looks `name` up in the catalog (models/catalog.yaml); undefined when it is not a catalog name. */
 export async function findCatalogModel(name: string): Promise<CatalogModel | undefined> {
   try {
@@ -34,11 +30,12 @@ export async function generateFromUri(uri: string): Promise<string> {
   const preset = (url.hostname || url.pathname.replace(/^\/+/, "")) as Preset;
   const seedText = url.searchParams.get("seed");
   const seed = seedText === null ? undefined : Number(seedText);
+  // Loaded on demand: only gen:// URIs (tests, local runs) need the generator.
   let mod: { ensureModel: (preset?: Preset, seed?: number) => Promise<string> };
   try {
-    mod = (await import(genGgufModule)) as typeof mod;
+    mod = await import("@llm/gguf");
   } catch (err) {
-    throw new Error(`${uri}: generated models need the gen-gguf script (@llm/scripts): ${String(err)}`);
+    throw new Error(`${uri}: generated models need @llm/gguf: ${String(err)}`);
   }
   return mod.ensureModel(preset, seed);
 }

@@ -2,13 +2,10 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildRouterConfig, type StackOutputs } from "@llm/contracts";
+import { ensureModel, type PresetName } from "@llm/gguf";
+import { createAccessRuntime, loadConfigFile, type RunningRouter, startRouter } from "@llm/router";
 import type { Logger } from "pino";
 import { stringify } from "yaml";
-import { createAccessRuntime } from "../../../router/src/admin/runtime.js";
-import { loadConfigFile } from "../../../router/src/config/load.js";
-import { type RunningRouter, startRouter } from "../../../router/src/server.js";
-import { ensureModel } from "../gen-gguf/index.js";
-import type { PresetName } from "../gen-gguf/presets.js";
 import { type RuntimeProcess, startRuntimeProcess } from "./runtime-process.js";
 
 export interface LocalStackOptions {

@@ -17,7 +17,6 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultThreadCount } from "../../../../runtime/src/index.js";
-import { ensureModel } from "../../gen-gguf/index.js";
 import { startRuntimeProcess } from "../../local-stack/runtime-process.js";
 import { type Peer, startPeer } from "./peer.js";
 import { measureRaw, type Round } from "./raw.js";

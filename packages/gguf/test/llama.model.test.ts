@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getLlama, type Llama, LlamaChatSession, LlamaCompletion, type LlamaModel } from "node-llama-cpp";
-import { generateGguf, type PresetName } from "../src/gen-gguf/index.js";
+import { generateGguf, type PresetName } from "../src/index.js";
 
 let dir: string;
 let llama: Llama;

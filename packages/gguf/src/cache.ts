@@ -22,10 +22,10 @@ export function cachedModelPath(preset: PresetName = DEFAULT_PRESET, seed: numbe
   return join(modelCacheDir(), `${preset}-s${seed}.gguf`);
 }
 
-function isCurrent(path: string): boolean {
+async function isCurrent(path: string): Promise<boolean> {
   if (!existsSync(path)) return false;
   try {
-    return readGgufHeader(path).metadata.get("gen_gguf.version") === GENERATOR_VERSION;
+    return (await readGgufHeader(path)).metadata.get("gen_gguf.version") === GENERATOR_VERSION;
   } catch {
     return false;
   }
@@ -51,7 +51,7 @@ export async function ensureModel(
     throw new Error(`seed: must be an integer in [0, 4294967295], got ${seed}`);
   }
   const path = cachedModelPath(preset, seed);
-  if (isCurrent(path)) return path;
+  if (await isCurrent(path)) return path;
   let job = pending.get(path);
   if (!job) {
     job = generateGguf({ out: path, preset, seed }).then((m) => m.path);

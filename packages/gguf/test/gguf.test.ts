@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { loadCatalog, parseModelUri } from "@llm/models";
-import { tensorBytes } from "../src/gen-gguf/format.js";
-import { fromHalf, toHalf } from "../src/gen-gguf/half.js";
+import { tensorBytes } from "../src/format.js";
+import { fromHalf, toHalf } from "../src/half.js";
 import {
   cachedModelPath,
   ensureModel,
@@ -17,8 +17,8 @@ import {
   type PresetName,
   readGgufHeader,
   readTensorValues,
-} from "../src/gen-gguf/index.js";
-import { llamaModel } from "../src/gen-gguf/llama.js";
+} from "../src/index.js";
+import { llamaModel } from "../src/llama.js";
 
 const run = promisify(execFile);
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -50,7 +50,7 @@ describe("generateGguf", () => {
 
   it("writes a GGUF v3 header with llama metadata that parses back", async () => {
     const { path, bytes } = await generateGguf({ out: join(dir, "tiny.gguf") });
-    const h = readGgufHeader(path);
+    const h = await readGgufHeader(path);
     const s = PRESETS.tiny.shape;
     expect(h.version).toBe(3);
     expect(h.alignment).toBe(32);
@@ -109,7 +109,7 @@ describe("generateGguf", () => {
 
   it("stores norms as ones and random F32 weights with a small spread", async () => {
     const { path } = await generateGguf({ out: join(dir, "w.gguf") });
-    const h = readGgufHeader(path);
+    const h = await readGgufHeader(path);
     const find = (n: string) => h.tensors.find((t) => t.name === n)!;
     expect(Array.from(readTensorValues(path, find("blk.0.attn_norm.weight"), 64))).toEqual(Array(64).fill(1));
     const w = readTensorValues(path, find("blk.0.ffn_up.weight"), 4096);
@@ -121,7 +121,7 @@ describe("generateGguf", () => {
   it.each(["Q8_0", "Q4_0"] as const)("writes %s blocks that dequantize to small weights", async (type) => {
     const preset = type === "Q8_0" ? "tiny-q8_0" : "tiny-q4_0";
     const { path } = await generateGguf({ out: join(dir, `${preset}.gguf`), preset });
-    const h = readGgufHeader(path);
+    const h = await readGgufHeader(path);
     expect(h.metadata.get("general.file_type")).toBe(type === "Q8_0" ? 7 : 2);
     const find = (n: string) => h.tensors.find((t) => t.name === n)!;
     expect(find("blk.0.attn_norm.weight").type).toBe("F32");
@@ -138,7 +138,7 @@ describe("generateGguf", () => {
 
   it("applies shape overrides and rejects impossible shapes naming the field", async () => {
     const { path } = await generateGguf({ out: join(dir, "wide.gguf"), shape: { layers: 3, vocab: 400 } });
-    const md = readGgufHeader(path).metadata;
+    const md = (await readGgufHeader(path)).metadata;
     expect(md.get("llama.block_count")).toBe(3);
     expect((md.get("tokenizer.ggml.tokens") as string[]).length).toBe(400);
     await expect(
@@ -234,15 +234,15 @@ describe("ensureModel", () => {
 
   it("lets several processes ask for the same model at once", async () => {
     const cache = join(dir, "procs");
-    const index = join(import.meta.dirname, "../src/gen-gguf/index.ts");
+    const index = join(import.meta.dirname, "../src/index.ts");
     const script = `import(${JSON.stringify(index)}).then((m) => m.ensureModel("tiny-q4_0", 11)).then(console.log);`;
     const env = { ...process.env, GEN_GGUF_CACHE_DIR: cache };
-    const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
+    const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
     const outs = await Promise.all([1, 2].map(() => run(tsx, ["--eval", script], { env })));
     const expected = join(cache, "tiny-q4_0-s11.gguf");
     expect(outs.map((o) => o.stdout.trim())).toEqual([expected, expected]);
     expect(readdirSync(cache)).toEqual(["tiny-q4_0-s11.gguf"]);
-    expect(readGgufHeader(expected).metadata.get("gen_gguf.seed")).toBe(11);
+    expect((await readGgufHeader(expected)).metadata.get("gen_gguf.seed")).toBe(11);
   });
 
   it("rejects an unknown preset or a bad seed before touching the cache", async () => {
@@ -258,24 +258,24 @@ describe("ensureModel", () => {
     const path = await ensureModel("tiny", 2);
     writeFileSync(path, "not a model");
     expect(await ensureModel("tiny", 2)).toBe(path);
-    expect(readGgufHeader(path).metadata.get("gen_gguf.seed")).toBe(2);
+    expect((await readGgufHeader(path)).metadata.get("gen_gguf.seed")).toBe(2);
   });
 });
 
 describe("gen-gguf CLI", () => {
-  const main = join(import.meta.dirname, "../src/gen-gguf/main.ts");
-  const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
+  const cli = join(import.meta.dirname, "../src/cli.ts");
+  const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
 
   it("writes the file and prints its path and size", async () => {
     const out = join(dir, "cli.gguf");
-    const { stdout } = await run(tsx, [main, "--out", out, "--seed", "9", "--layers", "1"]);
+    const { stdout } = await run(tsx, [cli, "--out", out, "--seed", "9", "--layers", "1"]);
     expect(stdout).toContain(out);
     expect(stdout).toContain(`${statSync(out).size} bytes`);
-    expect(readGgufHeader(out).metadata.get("llama.block_count")).toBe(1);
+    expect((await readGgufHeader(out)).metadata.get("llama.block_count")).toBe(1);
   });
 
   it("rejects a bad flag naming it", async () => {
-    const err = await run(tsx, [main, "--out", join(dir, "x.gguf"), "--preset", "huge"]).catch((e) => e);
+    const err = await run(tsx, [cli, "--out", join(dir, "x.gguf"), "--preset", "huge"]).catch((e) => e);
     expect(err.code).toBe(1);
     expect(err.stderr).toMatch(/--preset: Invalid option/);
   });
