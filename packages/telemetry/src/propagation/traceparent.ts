@@ -1,13 +1,23 @@
-import { context as apiContext, type Context, type SpanContext, TraceFlags, trace } from "@opentelemetry/api";
+import {
+  context as apiContext,
+  type Context,
+  isSpanContextValid,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapSetter,
+  TraceFlags,
+  trace,
+} from "@opentelemetry/api";
+import { parseTraceParent, TraceState, W3CTraceContextPropagator } from "@opentelemetry/core";
 
 /**
- * W3C Trace Context (`traceparent`/`tracestate`) without the SDK: the router must forward trace
- * ids to clusters and providers even when its own telemetry is off, so this is plain parsing.
- * Format: `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`.
+ * W3C Trace Context (`traceparent`/`tracestate`) through OpenTelemetry's own propagator, used
+ * without the SDK: the router must forward trace ids to clusters and providers even when its
+ * own telemetry is off. The propagator enforces the format
+ * (`<2 hex version, not ff>-<32 hex trace id, not all 0>-<16 hex parent id, not all 0>-<2 hex flags>`,
+ * nothing after the flags in version 00) and validates tracestate members.
  */
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
-const INVALID_TRACE_ID = "0".repeat(32);
-const INVALID_SPAN_ID = "0".repeat(16);
+const propagator = new W3CTraceContextPropagator();
 
 /** Headers as node's `IncomingHttpHeaders`, a fetch `Headers`, or a plain record. */
 export type HeaderCarrier =
@@ -23,32 +33,41 @@ function header(carrier: HeaderCarrier, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Reads either carrier kind, matching header names case-insensitively as HTTP does; values are
+ * trimmed (the propagator allows one space around traceparent, a plain record may carry more).
+ */
+const getter: TextMapGetter<HeaderCarrier> = {
+  get: (carrier, key) => header(carrier, key)?.trim(),
+  keys: (carrier) =>
+    typeof (carrier as { keys?: unknown }).keys === "function"
+      ? [...(carrier as Headers).keys()]
+      : Object.keys(carrier),
+};
+
+/** Writes into a plain record; an empty tracestate (no valid member left) is not sent. */
+const setter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    if (value !== "") carrier[key] = value;
+  },
+};
+
+/**
+ * Only the `sampled` flag is defined by trace-context level 1, whose rule is that other bits are
+ * passed on as zero; the propagator keeps every bit, so they are cleared here.
+ */
+function sampledOnly(sc: SpanContext): SpanContext {
+  const flags = sc.traceFlags & TraceFlags.SAMPLED;
+  return flags === sc.traceFlags ? sc : { ...sc, traceFlags: flags };
+}
+
 /** Parses a `traceparent` header value; undefined when it is absent or malformed (per spec: ignore). */
 export function parseTraceparent(value: string | undefined, tracestate?: string): SpanContext | undefined {
   if (!value) return undefined;
-  const m = TRACEPARENT.exec(value.trim());
-  if (!m) return undefined;
-  const [, version, traceId, spanId, flags, rest] = m as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string?,
-  ];
-  // Version ff is forbidden; version 00 must have nothing after the flags.
-  if (version === "ff" || (version === "00" && rest)) return undefined;
-  if (traceId === INVALID_TRACE_ID || spanId === INVALID_SPAN_ID) return undefined;
-  const spanContext: SpanContext = {
-    traceId,
-    spanId,
-    traceFlags: Number.parseInt(flags, 16) & TraceFlags.SAMPLED,
-    isRemote: true,
-  };
-  if (tracestate) {
-    // tracestate is opaque to us; keep it verbatim through a minimal TraceState implementation.
-    spanContext.traceState = rawTraceState(tracestate);
-  }
+  const parsed = parseTraceParent(value.trim());
+  if (!parsed) return undefined;
+  const spanContext: SpanContext = sampledOnly({ ...parsed, isRemote: true });
+  if (tracestate) spanContext.traceState = new TraceState(tracestate);
   return spanContext;
 }
 
@@ -60,8 +79,12 @@ export function formatTraceparent(sc: SpanContext): string {
 
 /** Returns `parent` (default: active context) with the remote span from the request's headers. */
 export function extractTraceContext(headers: HeaderCarrier, parent: Context = apiContext.active()): Context {
-  const sc = parseTraceparent(header(headers, "traceparent"), header(headers, "tracestate"));
-  return sc ? trace.setSpanContext(parent, sc) : parent;
+  const ctx = propagator.extract(parent, headers, getter);
+  if (ctx === parent) return parent;
+  const sc = trace.getSpanContext(ctx);
+  if (!sc) return ctx;
+  const masked = sampledOnly(sc);
+  return masked === sc ? ctx : trace.setSpanContext(parent, masked);
 }
 
 /**
@@ -73,24 +96,7 @@ export function injectTraceContext<H extends Record<string, string>>(
   ctx: Context = apiContext.active(),
 ): H {
   const sc = trace.getSpanContext(ctx);
-  if (!sc || !trace.isSpanContextValid(sc)) return headers;
-  (headers as Record<string, string>).traceparent = formatTraceparent(sc);
-  const state = sc.traceState?.serialize();
-  if (state) (headers as Record<string, string>).tracestate = state;
+  if (!sc || !isSpanContextValid(sc)) return headers;
+  propagator.inject(ctx, headers, setter);
   return headers;
-}
-
-function rawTraceState(raw: string): NonNullable<SpanContext["traceState"]> {
-  const entries = new Map<string, string>();
-  for (const member of raw.split(",")) {
-    const eq = member.indexOf("=");
-    if (eq > 0) entries.set(member.slice(0, eq).trim(), member.slice(eq + 1).trim());
-  }
-  const make = (m: Map<string, string>): NonNullable<SpanContext["traceState"]> => ({
-    get: (key) => m.get(key),
-    set: (key, value) => make(new Map([[key, value], ...[...m].filter(([k]) => k !== key)])),
-    unset: (key) => make(new Map([...m].filter(([k]) => k !== key))),
-    serialize: () => [...m].map(([k, v]) => `${k}=${v}`).join(","),
-  });
-  return make(entries);
 }
