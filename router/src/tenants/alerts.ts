@@ -1,6 +1,6 @@
 import { request } from "undici";
-import type { BudgetSpec, StateStore } from "../state/types.js";
-import type { BudgetConfig } from "./config.js";
+import type { StateStore } from "../state/types.js";
+import type { ScopedBudget } from "./limit-specs.js";
 import type { Period } from "./periods.js";
 
 /** A soft budget threshold crossed: logged as `budget.alert`, and POSTed to `alertWebhook` when set. */
@@ -34,7 +34,7 @@ export const webhookSink: AlertSink = async (alert, webhook) => {
  */
 export async function checkAlerts(
   store: StateStore,
-  budgets: (BudgetSpec & { period: Period; budget?: BudgetConfig; scope: string })[],
+  budgets: readonly ScopedBudget[],
   spentAfter: number[],
   charged: number,
   logger?: { warn(obj: object, msg?: string): void },

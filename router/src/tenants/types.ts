@@ -14,6 +14,8 @@ export interface TenantContext {
 /** What admission holds for a request until it settles: reserved tokens and cost. */
 export interface Reservation {
   readonly tenant: TenantContext;
+  /** x-ratelimit-* headers for the success response (see writeRateLimitHeaders); none when unlimited. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Release the reservation, charging what the request actually used. Idempotent. */
   settle(actual: {
     promptTokens: number;
@@ -28,7 +30,7 @@ export interface Reservation {
  * Every method throws an HttpError (401/403/429 with OpenAI's body and headers) to refuse.
  */
 export interface AccessGuard {
-  authenticate(req: Request): Promise<TenantContext>;
+  authenticate(req: Pick<Request, "headers">): Promise<TenantContext>;
   /** Checks limits and reserves the estimate; must hold under concurrency. */
   admit(
     tenant: TenantContext,
