@@ -1,3 +1,4 @@
+import { MemoryKeyValue, type MemoryKeyValueOptions } from "./memory-key-value.js";
 import type {
   BucketResult,
   BucketSpec,
@@ -18,8 +19,14 @@ export class MemoryStateStore implements StateStore {
   private readonly slots = new Map<string, number>();
   private readonly budgets = new Map<string, BudgetState & { expires: number }>();
   private readonly once = new Map<string, number>();
+  readonly kv: MemoryKeyValue;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    kvOptions: MemoryKeyValueOptions = {},
+  ) {
+    this.kv = new MemoryKeyValue(now, kvOptions);
+  }
 
   private refill(spec: BucketSpec, t: number): Bucket {
     const rate = spec.capacity / (spec.periodSec * 1000);
@@ -117,5 +124,7 @@ export class MemoryStateStore implements StateStore {
     return true;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.kv.close();
+  }
 }

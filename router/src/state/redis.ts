@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { RedisKeyValue } from "./redis-key-value.js";
 import type {
   BucketResult,
   BucketSpec,
@@ -102,12 +103,15 @@ export interface RedisStateOptions {
   keyPrefix?: string;
   /** An existing client instead of `url` (tests); not closed by close(). */
   client?: Redis;
+  /** Largest value `kv.set` accepts, bytes. Defaults to 1 MiB. */
+  maxValueBytes?: number;
 }
 
 export class RedisStateStore implements StateStore {
   private readonly redis: Redis;
   private readonly owned: boolean;
   private readonly prefix: string;
+  readonly kv: RedisKeyValue;
 
   constructor(opts: RedisStateOptions) {
     this.prefix = opts.keyPrefix ?? "llm-router:";
@@ -115,6 +119,12 @@ export class RedisStateStore implements StateStore {
     this.redis = opts.client ?? new Redis(opts.url, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
     // Callers see failures as rejected operations; the event only needs a listener so it is not "unhandled".
     if (this.owned) this.redis.on("error", () => undefined);
+    // `kv:` keeps generic keys apart from the counters' `rl:`, `conc:`, `budget:` and `alert:` keys.
+    this.kv = new RedisKeyValue({
+      client: this.redis,
+      prefix: `${this.prefix}kv:`,
+      maxValueBytes: opts.maxValueBytes,
+    });
   }
 
   private k(key: string): string {
@@ -197,6 +207,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    await this.kv.close();
     if (this.owned) await this.redis.quit().catch(() => undefined);
   }
 }

@@ -1,5 +1,8 @@
+import type { KeyValueStore } from "./key-value.js";
+
 /**
- * Shared counters behind rate limits, concurrency and budgets. One replica uses the in-memory
+ * Shared counters behind rate limits, concurrency and budgets, plus a generic key/value store
+ * (`kv`) for everything else replicas share. One replica uses the in-memory
  * store; several replicas share one Redis so limits and spend hold across all of them. Every
  * method is atomic with respect to concurrent callers (single-threaded JS in memory, Lua in Redis).
  */
@@ -56,5 +59,7 @@ export interface StateStore {
   getBudget(key: string): Promise<BudgetState>;
   /** Plain key/value with TTL (used for once-only alerts). Returns true when the key was newly set. */
   setOnce(key: string, ttlSec: number): Promise<boolean>;
+  /** Generic key/value with TTL and pub/sub, in its own key space (see key-value.ts). */
+  readonly kv: KeyValueStore;
   close(): Promise<void>;
 }
