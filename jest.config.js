@@ -1,8 +1,17 @@
-// One jest run over every workspace package. Sources are ESM TypeScript, so
-// tests run as native ESM (node --experimental-vm-modules) with swc doing the
-// type stripping; `tsc -b` type-checks separately (see TOOLCHAIN.md).
-/** @type {import('jest').Config} */
-export default {
+// One jest run over every workspace package, in two projects: "unit" (pure tests, fast) and
+// "model" (`*.model.test.ts`: tests that load a GGUF model or start the real engine), so
+// `jest --selectProjects unit` stays quick and each project's cost can be measured on its own.
+// Sources are ESM TypeScript, so tests run as native ESM (node --experimental-vm-modules) with swc
+// doing the type stripping; `tsc -b` type-checks separately (see TOOLCHAIN.md).
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const rootDir = dirname(fileURLToPath(import.meta.url));
+const ignored = ["/node_modules/", "/dist/", "/.tools/", "/.cache/"];
+
+/** What both projects share: the swc transform and the `.js` import mapping. */
+const common = {
+  rootDir,
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   transform: {
@@ -16,8 +25,25 @@ export default {
     ],
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
-  testMatch: ["<rootDir>/**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/dist/", "/.tools/", "/.cache/"],
-  watchPathIgnorePatterns: ["/.cache/", "/.local/"],
+};
+
+/** @type {import('jest').Config} */
+export default {
+  // Global options (jest reads them from the top level, not from a project).
   testTimeout: 60000,
+  watchPathIgnorePatterns: ["/.cache/", "/.local/"],
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/**/*.test.ts"],
+      testPathIgnorePatterns: [...ignored, "\\.model\\.test\\.ts$"],
+    },
+    {
+      ...common,
+      displayName: "model",
+      testMatch: ["<rootDir>/**/*.model.test.ts"],
+      testPathIgnorePatterns: ignored,
+    },
+  ],
 };

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { resolveModel } from "../src/index.js";
-import { tinyModel } from "./helpers.js";
+import { resolveModel } from "../../src/index.js";
+import { tinyModel } from "../helpers.js";
 
 describe("model source resolution", () => {
   it("takes an existing file as is, named after the file", async () => {

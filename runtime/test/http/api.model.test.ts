@@ -1,6 +1,6 @@
 import OpenAI from "openai";
-import { type RuntimeHandle, startRuntime } from "../src/index.js";
-import { metricValue, tinyModel } from "./helpers.js";
+import { type RuntimeHandle, startRuntime } from "../../src/index.js";
+import { metricValue, tinyModel } from "../helpers.js";
 
 type ErrorJson = { error: { message: string; type: string; param: string | null; code: string | null } };
 

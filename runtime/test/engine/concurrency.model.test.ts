@@ -1,6 +1,6 @@
 import OpenAI from "openai";
-import { type RuntimeHandle, startRuntime } from "../src/index.js";
-import { eventually, metricValue, tinyModel } from "./helpers.js";
+import { type RuntimeHandle, startRuntime } from "../../src/index.js";
+import { eventually, metricValue, tinyModel } from "../helpers.js";
 
 let rt: RuntimeHandle;
 let client: OpenAI;

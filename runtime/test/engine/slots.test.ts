@@ -1,5 +1,5 @@
 import { HttpError } from "@llm/contracts";
-import { SlotPool } from "../src/engine/slots.js";
+import { SlotPool } from "../../src/engine/slots.js";
 
 describe("SlotPool", () => {
   it("lends free slots, queues up to capacity, then answers 429 with Retry-After", async () => {

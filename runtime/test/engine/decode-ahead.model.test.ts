@@ -1,6 +1,6 @@
 import OpenAI from "openai";
-import { type RuntimeHandle, startRuntime } from "../src/index.js";
-import { metricValue, tinyModel } from "./helpers.js";
+import { type RuntimeHandle, startRuntime } from "../../src/index.js";
+import { metricValue, tinyModel } from "../helpers.js";
 
 /**
  * Decode-ahead on the real engine: the same greedy requests through a runtime with it and one

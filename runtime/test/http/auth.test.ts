@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { signRequest } from "@llm/contracts";
-import { createApp, RuntimeMetrics, RuntimeState } from "../src/index.js";
-import { silentLogger } from "./helpers.js";
+import { createApp, RuntimeMetrics, RuntimeState } from "../../src/index.js";
+import { silentLogger } from "../helpers.js";
 
 /** The app without a model: auth runs before any handler, so it is testable without the engine. */
 async function startApp(hmacSecrets: string[]): Promise<{ url: string; server: Server }> {

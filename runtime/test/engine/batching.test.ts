@@ -2,7 +2,7 @@ import type { BatchItem, LlamaContext, Token } from "node-llama-cpp";
 
 const t = (...ids: number[]) => ids as Token[];
 
-import { observingStrategy, SequenceOrder } from "../src/engine/batching.js";
+import { observingStrategy, SequenceOrder } from "../../src/engine/batching.js";
 
 /** A stand-in for node-llama-cpp's context: only the internal decode entry point SequenceOrder wraps. */
 function fakeContext() {

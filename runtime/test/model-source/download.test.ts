@@ -4,8 +4,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DownloadError, downloadModel } from "../src/index.js";
-import { tinyModel } from "./helpers.js";
+import { DownloadError, downloadModel } from "../../src/index.js";
+import { tinyModel } from "../helpers.js";
 
 /** A static file server with Range support that can cut the first response short. */
 function fileServer(data: Buffer) {

@@ -1,5 +1,5 @@
 import type { LlamaContext, Token } from "node-llama-cpp";
-import { DecodeAhead } from "../src/engine/decode-ahead.js";
+import { DecodeAhead } from "../../src/engine/decode-ahead.js";
 
 /**
  * A stand-in for node-llama-cpp's native context with a KV cache that refuses a second cell at a
