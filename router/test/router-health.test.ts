@@ -1,5 +1,5 @@
+import { parsePrometheusText as parsePromText, sumSamples as promValue } from "@llm/contracts";
 import { CircuitBreaker } from "../src/health/breaker.js";
-import { parsePromText, promValue } from "../src/health/prom-text.js";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { type ErrorJson, listen, post } from "./helpers/router.js";
 

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parsePromText } from "../src/health/prom-text.js";
+import { parsePrometheusText as parsePromText } from "@llm/contracts";
 import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { listen, post } from "./helpers/router.js";
 

@@ -1,5 +1,6 @@
+import { parsePrometheusText } from "@llm/contracts";
 import { request } from "undici";
-import { parsePromText, sumOf } from "./prom-text.js";
+import { sumOf } from "./prom-text.js";
 
 /** The runtime metrics the exporter reads (names from the runtime's `llm_runtime_*` contract). */
 export const runtimeMetricNames = {
@@ -32,7 +33,7 @@ export async function scrapeRuntime(url: string, timeoutMs: number): Promise<Run
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`GET ${url} returned ${res.statusCode}`);
-  const samples = parsePromText(text);
+  const samples = parsePrometheusText(text);
   return {
     completionTokens: sumOf(samples, runtimeMetricNames.completionTokens) ?? 0,
     promptTokens: sumOf(samples, runtimeMetricNames.promptTokens) ?? 0,

@@ -1,8 +1,8 @@
+import { parsePrometheusText, sumSamples } from "@llm/contracts";
 import type { Logger } from "pino";
 import { Agent, request } from "undici";
 import { clusterTls } from "../providers/cluster/adapter.js";
 import type { Target } from "../targets/target.js";
-import { parsePromText, promValue } from "./prom-text.js";
 
 const RUNTIME_METRICS = new Set([
   "llm_runtime_tokens_per_second",
@@ -135,11 +135,11 @@ export class HealthPoller {
     try {
       const res = await this.get(url, dispatcher);
       if (res.status >= 300) return;
-      const samples = parsePromText(res.text, RUNTIME_METRICS);
-      const queue = promValue(samples, "llm_runtime_queue_depth");
+      const samples = parsePrometheusText(res.text, { names: RUNTIME_METRICS });
+      const queue = sumSamples(samples, "llm_runtime_queue_depth");
       if (queue !== undefined) live.queueDepth = queue;
-      const gauge = promValue(samples, "llm_runtime_tokens_per_second");
-      const counter = promValue(samples, "llm_runtime_completion_tokens_total");
+      const gauge = sumSamples(samples, "llm_runtime_tokens_per_second");
+      const counter = sumSamples(samples, "llm_runtime_completion_tokens_total");
       const at = this.now();
       let rate: number | undefined;
       if (gauge !== undefined && gauge > 0) rate = gauge;
@@ -159,13 +159,13 @@ export class HealthPoller {
     try {
       const res = await this.get(url);
       if (res.status >= 300) return;
-      const samples = parsePromText(res.text, EXPORTER_METRICS);
+      const samples = parsePrometheusText(res.text, { names: EXPORTER_METRICS });
       const cost =
-        promValue(samples, "llm_cluster_cost_per_1k_tokens", { pool }) ??
-        promValue(samples, "llm_cluster_cost_per_1k_tokens");
+        sumSamples(samples, "llm_cluster_cost_per_1k_tokens", { pool }) ??
+        sumSamples(samples, "llm_cluster_cost_per_1k_tokens");
       const replicas =
-        promValue(samples, "llm_cluster_pool_ready_replicas", { pool }) ??
-        promValue(samples, "llm_cluster_pool_ready_replicas");
+        sumSamples(samples, "llm_cluster_pool_ready_replicas", { pool }) ??
+        sumSamples(samples, "llm_cluster_pool_ready_replicas");
       live.exporterCostPer1K = cost;
       live.readyReplicas = replicas;
     } catch (err) {
