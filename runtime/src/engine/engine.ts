@@ -16,7 +16,8 @@ import { libuvPoolSize } from "../config/threads.js";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
 import { DecodeBarrier, observingStrategy, SequenceOrder, sequenceIdOf } from "./batching.js";
 import { DecodeAhead } from "./decode-ahead.js";
-import { SlotPool } from "./slots.js";
+import { slotAffinity } from "./slot-affinity.js";
+import { type Lease, SlotPool } from "./slots.js";
 
 export type GpuMode = "auto" | "off" | "cuda" | "vulkan";
 export type Backend = "cpu" | "cuda" | "vulkan" | "metal";
@@ -203,6 +204,15 @@ export class Engine {
     opts.metrics.modelLoadSeconds.set(loadSeconds);
     opts.metrics.backendInfo.set({ backend, model: opts.modelName, gpu_layers: String(model.gpuLayers) }, 1);
     return new Engine(llama, model, context, slots, chatWrapper, info, opts, decodeAhead);
+  }
+
+  /**
+   * Leases the free sequence whose cached state best fits `prompt` (prompt-cache affinity), waiting
+   * in the slot queue when all are busy; rejects with 429 when the queue is full or with the
+   * signal's reason when it aborts first.
+   */
+  leaseSlot(prompt: readonly Token[], signal: AbortSignal): Promise<Lease<Slot>> {
+    return this.slots.acquire(signal, slotAffinity(prompt, this.info.parallel));
   }
 
   /** Number of tokens in the vocabulary (token ids are 0..vocabSize-1). */

@@ -1,9 +1,14 @@
 import type { LlamaGrammar, LlamaText, Token } from "node-llama-cpp";
 import type { Slot } from "./engine.js";
 
-export interface GenerateParams {
+/** A validated request turned into engine input, ready to run once a slot is free. */
+export interface PreparedGeneration {
   /** Prompt tokens without the BOS that LlamaCompletion prepends (see Engine.completionInput). */
   input: Token[];
+  /** The prompt exactly as the sequence will hold it (BOS included), for cache affinity. */
+  evaluated: Token[];
+  /** Prompt tokens as counted for usage and metrics (`evaluated.length`). */
+  promptTokens: number;
   /** Hard cap on generated tokens, already fitted to the context. */
   maxTokens: number;
   temperature?: number;
@@ -15,6 +20,10 @@ export interface GenerateParams {
   grammar?: LlamaGrammar;
   /** presence/frequency penalties mapped to node-llama-cpp's repeat penalty; undefined = off. */
   penalties?: { presencePenalty?: number; frequencyPenalty?: number };
+}
+
+/** How one run is driven: its abort signal and where its text goes. */
+export interface GenerateControl {
   /** Aborts generation at once (client gone, timeout, shutdown); generate() then rejects with its reason. */
   signal: AbortSignal;
   /** Called with each piece of text as soon as it is final (stop strings held back). */
@@ -28,7 +37,11 @@ export interface GenerateResult {
 }
 
 /** Runs one generation on a leased slot. */
-export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateResult> {
+export async function generate(
+  slot: Slot,
+  p: PreparedGeneration,
+  control: GenerateControl,
+): Promise<GenerateResult> {
   const meter = slot.sequence.tokenMeter;
   const before = meter.usedOutputTokens;
   await slot.decodeAhead?.begin(slot.sequenceId, p.maxTokens);
@@ -42,7 +55,7 @@ export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateR
       seed: p.seed,
       grammar: p.grammar,
       customStopTriggers: p.stop.length > 0 ? p.stop : undefined,
-      signal: p.signal,
+      signal: control.signal,
       stopOnAbortSignal: false,
       // The request was sized to fit, so the context never needs shifting (shifting would silently drop the prompt's start).
       disableContextShift: true,
@@ -55,7 +68,7 @@ export async function generate(slot: Slot, p: GenerateParams): Promise<GenerateR
             frequencyPenalty: p.penalties.frequencyPenalty,
           }
         : false,
-      onTextChunk: p.onText,
+      onTextChunk: control.onText,
     });
   } finally {
     slot.barrier?.end(slot.sequenceId);

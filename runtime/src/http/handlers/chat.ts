@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -6,31 +5,20 @@ import {
   parseBody,
 } from "@llm/contracts";
 import type { RequestHandler } from "express";
-import { toHttpError } from "../errors.js";
-import { endSse, sendEvent, startSse } from "../sse.js";
+import { streamGeneration } from "../stream-generation.js";
 import { recordGenAi } from "../tracing.js";
-import {
-  clientSignal,
-  type HandlerDeps,
-  nowSeconds,
-  receivedAt,
-  requireService,
-  usageInfo,
-} from "./context.js";
+import { type HandlerDeps, startGeneration, usageInfo, usageOf } from "./context.js";
 
 /** POST /v1/chat/completions, plain and streamed (SSE, OpenAI chunk format). */
 export function chatCompletions(deps: HandlerDeps): RequestHandler {
   return async (req, res) => {
     const body = parseBody(chatCompletionRequest, req.body);
-    const service = requireService(deps.state);
-    const prepared = await service.prepareChat(body);
-    const id = `chatcmpl-${randomUUID()}`;
-    const created = nowSeconds();
-    const model = service.modelName;
-    const signal = clientSignal(res);
+    const g = startGeneration(deps, res, "chatcmpl");
+    const prepared = await g.service.prepareChat(body);
+    const { id, created, model } = g;
 
     if (!body.stream) {
-      const r = await service.run(prepared, { signal, receivedAt: receivedAt(res) });
+      const r = await g.service.run(prepared, g.run);
       recordGenAi(res, usageInfo(body.model, model, r));
       const response: ChatCompletion = {
         id,
@@ -45,11 +33,7 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
             logprobs: null,
           },
         ],
-        usage: {
-          prompt_tokens: r.promptTokens,
-          completion_tokens: r.completionTokens,
-          total_tokens: r.promptTokens + r.completionTokens,
-        },
+        usage: usageOf(r),
       };
       res.json(response);
       return;
@@ -70,33 +54,13 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
       if (includeUsage) c.usage = null;
       return c;
     };
-    try {
-      const r = await service.run(prepared, {
-        signal,
-        receivedAt: receivedAt(res),
-        // Headers go out only once a sequence is leased, so a full queue is still a real HTTP 429.
-        onStart: () => {
-          startSse(res);
-          sendEvent(res, chunk({ role: "assistant", content: "" }, null));
-        },
-        onText: (text) => sendEvent(res, chunk({ content: text }, null)),
-      });
-      recordGenAi(res, usageInfo(body.model, model, r));
-      sendEvent(res, chunk({}, r.finishReason));
-      if (includeUsage) {
-        const usage = {
-          prompt_tokens: r.promptTokens,
-          completion_tokens: r.completionTokens,
-          total_tokens: r.promptTokens + r.completionTokens,
-        };
-        sendEvent(res, { id, object: "chat.completion.chunk", created, model, choices: [], usage });
-      }
-      endSse(res);
-    } catch (err) {
-      if (!res.headersSent) throw err;
-      // Mid-stream failure: OpenAI clients surface an `error` event; the stream still terminates cleanly.
-      sendEvent(res, toHttpError(err).toBody());
-      endSse(res);
-    }
+    await streamGeneration(res, g, prepared, body.model, {
+      opening: () => chunk({ role: "assistant", content: "" }, null),
+      delta: (text) => chunk({ content: text }, null),
+      finish: (reason) => chunk({}, reason),
+      usage: includeUsage
+        ? (usage) => ({ id, object: "chat.completion.chunk", created, model, choices: [], usage })
+        : undefined,
+    });
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { HttpError } from "@llm/contracts";
 import type { Request, Response } from "express";
 import type { Logger } from "pino";
@@ -46,6 +47,40 @@ export function receivedAt(res: Response): number {
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/** What chat and text completions both set up before preparing a request. */
+export interface GenerationContext {
+  service: InferenceService;
+  /** Response id: `<prefix>-<uuid>`. */
+  id: string;
+  /** Unix seconds, stamped on every chunk. */
+  created: number;
+  /** The served model name (responses carry it, not the requested one). */
+  model: string;
+  /** The client signal and arrival time InferenceService.run takes. */
+  run: { signal: AbortSignal; receivedAt: number };
+}
+
+/** The shared preamble of a generation handler: the service (or 503), ids, the client signal. */
+export function startGeneration(deps: HandlerDeps, res: Response, idPrefix: string): GenerationContext {
+  const service = requireService(deps.state);
+  return {
+    service,
+    id: `${idPrefix}-${randomUUID()}`,
+    created: nowSeconds(),
+    model: service.modelName,
+    run: { signal: clientSignal(res), receivedAt: receivedAt(res) },
+  };
+}
+
+/** OpenAI `usage` of a finished generation. */
+export function usageOf(r: { promptTokens: number; completionTokens: number }) {
+  return {
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    total_tokens: r.promptTokens + r.completionTokens,
+  };
 }
 
 /** Span attributes of a finished generation (see tracing.ts). */

@@ -1,0 +1,39 @@
+import { HttpError } from "@llm/contracts";
+import { rejectUnsupported, type UnsupportedFields } from "../../src/inference/unsupported.js";
+
+function rejection(req: UnsupportedFields): HttpError | undefined {
+  try {
+    rejectUnsupported(req);
+    return undefined;
+  } catch (err) {
+    return err as HttpError;
+  }
+}
+
+describe("unsupported parameters", () => {
+  it.each([
+    [{ n: 2 }, "n", "n > 1 is not supported; send one request per choice"],
+    [{ logit_bias: { "42": 1 } }, "logit_bias", "logit_bias is not supported by this runtime"],
+    [{ tools: [{}] }, "tools", "tools are not supported by this runtime"],
+    [{ suffix: "end" }, "suffix", "suffix (infill) is not supported by this runtime"],
+    [{ logprobs: true }, "logprobs", "logprobs are not supported by this runtime"],
+    [{ logprobs: 3 }, "logprobs", "logprobs are not supported by this runtime"],
+  ] as [UnsupportedFields, string, string][])("rejects %j with a 400 naming %s", (req, param, message) => {
+    const err = rejection(req);
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err).toMatchObject({ status: 400, param, code: "unsupported_parameter", message });
+  });
+
+  it.each([
+    [{}],
+    [{ n: 1, logit_bias: {}, tools: [], suffix: "", logprobs: false }],
+    [{ n: null, logit_bias: null, suffix: null, logprobs: 0 }],
+  ] as [UnsupportedFields][])("accepts %j (defaults and empty values ask for nothing)", (req) => {
+    expect(rejection(req)).toBeUndefined();
+  });
+
+  it("names the first field in the fixed order when several are used", () => {
+    expect(rejection({ logprobs: true, n: 3, tools: [{}] })?.param).toBe("n");
+    expect(rejection({ logprobs: 1, suffix: "x" })?.param).toBe("suffix");
+  });
+});
