@@ -1,11 +1,13 @@
 /**
  * Validation of rendered manifests: YAML stream -> objects -> per-kind schema checks, plus
  * the cross-object checks a schema cannot do (duplicate names, Argo CD Applications that
- * point at paths or value files missing from this repository).
+ * point at paths or value files missing from this repository, automated Applications whose
+ * retries give up before the CRDs of earlier waves exist).
  */
 import { existsSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { MIN_RETRY_BUDGET_SECONDS, retryBudgetSeconds } from "./argo.js";
 import { kindValidator } from "./kinds.js";
 
 /** A Kubernetes object as parsed from YAML. */
@@ -70,6 +72,20 @@ function checkApplicationPaths(doc: Manifest, repoRoot: string): string[] {
 }
 
 /**
+ * An automated Application whose retries end before the CRDs of earlier waves exist fails for
+ * good: Argo CD never auto-syncs that revision again once its retries are spent.
+ */
+function checkApplicationRetry(doc: Manifest): string[] {
+  const automated = (doc.spec as { syncPolicy?: { automated?: unknown } } | undefined)?.syncPolicy?.automated;
+  if (!automated) return [];
+  const budget = retryBudgetSeconds(doc);
+  if (budget >= MIN_RETRY_BUDGET_SECONDS) return [];
+  return [
+    `syncPolicy.retry waits ${Number.isNaN(budget) ? "an unparsable time" : `${budget} s`} in total, less than ${MIN_RETRY_BUDGET_SECONDS} s: retries must outlast CRD installation (raise retry.limit or backoff)`,
+  ];
+}
+
+/**
  * Validates parsed manifests. Returns one message per problem, each prefixed with the object
  * (`Deployment ns/name: ...`); an empty list means every object is valid.
  */
@@ -99,8 +115,11 @@ export function validateManifests(docs: Manifest[], opts: ManifestCheckOptions =
       return;
     }
     for (const e of errors) problems.push(`${what}: ${e}`);
-    if (opts.repoRoot && doc.apiVersion === "argoproj.io/v1alpha1" && doc.kind === "Application")
-      for (const e of checkApplicationPaths(doc, opts.repoRoot)) problems.push(`${what}: ${e}`);
+    if (doc.apiVersion === "argoproj.io/v1alpha1" && doc.kind === "Application") {
+      for (const e of checkApplicationRetry(doc)) problems.push(`${what}: ${e}`);
+      if (opts.repoRoot)
+        for (const e of checkApplicationPaths(doc, opts.repoRoot)) problems.push(`${what}: ${e}`);
+    }
   });
   return problems;
 }

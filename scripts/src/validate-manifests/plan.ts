@@ -3,6 +3,11 @@
  * touching this script: every chart under charts/ (defaults, ci/*-values.yaml, ci/invalid/*.yaml),
  * every cloud's values files under clusters/<cloud>/values/, every overlay clusters/<cloud>/overlays/<env>,
  * and the plain manifests next to them (clusters/<cloud>/root-app.yaml).
+ *
+ * A cloud values file holds no stack-specific value (cluster names, hosts, router target,
+ * role ARNs): the stack passes those on top, and the charts fail without them. So a values
+ * file is rendered the way a stack applies it, with the stand-in stack values of
+ * scripts/src/validate-manifests/stack-values/<same file name> layered over it when that exists.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -54,6 +59,9 @@ export interface OrphanCheck {
 
 export type Check = RenderCheck | RejectCheck | ValuesDocsCheck | OverlayCheck | FileCheck | OrphanCheck;
 
+/** Stand-ins for the values a stack passes over clusters/<cloud>/values/<file>, by file name. */
+export const STACK_VALUES_DIR = "scripts/src/validate-manifests/stack-values";
+
 const dirs = (path: string): string[] =>
   existsSync(path)
     ? readdirSync(path)
@@ -102,12 +110,13 @@ export function planChecks(root: string): Check[] {
     for (const f of yamlFiles(join(root, "clusters", cloud, "values"))) {
       const file = `clusters/${cloud}/values/${f}`;
       const chart = chartForValuesFile(f, charts);
+      const stack = `${STACK_VALUES_DIR}/${f}`;
       if (chart)
         checks.push({
           type: "render",
           label: `charts/${chart} ${file}`,
           chart: `charts/${chart}`,
-          valueFiles: [file],
+          valueFiles: existsSync(join(root, stack)) ? [file, stack] : [file],
         });
       else checks.push({ type: "orphan", label: file, file });
     }
