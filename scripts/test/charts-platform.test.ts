@@ -5,8 +5,8 @@ import { repoRoot } from "../src/tools/main.js";
 import {
   at,
   helmTemplate,
-  MIN_RETRY_BUDGET_SECONDS,
   type Manifest,
+  MIN_RETRY_BUDGET_SECONDS,
   ofKind,
   retryBudgetSeconds,
   syncOptions,
