@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { setupTelemetry } from "@llm/telemetry";
 import { ConfigError, parseServeArgs } from "./config/serve-config.js";
 import { createLogger } from "./logging.js";
@@ -69,21 +70,29 @@ async function downloadCommand(argv: string[]): Promise<void> {
   let source: string | undefined;
   let out: string | undefined;
   let sha256: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") fail(`${flag}: needs a value\n${usage}`);
-      return v;
-    };
-    if (flag === "--out") out = value();
-    else if (flag === "--sha256") sha256 = value();
-    else if (flag.startsWith("--")) fail(`${flag}: unknown option\n${usage}`);
-    else if (source === undefined) source = arg;
-    else fail(`${arg}: unexpected argument\n${usage}`);
+  // Lax parseArgs tokens, checked in order with this CLI's messages (see parseServeArgs for why).
+  const { tokens } = parseArgs({
+    args: argv,
+    options: { out: { type: "string" }, sha256: { type: "string" } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  let lastIndex = -1;
+  for (const token of tokens) {
+    // A short-option group (`-ab`) yields one token per letter, all at the argument's index.
+    if (token.index === lastIndex) continue;
+    lastIndex = token.index;
+    const raw = argv[token.index] as string;
+    if (token.kind === "option-terminator") fail(`--: unknown option\n${usage}`);
+    if (token.kind === "option" && raw.startsWith("--")) {
+      const flag = token.rawName;
+      if (token.name !== "out" && token.name !== "sha256") fail(`${flag}: unknown option\n${usage}`);
+      if (token.value === undefined || token.value === "") fail(`${flag}: needs a value\n${usage}`);
+      if (token.name === "out") out = token.value;
+      else sha256 = token.value;
+    } else if (source === undefined) source = raw;
+    else fail(`${raw}: unexpected argument\n${usage}`);
   }
   if (!source) fail(`<catalog-name|uri>: required\n${usage}`);
   if (!out) fail(`--out: required\n${usage}`);

@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { z } from "zod";
 import { defaultThreadCount } from "./threads.js";
 
@@ -131,6 +132,11 @@ export function secretsFromEnv(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** Config key of a flag name: ctx-size -> ctxSize. */
+function keyOf(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
 /**
  * Parses `serve` arguments (`--key value` or `--key=value`) merged over RUNTIME_* env variables.
  * Unknown flags and bad values throw ConfigError naming the flag.
@@ -141,21 +147,28 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     const v = env[name];
     if (v !== undefined && v !== "") values[key] = v;
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith("--")) throw new ConfigError(`${arg}: unexpected argument (flags are --name value)`);
-    const eq = arg.indexOf("=");
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (!(key in envNames)) throw new ConfigError(`${flag}: unknown option`);
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new ConfigError(`${flag}: needs a value`);
-      i++;
-    }
-    values[key] = value;
+  // parseArgs tokenizes; strict mode stays off because it refuses `--threads -1` as "ambiguous"
+  // before the schema can say what the flag takes, and its messages are not the documented ones:
+  // the tokens are checked here, in order, with this CLI's own messages.
+  const options = Object.fromEntries(
+    Object.keys(envNames).map((k) => [flagName(k).slice(2), { type: "string" as const }]),
+  );
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") throw new ConfigError("--: unknown option");
+    const raw = argv[token.index] as string;
+    if (token.kind === "positional" || !raw.startsWith("--"))
+      throw new ConfigError(`${raw}: unexpected argument (flags are --name value)`);
+    if (!Object.hasOwn(options, token.name)) throw new ConfigError(`${token.rawName}: unknown option`);
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--")))
+      throw new ConfigError(`${token.rawName}: needs a value`);
+    values[keyOf(token.name)] = token.value;
   }
   // The Helm chart names the served model through LLM_MODEL_NAME.
   if (values.modelName === undefined && env.LLM_MODEL_NAME) values.modelName = env.LLM_MODEL_NAME;

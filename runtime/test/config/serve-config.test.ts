@@ -43,11 +43,26 @@ describe("serve configuration", () => {
     [["--model", "m", "--decode-ahead", "yes"], "--decode-ahead: must be on or off"],
     [["--model", "m", "--bogus", "1"], "--bogus: unknown option"],
     [["--model", "m", "--queue"], "--queue: needs a value"],
+    [["--model", "m", "--queue", "--parallel", "2"], "--queue: needs a value"],
+    [["--model", "m", "--bogus=1"], "--bogus: unknown option"],
+    [["--model", "m", "-p", "2"], "-p: unexpected argument"],
+    [["--model", "m", "--", "x"], "--: unknown option"],
+    [["--model="], "--model: is required"],
     [["--port", "1"], "--model: is required"],
     [["stray"], "stray: unexpected argument"],
   ])("rejects %j naming the field", (argv, message) => {
     expect(() => parseServeArgs(argv, {})).toThrow(ConfigError);
     expect(() => parseServeArgs(argv, {})).toThrow(message);
+  });
+
+  it("takes values that start with one dash, and either spelling of a value", () => {
+    expect(() => parseServeArgs(["--model", "m", "--threads", "-1"], {})).toThrow(
+      "--threads: must be a positive integer",
+    );
+    expect(parseServeArgs(["--model=a=b.gguf", "--host", "-weird"], {})).toMatchObject({
+      model: "a=b.gguf",
+      host: "-weird",
+    });
   });
 
   it("turns decode-ahead on by default; flag and RUNTIME_DECODE_AHEAD turn it off; a bad env value names the setting", () => {
