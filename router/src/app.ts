@@ -8,18 +8,20 @@ import type { RouterConfig } from "./config/schema.js";
 import type { ForwardDeps, Generation } from "./forward/context.js";
 import { forward } from "./forward/forward.js";
 import { HealthPoller } from "./health/poller.js";
+import { probesRouter } from "./health-endpoints/probes.js";
 import { jsonBody, parseByteSize, readJsonBody } from "./http/body.js";
 import { errorHandler, sendError } from "./http/errors.js";
 import { healthHandler } from "./http/health.js";
 import { inferenceHandler } from "./http/inference.js";
 import { metricsHandler } from "./http/metrics.js";
 import { modelsHandler } from "./http/models.js";
-import { scalingHandler } from "./http/scaling.js";
 import { createRouterMetrics, type RouterMetrics } from "./metrics/metrics.js";
 import { createPriceTable } from "./pricing/table.js";
 import type { PriceTable } from "./pricing/types.js";
 import { type AdapterRegistry, defaultRegistry } from "./providers/registry.js";
 import type { EndpointKind } from "./routing/profile.js";
+import { createScaling } from "./scaling/scaling.js";
+import type { StateStore } from "./state/types.js";
 import { TargetSet } from "./targets/set.js";
 import type { Target } from "./targets/target.js";
 import type { AccessGuard } from "./tenants/types.js";
@@ -44,6 +46,8 @@ export interface RouterDeps {
   extraRouters?: Router[];
   /** prom-client registry for the router's metrics. Defaults to a new one. */
   metricsRegistry?: Registry;
+  /** Shared state (Redis or memory); pending demand for /scaling is shared through it. Absent: per replica. */
+  state?: StateStore;
   /** Poll cluster health in the background. Defaults to true. */
   healthPolling?: boolean;
   /**
@@ -130,7 +134,8 @@ export function createApp(deps: RouterDeps): RouterApp {
   app.get("/v1/models", modelsHandler(current, createdAt));
   app.get("/health", healthHandler(current, now));
   app.get("/metrics", metricsHandler(metrics, current));
-  app.get("/scaling/:target", scalingHandler(current));
+  const scaling = createScaling({ current, kv: deps.state?.kv, registry: metrics.registry, now, logger });
+  app.use(probesRouter(), scaling.router); // /livez, /readyz, /scaling/:target (bearer when ROUTER_SCALING_TOKEN is set)
   // After the OpenAI routes, so inference requests never walk the admin router's table.
   for (const r of deps.extraRouters ?? []) app.use(r);
   app.use((req, res) => {
@@ -185,6 +190,7 @@ export function createApp(deps: RouterDeps): RouterApp {
       void poller.pollAll();
     },
     async close() {
+      await scaling.close();
       await poller.close();
       gen.targets.close();
       await guard.close?.();

@@ -38,13 +38,14 @@ const implementations: [string, (maxValueBytes?: number) => [KeyValueStore, KeyV
     "redis",
     (maxValueBytes) => {
       const keyPrefix = `kvtest${++prefixSeq}:`;
-      return [0, 1].map(() => {
+      const [a, b] = [0, 1].map((): KeyValueStore => {
         const client = new Redis(redis.url);
         clients.push(client);
         const s = new RedisStateStore({ url: redis.url, client, keyPrefix, maxValueBytes });
         opened.push(s);
         return s.kv;
-      }) as [KeyValueStore, KeyValueStore];
+      });
+      return [a!, b!];
     },
   ],
 ];
