@@ -1,7 +1,8 @@
 import { egressCostUsd } from "../src/pricing/egress.js";
 import { createPriceTable, priceRequest } from "../src/pricing/table.js";
-import { parseRetryAfter, redact, upstreamError } from "../src/providers/errors.js";
-import { parseSse } from "../src/providers/openai/sse.js";
+import { redact, upstreamError } from "../src/providers/errors.js";
+import { parseRetryAfter } from "../src/providers/shared/retry-after.js";
+import { sseEvents as parseSse } from "../src/providers/shared/sse.js";
 import { UpstreamError } from "../src/providers/types.js";
 
 async function* chunks(...parts: string[]) {

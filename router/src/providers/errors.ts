@@ -1,4 +1,6 @@
 import { type OpenAIErrorBody, openAIErrorTypeForStatus } from "@llm/contracts";
+import type { UpstreamErrors } from "./shared/http.js";
+import { parseRetryAfter, retryDelaySeconds } from "./shared/retry-after.js";
 import { UpstreamError } from "./types.js";
 
 /**
@@ -55,31 +57,6 @@ export function redact(text: string, secrets: (string | undefined)[] = []): stri
   return out;
 }
 
-/** Seconds from Retry-After (delta-seconds or HTTP date) or OpenAI's `retry-after-ms`. */
-export function parseRetryAfter(
-  headers: Record<string, string | string[] | undefined>,
-  now: number = Date.now(),
-): number | undefined {
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const ms = one(headers["retry-after-ms"]);
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.max(0, Math.ceil(Number(ms) / 1000));
-  const ra = one(headers["retry-after"]);
-  if (!ra) return undefined;
-  if (/^\d+(\.\d+)?$/.test(ra.trim())) return Math.ceil(Number(ra));
-  const at = Date.parse(ra);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
-}
-
-/** Gemini's google.rpc.RetryInfo `retryDelay` ("30s", "1.5s") in whole seconds. */
-function geminiRetryDelay(details: unknown): number | undefined {
-  if (!Array.isArray(details)) return undefined;
-  for (const d of details) {
-    const delay = (d as { retryDelay?: unknown })?.retryDelay;
-    if (typeof delay === "string" && /^\d+(\.\d+)?s$/.test(delay)) return Math.ceil(Number.parseFloat(delay));
-  }
-  return undefined;
-}
-
 interface Extracted {
   message?: string;
   type?: string;
@@ -102,7 +79,7 @@ function extract(body: unknown): Extracted {
       message,
       code: e.status.toLowerCase(),
       impliedStatus: grpcStatus[e.status],
-      retryAfter: geminiRetryDelay(e.details),
+      retryAfter: retryDelaySeconds(e.details),
     };
   }
   const type = typeof e.type === "string" ? e.type : undefined;
@@ -188,4 +165,28 @@ export function networkError(provider: string, err: unknown, secrets: (string | 
     },
     true,
   );
+}
+
+/** The failure mapping of the external providers (OpenAI-compatible, Anthropic, Gemini) for the shared HTTP layer. */
+export function providerErrors(provider: string, secrets: (string | undefined)[]): UpstreamErrors {
+  return {
+    status: (status, body, headers) => upstreamError({ provider, status, body, headers, secrets }),
+    transport: (err) => networkError(provider, err, secrets),
+    unreadable: (err) => networkError(provider, err, secrets),
+  };
+}
+
+/**
+ * What a provider stream that failed while being read throws: the router's own abort reason
+ * when it aborted the call (client gone, deadline), so a disconnect is never booked as an
+ * upstream failure; otherwise the mapped error.
+ */
+export function streamFailure(
+  provider: string,
+  err: unknown,
+  signal: AbortSignal,
+  secrets: (string | undefined)[],
+): unknown {
+  if (signal.aborted && !(err instanceof UpstreamError)) return signal.reason ?? err;
+  return networkError(provider, err, secrets);
 }

@@ -1,8 +1,8 @@
 import type { ChatCompletionChunk } from "@llm/contracts";
-import { networkError } from "../errors.js";
-import { createHttpClient, type HttpOptions, joinUrl } from "../openai/http.js";
-import { parseSse } from "../openai/sse.js";
-import type { CallContext, ProviderAdapter } from "../types.js";
+import { providerErrors, streamFailure } from "../errors.js";
+import { createHttpClient, type HttpOptions, joinUrl, pathOf } from "../shared/http.js";
+import { sseEvents } from "../shared/sse.js";
+import type { ProviderAdapter } from "../types.js";
 import { anthropicToChunks } from "./stream.js";
 import {
   type AnthropicResponse,
@@ -26,31 +26,34 @@ export interface AnthropicAdapterConfig extends HttpOptions {
 export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): ProviderAdapter {
   const provider = "anthropic";
   const secrets = [config.apiKey];
-  const http = createHttpClient(provider, config, secrets);
   const root = (config.baseURL ?? "https://api.anthropic.com").replace(/\/+$/, "");
-  // Accept a base URL given with or without the /v1 segment.
-  const url = joinUrl(root, root.endsWith("/v1") ? "messages" : "v1/messages");
-  const maxTokens = config.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
-  const headers = (ctx: CallContext): Record<string, string> => ({
-    ...ctx.headers,
-    "anthropic-version": config.version ?? "2023-06-01",
-    ...(config.apiKey ? { "x-api-key": config.apiKey } : {}),
+  const http = createHttpClient({
+    ...config,
+    baseURL: root,
+    headers: {
+      "anthropic-version": config.version ?? "2023-06-01",
+      ...(config.apiKey ? { "x-api-key": config.apiKey } : {}),
+    },
+    errors: providerErrors(provider, secrets),
   });
+  // Accept a base URL given with or without the /v1 segment.
+  const path = joinUrl(pathOf(root), root.endsWith("/v1") ? "messages" : "v1/messages");
+  const maxTokens = config.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
 
   return {
     async chat(req, ctx) {
       const body = toAnthropicRequest(req, ctx.upstreamModel, maxTokens);
-      const res = await http.postJson<AnthropicResponse>(url, headers(ctx), body, ctx.signal);
+      const res = await http.postJson<AnthropicResponse>(path, body, ctx);
       return fromAnthropicResponse(res, res.model ?? ctx.upstreamModel);
     },
     async chatStream(req, ctx) {
       const body = { ...toAnthropicRequest(req, ctx.upstreamModel, maxTokens), stream: true };
-      const res = await http.post(url, { ...headers(ctx), accept: "text/event-stream" }, body, ctx.signal);
+      const res = await http.postStream(path, body, ctx);
       return (async function* (): AsyncGenerator<ChatCompletionChunk> {
         try {
-          yield* anthropicToChunks(parseSse(res.body), ctx.upstreamModel, secrets);
+          yield* anthropicToChunks(sseEvents(res.body), ctx.upstreamModel, secrets);
         } catch (err) {
-          throw networkError(provider, err, secrets);
+          throw streamFailure(provider, err, ctx.signal, secrets);
         } finally {
           res.body.destroy();
         }

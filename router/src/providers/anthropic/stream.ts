@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, FinishReason } from "@llm/contracts";
 import { upstreamError } from "../errors.js";
-import type { SseEvent } from "../openai/sse.js";
+import type { SseEvent } from "../shared/sse.js";
 import { type AnthropicUsage, finishReason, promptTokens } from "./translate.js";
 
 /**

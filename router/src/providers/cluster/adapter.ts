@@ -10,8 +10,10 @@ import {
   type TextCompletion,
 } from "@llm/contracts";
 import type { ClusterConfig } from "../../config/schema.js";
+import { type ClientTls, createHttpClient } from "../shared/http.js";
 import type { CallContext, ProviderAdapter } from "../types.js";
-import { WireClient } from "./wire.js";
+import { wireErrors } from "./wire-errors.js";
+import { wireChunks } from "./wire-stream.js";
 
 export interface OpenAIWireAdapterOptions {
   /** Base URL including the API version path, e.g. `https://api.openai.com/v1`. */
@@ -22,10 +24,13 @@ export interface OpenAIWireAdapterOptions {
   sign?: (method: string, path: string, body: string) => Record<string, string>;
   /** Keep-alive connections to the upstream. Defaults to 128. */
   connections?: number;
-  /** See WireClientOptions.authErrorsAreOurs. */
+  /**
+   * Treat upstream 401/403 as the router's own misconfiguration (a wrong cluster secret):
+   * reported as a retryable 502 so another target serves the client. Defaults to false.
+   */
   authErrorsAreOurs?: boolean;
-  /** See WireClientOptions.tls. */
-  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
+  /** Client certificate, key and CA (PEM) for mTLS to the upstream. */
+  tls?: ClientTls;
 }
 
 /**
@@ -33,7 +38,28 @@ export interface OpenAIWireAdapterOptions {
  * `stream_options.include_usage` so the router can count streamed tokens.
  */
 export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): ProviderAdapter {
-  const client = new WireClient(opts);
+  const http = createHttpClient({
+    baseURL: opts.baseURL,
+    headers: opts.headers,
+    sign: opts.sign,
+    tls: opts.tls,
+    connections: opts.connections ?? 128,
+    connectTimeoutMs: 5000,
+    // The router's own abort signal carries the deadlines (first byte, idle, total).
+    timeoutMs: 0,
+    errors: wireErrors(opts.label, opts.authErrorsAreOurs ?? false),
+  });
+  const path = (sub: string) => http.basePath + sub;
+  const postJson = <T>(sub: string, payload: unknown, ctx: CallContext) =>
+    http.postJson<T>(path(sub), payload, ctx);
+  const postStream = async <T>(
+    sub: string,
+    payload: unknown,
+    ctx: CallContext,
+  ): Promise<AsyncIterable<T>> => {
+    const res = await http.postStream(path(sub), payload, ctx);
+    return wireChunks<T>(res, opts.label, ctx.signal);
+  };
   const withModel = <T extends { model: string }>(req: T, ctx: CallContext): T => ({
     ...req,
     model: ctx.upstreamModel,
@@ -54,16 +80,14 @@ export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): Provide
   });
   return {
     chat: (req: ChatCompletionRequest, ctx) =>
-      client.postJson<ChatCompletion>("/chat/completions", plain(req, ctx), ctx),
-    chatStream: (req, ctx) =>
-      client.postStream<ChatCompletionChunk>("/chat/completions", streaming(req, ctx), ctx),
+      postJson<ChatCompletion>("/chat/completions", plain(req, ctx), ctx),
+    chatStream: (req, ctx) => postStream<ChatCompletionChunk>("/chat/completions", streaming(req, ctx), ctx),
     completions: (req: CompletionRequest, ctx) =>
-      client.postJson<TextCompletion>("/completions", plain(req, ctx), ctx),
-    completionsStream: (req, ctx) =>
-      client.postStream<TextCompletion>("/completions", streaming(req, ctx), ctx),
+      postJson<TextCompletion>("/completions", plain(req, ctx), ctx),
+    completionsStream: (req, ctx) => postStream<TextCompletion>("/completions", streaming(req, ctx), ctx),
     embed: (req: EmbeddingsRequest, ctx) =>
-      client.postJson<EmbeddingsResponse>("/embeddings", withModel(req, ctx), ctx),
-    close: () => client.close(),
+      postJson<EmbeddingsResponse>("/embeddings", withModel(req, ctx), ctx),
+    close: () => http.close(),
   };
 }
 
@@ -87,7 +111,7 @@ export function createClusterAdapter(cluster: ClusterConfig): ProviderAdapter {
  * Client certificate for `authType: mtls` when certFile/keyFile are set (read once, when the
  * config is applied). Without them, mTLS is expected to be done by a mesh sidecar.
  */
-export function clusterTls(cluster: ClusterConfig): { cert: Buffer; key: Buffer; ca?: Buffer } | undefined {
+export function clusterTls(cluster: ClusterConfig): ClientTls | undefined {
   if (cluster.authType !== "mtls" || !cluster.certFile || !cluster.keyFile) return undefined;
   return {
     cert: readFileSync(cluster.certFile),

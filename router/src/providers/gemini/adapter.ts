@@ -1,8 +1,8 @@
 import type { ChatCompletionChunk, EmbeddingsResponse } from "@llm/contracts";
-import { networkError, upstreamError } from "../errors.js";
-import { createHttpClient, type HttpOptions, joinUrl } from "../openai/http.js";
-import { parseSse } from "../openai/sse.js";
-import { type CallContext, type ProviderAdapter, UpstreamError } from "../types.js";
+import { providerErrors, streamFailure, upstreamError } from "../errors.js";
+import { createHttpClient, type HttpOptions, joinUrl, pathOf } from "../shared/http.js";
+import { sseEvents } from "../shared/sse.js";
+import { type ProviderAdapter, UpstreamError } from "../types.js";
 import {
   chunkChoices,
   fromGeminiResponse,
@@ -24,34 +24,35 @@ export interface GeminiAdapterConfig extends HttpOptions {
 export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderAdapter {
   const provider = "gemini";
   const secrets = [config.apiKey];
-  const http = createHttpClient(provider, config, secrets);
   const root = (config.baseURL ?? "https://generativelanguage.googleapis.com").replace(/\/+$/, "");
+  const http = createHttpClient({
+    ...config,
+    baseURL: root,
+    headers: config.apiKey ? { "x-goog-api-key": config.apiKey } : {},
+    errors: providerErrors(provider, secrets),
+  });
   // Accept a base URL that already ends in the version segment (as Google's docs print it).
-  const base = /\/v\d+(alpha|beta)?\d*$/.test(root) ? root : joinUrl(root, config.apiVersion ?? "v1beta");
+  const base = /\/v\d+(alpha|beta)?\d*$/.test(root)
+    ? pathOf(root)
+    : joinUrl(pathOf(root), config.apiVersion ?? "v1beta");
   // Gemini names models `models/<id>`; clients and configs often keep that prefix.
   const url = (model: string, method: string) =>
     `${base}/models/${encodeURIComponent(model.replace(/^models\//, ""))}:${method}`;
-  const headers = (ctx: CallContext): Record<string, string> => ({
-    ...ctx.headers,
-    ...(config.apiKey ? { "x-goog-api-key": config.apiKey } : {}),
-  });
 
   return {
     async chat(req, ctx) {
       const res = await http.postJson<GeminiResponse>(
         url(ctx.upstreamModel, "generateContent"),
-        headers(ctx),
         toGeminiRequest(req),
-        ctx.signal,
+        ctx,
       );
       return fromGeminiResponse(res, res.modelVersion ?? ctx.upstreamModel);
     },
     async chatStream(req, ctx) {
-      const res = await http.post(
+      const res = await http.postStream(
         `${url(ctx.upstreamModel, "streamGenerateContent")}?alt=sse`,
-        { ...headers(ctx), accept: "text/event-stream" },
         toGeminiRequest(req),
-        ctx.signal,
+        ctx,
       );
       const model = ctx.upstreamModel;
       return (async function* (): AsyncGenerator<ChatCompletionChunk> {
@@ -60,7 +61,7 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
         let id = `chatcmpl-gemini-${Date.now().toString(36)}`;
         let usage: GeminiResponse["usageMetadata"];
         try {
-          for await (const ev of parseSse(res.body)) {
+          for await (const ev of sseEvents(res.body)) {
             let data: GeminiResponse & { error?: unknown };
             try {
               data = JSON.parse(ev.data);
@@ -76,7 +77,7 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
           // Gemini has no [DONE]; its last event carries the usage, sent here as OpenAI's usage chunk.
           yield { id, object: "chat.completion.chunk", created, model, choices: [], usage: usageOf(usage) };
         } catch (err) {
-          throw networkError(provider, err, secrets);
+          throw streamFailure(provider, err, ctx.signal, secrets);
         } finally {
           res.body.destroy();
         }
@@ -100,7 +101,6 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
       const model = `models/${ctx.upstreamModel.replace(/^models\//, "")}`;
       const res = await http.postJson<{ embeddings?: { values: number[] }[] }>(
         url(ctx.upstreamModel, "batchEmbedContents"),
-        headers(ctx),
         {
           requests: inputs.map((text) => ({
             model,
@@ -108,7 +108,7 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
             ...(req.dimensions ? { outputDimensionality: req.dimensions } : {}),
           })),
         },
-        ctx.signal,
+        ctx,
       );
       // Gemini does not report embedding token counts; ~4 characters per token is its documented rule of thumb.
       const tokens = inputs.reduce((n, s) => n + Math.ceil(s.length / 4), 0);

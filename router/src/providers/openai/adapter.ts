@@ -8,10 +8,10 @@ import type {
   TextCompletion,
 } from "@llm/contracts";
 import type { Dispatcher } from "undici";
-import { networkError, upstreamError } from "../errors.js";
+import { providerErrors, streamFailure, upstreamError } from "../errors.js";
+import { createHttpClient, type HttpOptions, joinUrl, pathOf } from "../shared/http.js";
+import { sseEvents } from "../shared/sse.js";
 import type { CallContext, ProviderAdapter } from "../types.js";
-import { createHttpClient, type HttpOptions, joinUrl } from "./http.js";
-import { parseSse } from "./sse.js";
 
 /** Settings for any OpenAI-compatible upstream: OpenAI, Azure OpenAI, vLLM, Ollama, llama-server. */
 export interface OpenAIAdapterConfig extends HttpOptions {
@@ -37,23 +37,27 @@ export interface OpenAIAdapterConfig extends HttpOptions {
 export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderAdapter {
   const provider = "openai";
   const secrets = [config.apiKey];
-  const http = createHttpClient(provider, config, secrets);
-  const base = config.baseURL ?? "https://api.openai.com/v1";
   const azure = config.flavour === "azure";
+  const fixed: Record<string, string> = { ...config.headers };
+  if (config.apiKey) {
+    if (azure) fixed["api-key"] = config.apiKey;
+    else fixed.authorization = `Bearer ${config.apiKey}`;
+  }
+  if (config.organization) fixed["openai-organization"] = config.organization;
+  const base = config.baseURL ?? "https://api.openai.com/v1";
+  const http = createHttpClient({
+    ...config,
+    baseURL: base,
+    headers: fixed,
+    errors: providerErrors(provider, secrets),
+  });
+  // The origin is fixed; Azure's `{model}` (the deployment) only varies the path.
+  const basePath = pathOf(base);
   const apiVersion = config.apiVersion ?? "2024-10-21";
 
   const url = (path: string, model: string) => {
-    const u = joinUrl(base.replace("{model}", encodeURIComponent(model)), path);
+    const u = joinUrl(basePath.replace("{model}", encodeURIComponent(model)), path);
     return azure ? `${u}?api-version=${encodeURIComponent(apiVersion)}` : u;
-  };
-  const headers = (ctx: CallContext): Record<string, string> => {
-    const h: Record<string, string> = { ...ctx.headers, ...config.headers };
-    if (config.apiKey) {
-      if (azure) h["api-key"] = config.apiKey;
-      else h.authorization = `Bearer ${config.apiKey}`;
-    }
-    if (config.organization) h["openai-organization"] = config.organization;
-    return h;
   };
   const body = <T extends { model: string }>(req: T, ctx: CallContext, stream: boolean) => {
     const out: Record<string, unknown> = { ...req, model: ctx.upstreamModel };
@@ -67,15 +71,15 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
   };
 
   const postJson = <T>(path: string, payload: Record<string, unknown>, ctx: CallContext) =>
-    http.postJson<T>(url(path, ctx.upstreamModel), headers(ctx), payload, ctx.signal);
+    http.postJson<T>(url(path, ctx.upstreamModel), payload, ctx);
 
   async function stream<T>(
     path: string,
     req: { model: string },
     ctx: CallContext,
   ): Promise<AsyncIterable<T>> {
-    const res = await http.post(url(path, ctx.upstreamModel), headers(ctx), body(req, ctx, true), ctx.signal);
-    return jsonEvents<T>(provider, res, secrets);
+    const res = await http.postStream(url(path, ctx.upstreamModel), body(req, ctx, true), ctx);
+    return jsonEvents<T>(provider, res, secrets, ctx.signal);
   }
 
   return {
@@ -96,9 +100,10 @@ async function* jsonEvents<T>(
   provider: string,
   res: Dispatcher.ResponseData,
   secrets: (string | undefined)[],
+  signal: AbortSignal,
 ): AsyncGenerator<T> {
   try {
-    for await (const ev of parseSse(res.body)) {
+    for await (const ev of sseEvents(res.body)) {
       if (ev.data === "[DONE]") return;
       let json: unknown;
       try {
@@ -111,7 +116,7 @@ async function* jsonEvents<T>(
       yield json as T;
     }
   } catch (err) {
-    throw networkError(provider, err, secrets);
+    throw streamFailure(provider, err, signal, secrets);
   } finally {
     // Stops the upstream generating when the consumer stops early (client disconnect).
     res.body.destroy();

@@ -19,12 +19,14 @@ export class ExchangeError extends Error {
   }
 }
 
-/** The value of one response header (name lowercase) from a raw header list. */
-export function rawHeader(raw: Buffer[], name: string): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2)
-    if ((raw[i] as Buffer).toString("latin1").toLowerCase() === name)
-      return (raw[i + 1] as Buffer).toString();
-  return undefined;
+/** A raw header list as a record of lowercase names (repeated headers keep their first value). */
+export function headerRecord(raw: Buffer[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString("latin1").toLowerCase();
+    out[name] ??= (raw[i + 1] as Buffer).toString();
+  }
+  return out;
 }
 
 /**
