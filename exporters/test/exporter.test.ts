@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { FakeKubeApi } from "./fakes/kube-api.js";
+import { FakeKubeApi } from "@llm/testing";
 import { FakeRuntime } from "./fakes/runtime-metrics.js";
 import { type Harness, harness } from "./helpers.js";
 

@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FakeServer } from "@llm/testing";
+import { startFakeAnthropic } from "@llm/testing";
 import OpenAI from "openai";
 import { type AccessRuntime, createAccessRuntime } from "../src/admin/runtime.js";
 import type { RunningRouter } from "../src/server.js";
-import { startFakeAnthropic } from "./fakes/anthropic.js";
-import type { FakeServer } from "./fakes/openai.js";
 import { config, listenWithAccess, silent } from "./helpers/router.js";
 
 const TENANT_KEY = "sk-acme-tenant-key-0123456789";

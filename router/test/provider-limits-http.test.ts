@@ -1,8 +1,7 @@
+import { type FakeServer, FakeUpstream, startFakeOpenAI } from "@llm/testing";
 import OpenAI from "openai";
 import type { AccessRuntime } from "../src/admin/runtime.js";
 import type { RunningRouter } from "../src/server.js";
-import { type FakeServer, startFakeOpenAI } from "./fakes/openai.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { config, type ErrorJson, listenWithAccess, post } from "./helpers/router.js";
 
 /** A provider's own rateLimit through the whole router: skipped when spent, 429 when pinned. */

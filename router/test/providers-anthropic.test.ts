@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, ChatCompletionRequest } from "@llm/contracts";
+import { startFakeAnthropic } from "@llm/testing";
 import { createAnthropicAdapter, toAnthropicRequest } from "../src/providers/anthropic/index.js";
 import { UpstreamError } from "../src/providers/types.js";
-import { startFakeAnthropic } from "./fakes/anthropic.js";
 
 const ctx = () => ({ signal: new AbortController().signal, upstreamModel: "claude-haiku-4-5" });
 
@@ -161,7 +161,7 @@ describe("Anthropic adapter against a fake Messages API", () => {
   });
 
   it("aborts the upstream request when the caller's signal fires mid-stream", async () => {
-    const { startFake } = await import("./fakes/openai.js");
+    const { startFake } = await import("@llm/testing");
     const fake = await startFake((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write(

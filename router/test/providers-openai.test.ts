@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "@llm/contracts";
+import { type FakeServer, startFakeOpenAI } from "@llm/testing";
 import { createOpenAIAdapter } from "../src/providers/openai/index.js";
 import { type ProviderAdapter, UpstreamError } from "../src/providers/types.js";
-import { type FakeServer, startFakeOpenAI } from "./fakes/openai.js";
 
 const ctx = (model = "gpt-4o-mini-2024-07-18") => ({
   signal: new AbortController().signal,
@@ -96,7 +96,7 @@ describe("OpenAI-compatible adapter", () => {
   });
 
   it("maps an upstream that never answers to a retryable 504 after timeoutMs", async () => {
-    const { startFake } = await import("./fakes/openai.js");
+    const { startFake } = await import("@llm/testing");
     const silent = await startFake(() => {
       // never responds
     });

@@ -1,8 +1,6 @@
+import { type FakeServer, startFakeAnthropic, startFakeGemini, startFakeOpenAI } from "@llm/testing";
 import OpenAI from "openai";
 import { createPriceTable } from "../src/pricing/table.js";
-import { startFakeAnthropic } from "./fakes/anthropic.js";
-import { startFakeGemini } from "./fakes/gemini.js";
-import { type FakeServer, startFakeOpenAI } from "./fakes/openai.js";
 import { listen } from "./helpers/router.js";
 
 describe("external providers through the router (openai SDK as the client)", () => {

@@ -1,6 +1,6 @@
 import { request } from "node:http";
+import { FakeUpstream } from "@llm/testing";
 import OpenAI from "openai";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { listen, post } from "./helpers/router.js";
 
 const chat = { model: "tiny", messages: [{ role: "user", content: "hi" }] };

@@ -1,6 +1,6 @@
 import { parsePrometheusText as parsePromText, sumSamples as promValue } from "@llm/contracts";
+import { FakeUpstream } from "@llm/testing";
 import { CircuitBreaker } from "../src/health/breaker.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { type ErrorJson, listen, post } from "./helpers/router.js";
 
 const chat = { model: "tiny", messages: [{ role: "user", content: "hi" }] };

@@ -1,5 +1,5 @@
+import { FakeUpstream } from "@llm/testing";
 import { formatRows, runHybridRoutingCheck } from "../../scripts/src/test-hybrid-routing/run.js";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { listen } from "./helpers/router.js";
 
 describe("pnpm test-hybrid-routing", () => {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parsePrometheusText as parsePromText } from "@llm/contracts";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
+import { FakeUpstream } from "@llm/testing";
 import { listen, post } from "./helpers/router.js";
 
 const PROMTOOL = join(process.cwd(), ".tools/bin/promtool");

@@ -1,5 +1,5 @@
+import { FakeUpstream } from "@llm/testing";
 import OpenAI from "openai";
-import { FakeUpstream } from "./helpers/fake-upstream.js";
 import { listen } from "./helpers/router.js";
 
 const UPSTREAM_DELAY_MS = 120;

@@ -1,8 +1,8 @@
+import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
 import pino from "pino";
 import { type Job, RouterClient } from "../../packages/client/src/index.js";
 import { createAccessRuntime } from "../../router/src/admin/runtime.js";
 import { parseConfig, type RunningRouter, startRouter } from "../../router/src/index.js";
-import { type FakeOpenAI, startFakeOpenAI } from "../src/bench/compare/mock/server.js";
 
 /**
  * @llm/client against the real router (with tenants, usage ledger and admin API): requirement

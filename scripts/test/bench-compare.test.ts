@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakeOpenAI } from "@llm/testing";
 import pino from "pino";
 import { parseConfig, startRouter } from "../../router/src/index.js";
 import { summarise, type TargetSummary } from "../src/bench/compare/analysis/aggregate.js";
@@ -8,7 +9,6 @@ import { scoreTargets } from "../src/bench/compare/analysis/score.js";
 import { percentile } from "../src/bench/compare/analysis/stats.js";
 import { loadProviders, parseProviders } from "../src/bench/compare/config/load.js";
 import type { RequestRecord } from "../src/bench/compare/load/runner.js";
-import { startFakeOpenAI } from "../src/bench/compare/mock/server.js";
 import { csvField, toCsv } from "../src/bench/compare/output/csv.js";
 import { runCompare } from "../src/bench/compare/run.js";
 import { renderInBrowser } from "../src/bench/report/index.js";

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
+import { fakeKubectlDir } from "@llm/testing";
 import { parseOptions } from "../src/validate-gpu/args.js";
 import type { CheckContext, CheckResult } from "../src/validate-gpu/checks/context.js";
 import { parseAutoscalerStatus } from "../src/validate-gpu/checks/pool.js";
@@ -12,7 +13,7 @@ import { Kubectl } from "../src/validate-gpu/kubectl.js";
 import { exitCode, formatTable } from "../src/validate-gpu/report.js";
 import { validateGpu } from "../src/validate-gpu/run.js";
 
-const fakeDir = resolve(process.cwd(), "scripts/test/fixtures/validate-gpu");
+const fakeDir = fakeKubectlDir;
 
 interface Run {
   results: CheckResult[];

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { FakeOpenAI } from "@llm/testing";
 import { summarise } from "./analysis/aggregate.js";
 import { scoreTargets } from "./analysis/score.js";
 import type { ProvidersFile } from "./config/schema.js";
 import { type RequestRecord, type RunnableTarget, runTarget } from "./load/runner.js";
-import type { FakeOpenAI } from "./mock/server.js";
 import { startMockTarget } from "./mock/targets.js";
 import { toCsv } from "./output/csv.js";
 import { renderCompareReport } from "./output/report.js";

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
+import { estimateTokens } from "@llm/testing";
 import { request } from "undici";
-import { estimateTokens } from "../mock/server.js";
 
 /** What one streamed chat completion measured. */
 export interface StreamResult {

@@ -1,5 +1,5 @@
+import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
 import type { MockTargetConfig } from "../config/schema.js";
-import { type FakeOpenAI, startFakeOpenAI } from "./server.js";
 
 /** Per-token latency of a mock target: explicit, or derived from tokens/s (p95 = 1.3x median). */
 export function perTokenModel(t: MockTargetConfig): { median: number; p95: number } {
@@ -19,5 +19,6 @@ export function startMockTarget(t: MockTargetConfig, seed: number, timeScale = 1
     errorRate: t.errorRate,
     outputTokens: t.outputTokens,
     timeScale,
+    record: false,
   });
 }

@@ -1,4 +1,4 @@
-import { type FakeOpenAI, startFakeOpenAI } from "../../compare/mock/server.js";
+import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
 import type { FakeCluster, FakeExternal, SavingsScenario } from "../scenario/schema.js";
 
 /** A running fake cluster pool. */
@@ -38,6 +38,7 @@ export async function startFleet(s: SavingsScenario): Promise<Fleet> {
         ready: !c.scaleToZero,
         metrics: () =>
           `# TYPE llm_runtime_tokens_per_second gauge\nllm_runtime_tokens_per_second ${c.tokensPerSecond}\n`,
+        record: false,
       });
       all.push(server);
       clusters.push({ spec: c, server, dead: false });
@@ -51,6 +52,7 @@ export async function startFleet(s: SavingsScenario): Promise<Fleet> {
         perTokenMs: e.perTokenMs,
         errorRate: e.errorRate,
         apiKey: `sk-fake-${e.name}`,
+        record: false,
       });
       all.push(server);
       externals.push({ spec: e, server });

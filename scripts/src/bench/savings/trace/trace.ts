@@ -1,4 +1,4 @@
-import { hashSeed, intBetween, mulberry32 } from "../../compare/mock/prng.js";
+import { hashSeed, intBetween, mulberry32 } from "@llm/testing";
 import type { SavingsScenario } from "../scenario/schema.js";
 
 /** One request of the replayed trace. */

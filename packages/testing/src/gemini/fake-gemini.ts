@@ -1,4 +1,5 @@
-import { type FakeServer, sse, startFake } from "./openai.js";
+import { type FakeServer, startFake } from "../http/fake-server.js";
+import { sse } from "../http/sse.js";
 
 /**
  * A fake Gemini API: generateContent, streamGenerateContent?alt=sse, batchEmbedContents.

@@ -1,4 +1,5 @@
-import { type FakeServer, sse, startFake } from "./openai.js";
+import { type FakeServer, startFake } from "../http/fake-server.js";
+import { sse } from "../http/sse.js";
 
 /**
  * A fake Anthropic Messages API. It refuses requests without `x-api-key` / `anthropic-version`

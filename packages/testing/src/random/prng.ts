@@ -1,5 +1,5 @@
 /**
- * Seeded randomness for the mock targets and trace generators: runs with the same seed make the
+ * Seeded randomness for the fakes and the bench trace generators: runs with the same seed make the
  * same decisions (errors, token counts, latency draws) whatever the concurrency.
  */
 
