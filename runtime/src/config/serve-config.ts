@@ -1,18 +1,44 @@
 import { parseArgs } from "node:util";
+import bytes from "bytes";
+import ms from "ms";
 import { z } from "zod";
 import { defaultThreadCount } from "./threads.js";
 
-/** Integer field that accepts a number or a decimal string (flags and env are strings). */
-function intField(min: number, max: number, what: string) {
+/** A decimal integer string, as flags and env carry numbers. */
+const INTEGER = /^-?\d+$/;
+/** What `bytes` reads as a size with a unit ("4mb", "512 kb"); its fallback (parseInt of anything) is not used. */
+const BYTE_SIZE = /^\d+(\.\d+)?\s*(b|kb|mb|gb|tb|pb)$/i;
+
+/**
+ * Integer field that accepts a number or a string (flags and env are strings): a decimal integer,
+ * or what `parse` turns into a number (a size or a duration); anything else fails with `what`.
+ */
+function intField(min: number, max: number, what: string, parse?: (text: string) => number | undefined) {
   const message = `must be ${what}`;
   return z.preprocess(
-    (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v),
+    (v) => {
+      if (typeof v !== "string") return v;
+      const text = v.trim();
+      if (INTEGER.test(text)) return Number(text);
+      const parsed = text && parse ? parse(text) : undefined;
+      return parsed ?? v;
+    },
     z
       .number({ error: message })
       .int({ error: message })
       .min(min, { error: message })
       .max(max, { error: message }),
   );
+}
+
+/** A byte size with a unit, read by `bytes` ("4mb" = 4 MiB). */
+function byteSize(text: string): number | undefined {
+  return BYTE_SIZE.test(text) ? (bytes.parse(text) ?? undefined) : undefined;
+}
+
+/** A duration with a unit, read by `ms` ("30s", "2m", "1.5h"). */
+function duration(text: string): number | undefined {
+  return ms(text as ms.StringValue) as number | undefined;
 }
 
 const gpuLayers = z.preprocess(
@@ -52,12 +78,27 @@ export const serveConfigSchema = z
     gpuLayers: gpuLayers.default("auto"),
     /** Requests allowed to wait for a free sequence; beyond it the runtime answers 429. Defaults to 32. */
     queue: intField(0, 100_000, "a non-negative integer").default(32),
-    /** Per-request deadline (queueing plus generation) in ms. Defaults to 120000. */
-    timeoutMs: intField(1, 3_600_000, "a positive integer (milliseconds)").default(120_000),
-    /** On SIGTERM, how long in-flight requests may take to finish before they are cut. Defaults to 25000. */
-    drainMs: intField(0, 3_600_000, "a non-negative integer (milliseconds)").default(25_000),
-    /** Largest accepted request body in bytes; larger bodies get 413. Defaults to 4 MiB. */
-    maxBodyBytes: intField(1024, 1 << 30, "an integer between 1024 and 1073741824").default(4 * 1024 * 1024),
+    /** Per-request deadline (queueing plus generation) in ms, or a duration (`2m`). Defaults to 120000. */
+    timeoutMs: intField(
+      1,
+      3_600_000,
+      "a positive integer (milliseconds) or a duration such as 2m",
+      duration,
+    ).default(120_000),
+    /** On SIGTERM, how long (ms, or a duration such as `25s`) in-flight requests may take to finish before they are cut. Defaults to 25000. */
+    drainMs: intField(
+      0,
+      3_600_000,
+      "a non-negative integer (milliseconds) or a duration such as 25s",
+      duration,
+    ).default(25_000),
+    /** Largest accepted request body in bytes, or a size (`4mb`); larger bodies get 413. Defaults to 4 MiB. */
+    maxBodyBytes: intField(
+      1024,
+      1 << 30,
+      "an integer between 1024 and 1073741824 (bytes) or a size such as 4mb",
+      byteSize,
+    ).default(bytes.parse("4mb") as number),
     /** Tokens per engine batch (prompt processing chunk). Defaults to 512. */
     batchSize: intField(1, 65_536, "a positive integer").default(512),
     /**

@@ -1,18 +1,22 @@
 import { HttpError, type ResponseFormat } from "@llm/contracts";
+import { LRUCache } from "lru-cache";
 import type { GbnfJsonSchema, Llama, LlamaGrammar } from "node-llama-cpp";
 
 /**
  * Grammars for `response_format`, cached by schema text: compiling a JSON-schema grammar costs far
- * more than a short generation, and clients tend to send the same schema every time.
+ * more than a short generation, and clients tend to send the same schema every time. The least
+ * recently used schema is evicted first, so one in steady use survives a burst of one-off schemas.
  */
 export class GrammarCache {
-  private readonly cache = new Map<string, Promise<LlamaGrammar>>();
+  private readonly cache: LRUCache<string, Promise<LlamaGrammar>>;
 
   constructor(
     private readonly llama: Llama,
     /** Distinct schemas kept. Defaults to 64. */
-    private readonly maxEntries = 64,
-  ) {}
+    maxEntries = 64,
+  ) {
+    this.cache = new LRUCache({ max: maxEntries });
+  }
 
   /** The grammar for a response format, or undefined for plain text. Bad schemas -> 400. */
   async forFormat(format: ResponseFormat | undefined): Promise<LlamaGrammar | undefined> {
@@ -44,10 +48,6 @@ export class GrammarCache {
     if (!grammar) {
       grammar = create();
       this.cache.set(key, grammar);
-      if (this.cache.size > this.maxEntries) {
-        const oldest = this.cache.keys().next().value;
-        if (oldest !== undefined) this.cache.delete(oldest);
-      }
     }
     return grammar;
   }

@@ -65,6 +65,32 @@ describe("serve configuration", () => {
     });
   });
 
+  it("reads sizes and durations with units (bytes, ms) besides plain integers", () => {
+    const c = parseServeArgs(
+      ["--model", "m", "--max-body-bytes", "8mb", "--timeout-ms", "2m", "--drain-ms=1.5s"],
+      {},
+    );
+    expect(c).toMatchObject({ maxBodyBytes: 8 * 1024 * 1024, timeoutMs: 120_000, drainMs: 1500 });
+    expect(parseServeArgs(["--model", "m", "--max-body-bytes", "4096", "--drain-ms", "0"], {})).toMatchObject(
+      {
+        maxBodyBytes: 4096,
+        drainMs: 0,
+      },
+    );
+    expect(parseServeArgs(["--model", "m"], {})).toMatchObject({ maxBodyBytes: 4194304, timeoutMs: 120000 });
+  });
+
+  it.each([
+    ["--max-body-bytes", "12abc"],
+    ["--max-body-bytes", "4.5"],
+    ["--max-body-bytes", "1000b"],
+    ["--timeout-ms", "soon"],
+    ["--timeout-ms", "1.5"],
+    ["--drain-ms", "-1s"],
+  ])("still rejects %s %s", (flag, value) => {
+    expect(() => parseServeArgs(["--model", "m", flag, value], {})).toThrow(`${flag}: must be`);
+  });
+
   it("turns decode-ahead on by default; flag and RUNTIME_DECODE_AHEAD turn it off; a bad env value names the setting", () => {
     expect(parseServeArgs(["--model", "m"], {}).decodeAhead).toBe("on");
     expect(parseServeArgs(["--model", "m", "--decode-ahead", "off"], {}).decodeAhead).toBe("off");
