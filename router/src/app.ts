@@ -1,30 +1,30 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import express, { type Express, type Request, type Response, type Router } from "express";
+import { HttpError } from "@llm/contracts";
+import express, { type Express, type Router } from "express";
 import pino, { type Logger } from "pino";
 import type { Registry } from "prom-client";
-import { noopUsageSink } from "./access/noop-usage.js";
-import { createOpenGuard } from "./access/open-guard.js";
 import type { RouterConfig } from "./config/schema.js";
 import type { ForwardDeps, Generation } from "./forward/context.js";
-import { forward } from "./forward/forward.js";
 import { HealthPoller } from "./health/poller.js";
 import { probesRouter } from "./health-endpoints/probes.js";
-import { jsonBody, parseByteSize, readJsonBody } from "./http/body.js";
+import { jsonBody, parseByteSize } from "./http/body.js";
 import { errorHandler, sendError } from "./http/errors.js";
 import { healthHandler } from "./http/health.js";
-import { inferenceHandler } from "./http/inference.js";
+import { createInferenceEndpoint, INFERENCE_PATHS } from "./http/inference.js";
 import { metricsHandler } from "./http/metrics.js";
 import { modelsHandler } from "./http/models.js";
+import { stampResponse } from "./http/request-id.js";
 import { createRouterMetrics, type RouterMetrics } from "./metrics/metrics.js";
 import { createPriceTable } from "./pricing/table.js";
 import type { PriceTable } from "./pricing/types.js";
 import { type AdapterRegistry, defaultRegistry } from "./providers/registry.js";
-import type { EndpointKind } from "./routing/profile.js";
 import { createScaling } from "./scaling/scaling.js";
 import type { StateStore } from "./state/types.js";
 import { TargetSet } from "./targets/set.js";
 import type { Target } from "./targets/target.js";
+import { createOpenGuard } from "./tenants/open-guard.js";
 import type { AccessGuard } from "./tenants/types.js";
+import { noopUsageSink } from "./usage/noop-sink.js";
 import type { UsageSink } from "./usage/types.js";
 
 export interface RouterDeps {
@@ -63,8 +63,8 @@ export interface RouterApp {
   /** The express app (every route). */
   app: Express;
   /**
-   * What to give `http.createServer`: the OpenAI POST endpoints on a lean path that skips
-   * express's per-request machinery, everything else through `app`. Both behave the same.
+   * What to give `http.createServer`: the OpenAI POST endpoints go straight to the one inference
+   * endpoint (skipping express's dispatch), everything else through `app`. Both behave the same.
    */
   handler: RequestListener;
   metrics: RouterMetrics;
@@ -121,16 +121,15 @@ export function createApp(deps: RouterDeps): RouterApp {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.use((_req, res, next) => {
-    // Overwritten once a target is chosen, so every response says whether and where it was routed.
-    res.setHeader("x-router-target", "none");
-    res.setHeader("x-router-reason", "not_routed");
+  const bodyLimit = parseByteSize(deps.config.server.bodyLimit);
+  const inference = createInferenceEndpoint(fwd, bodyLimit);
+  // The inference endpoints first: they stamp their headers and read their body themselves.
+  for (const [path, kind] of INFERENCE_PATHS) app.post(path, (req, res) => inference(kind, req, res));
+  app.use((req, res, next) => {
+    stampResponse(req, res);
     next();
   });
-  app.use(jsonBody(parseByteSize(deps.config.server.bodyLimit)));
-  app.post("/v1/chat/completions", inferenceHandler(fwd, "chat"));
-  app.post("/v1/completions", inferenceHandler(fwd, "completions"));
-  app.post("/v1/embeddings", inferenceHandler(fwd, "embeddings"));
+  app.use(jsonBody(bodyLimit));
   app.get("/v1/models", modelsHandler(current, createdAt));
   app.get("/health", healthHandler(current, now));
   app.get("/metrics", metricsHandler(metrics, current));
@@ -138,41 +137,16 @@ export function createApp(deps: RouterDeps): RouterApp {
   app.use(probesRouter(), scaling.router); // /livez, /readyz, /scaling/:target (bearer when ROUTER_SCALING_TOKEN is set)
   // After the OpenAI routes, so inference requests never walk the admin router's table.
   for (const r of deps.extraRouters ?? []) app.use(r);
-  app.use((req, res) => {
-    res.status(404).json({
-      error: {
-        message: `Unknown route ${req.method} ${req.path}`,
-        type: "not_found_error",
-        param: null,
-        code: null,
-      },
-    });
-  });
+  app.use((req, res) =>
+    sendError(res, new HttpError(404, `Unknown route ${req.method} ${req.path}`), logger),
+  );
   app.use(errorHandler(logger));
 
-  const bodyLimit = parseByteSize(deps.config.server.bodyLimit);
-  const hotPaths = new Map<string | undefined, EndpointKind>([
-    ["/v1/chat/completions", "chat"],
-    ["/v1/completions", "completions"],
-    ["/v1/embeddings", "embeddings"],
-  ]);
+  // The same inference endpoint as the express routes above, reached without express's dispatch.
   const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
-    const kind = req.method === "POST" ? hotPaths.get(req.url) : undefined;
-    if (!kind) {
-      app(req, res);
-      return;
-    }
-    res.setHeader("x-router-target", "none");
-    res.setHeader("x-router-reason", "not_routed");
-    // Express sets req.res; the access guard uses it to attach rate-limit headers.
-    const r = req as IncomingMessage & { res?: ServerResponse; body?: unknown };
-    r.res = res;
-    readJsonBody(req, bodyLimit)
-      .then((body) => {
-        r.body = body;
-        return forward(fwd, kind, req as Request, res as Response);
-      })
-      .catch((err: unknown) => sendError(res, err, logger));
+    const kind = req.method === "POST" && req.url !== undefined ? INFERENCE_PATHS.get(req.url) : undefined;
+    if (kind) inference(kind, req, res);
+    else app(req, res);
   };
 
   return {

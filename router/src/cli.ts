@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
 import { setupTelemetry } from "@llm/telemetry";
-import { createAccessRuntime } from "./admin/runtime.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfigFile } from "./config/load.js";
 import { startRouter } from "./server.js";
@@ -31,17 +30,14 @@ async function main(): Promise<void> {
 
   // OpenTelemetry: off (and free) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const telemetry = await setupTelemetry({ serviceName: "llm-router" });
-  // Tenants, limits, budgets, usage ledger and the admin API (see README.providers.md).
-  const access = await createAccessRuntime(config);
+  // startRouter composes tenants, limits, budgets, usage ledger and the admin API from the config.
   const running = await startRouter({
     config,
     configPath: path,
     host: values.host,
     port,
     tracing: telemetry.enabled,
-    ...access.deps,
   });
-  access.attach(running.router);
   running.router.logger.info(
     { url: running.url, targets: running.router.targets().map((t) => t.name) },
     "router listening",
@@ -50,7 +46,6 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     running.router.logger.info({ signal }, "shutting down");
     await running.close();
-    await access.close();
     await telemetry.close();
     process.exit(0);
   };

@@ -1,10 +1,13 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createApp, type RouterApp, type RouterDeps } from "./app.js";
+import type { RouterConfig } from "./config/schema.js";
 import { ConfigWatcher } from "./config/watch.js";
+import { type CreateRouterOptions, createRouter, type LlmRouter } from "./create-router.js";
 
-export interface StartRouterOptions extends RouterDeps {
+export interface StartRouterOptions extends CreateRouterOptions {
+  /** Validated config (see loadConfigFile / parseConfig). */
+  config: RouterConfig;
   /** Config file to reload on SIGHUP or change; no reloading when absent. */
   configPath?: string;
   /** Overrides `server.host`. */
@@ -15,20 +18,29 @@ export interface StartRouterOptions extends RouterDeps {
 
 export interface RunningRouter {
   url: string;
-  router: RouterApp;
+  router: LlmRouter;
   server: Server;
-  /** Stops accepting, waits for in-flight requests up to `server.shutdownGrace`, closes pools. */
+  /**
+   * Stops accepting, waits for in-flight requests up to `server.shutdownGrace`, then closes the
+   * router (pools, state store, Redis, audit log).
+   */
   close(): Promise<void>;
 }
 
-/** Creates the app and listens; the only place the router opens a port. */
+/** Builds the router with `createRouter` and listens; the only place the router opens a port. */
 export async function startRouter(opts: StartRouterOptions): Promise<RunningRouter> {
-  const router = createApp(opts);
+  const router = await createRouter(opts.config, opts);
   const host = opts.host ?? opts.config.server.host;
   const port = opts.port ?? opts.config.server.port;
   const server = createServer(router.handler);
   server.listen(port, host);
-  await once(server, "listening");
+  try {
+    await once(server, "listening");
+  } catch (err) {
+    // A port in use must not leave the state store, Redis and pollers behind.
+    await router.close();
+    throw err;
+  }
   // readTimeout bounds receiving a request (not the streamed response, which may last minutes);
   // idleTimeout keeps keep-alive sockets longer than typical load balancers' 60 s.
   const { readTimeout, idleTimeout } = opts.config.server;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { FakeServer } from "@llm/testing";
 import { startFakeAnthropic } from "@llm/testing";
 import OpenAI from "openai";
-import { type AccessRuntime, createAccessRuntime } from "../src/admin/runtime.js";
+import { createRouter, type RouterAccess } from "../src/create-router.js";
 import type { RunningRouter } from "../src/server.js";
 import { config, listenWithAccess, silent } from "./helpers/router.js";
 
@@ -17,7 +17,7 @@ const ANTHROPIC_KEY = "sk-ant-upstream-secret-999";
 describe("admin API and tenants through the router", () => {
   let dir: string;
   let fake: FakeServer;
-  let runtime: AccessRuntime;
+  let runtime: RouterAccess;
   let running: RunningRouter;
   let env: NodeJS.ProcessEnv;
   let raw: Record<string, unknown>;
@@ -50,7 +50,6 @@ describe("admin API and tenants through the router", () => {
 
   afterAll(async () => {
     await running.close();
-    await runtime.close();
     await fake.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -212,8 +211,8 @@ describe("admin API and tenants through the router", () => {
     expect(running.router.targets().map((t) => t.name)).toContain("claude");
 
     // Another replica (or a restart) loading the same state file gets the provider back.
-    const again = await createAccessRuntime(config(raw), { env, logger: silent });
-    expect(again.store.targets().externalProviders[0]).toMatchObject({
+    const again = await createRouter(config(raw), { env, logger: silent, healthPolling: false });
+    expect(again.access!.store.targets().externalProviders[0]).toMatchObject({
       name: "claude",
       apiKey: ANTHROPIC_KEY,
     });

@@ -1,6 +1,5 @@
 import { type FakeServer, FakeUpstream, startFakeOpenAI } from "@llm/testing";
 import OpenAI from "openai";
-import type { AccessRuntime } from "../src/admin/runtime.js";
 import type { RunningRouter } from "../src/server.js";
 import { config, type ErrorJson, listenWithAccess, post } from "./helpers/router.js";
 
@@ -8,7 +7,6 @@ import { config, type ErrorJson, listenWithAccess, post } from "./helpers/router
 describe("externalProviders[].rateLimit over HTTP", () => {
   let openai: FakeServer;
   let cluster: FakeUpstream;
-  let runtime: AccessRuntime;
   let running: RunningRouter;
   let client: OpenAI;
 
@@ -29,13 +27,12 @@ describe("externalProviders[].rateLimit over HTTP", () => {
         },
       ],
     });
-    ({ runtime, running } = await listenWithAccess(cfg));
+    ({ running } = await listenWithAccess(cfg));
     client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: "unused", maxRetries: 0 });
   });
 
   afterAll(async () => {
     await running.close();
-    await runtime.close();
     await openai.close();
     await cluster.close();
   });

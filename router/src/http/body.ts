@@ -1,14 +1,17 @@
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "@llm/contracts";
+import bytes from "bytes";
 import type { RequestHandler } from "express";
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** "4mb" / "512kb" / "1048576" -> bytes. */
+/**
+ * "4mb" / "512kb" / "1048576" -> bytes (1024-based, as `bytes` reads them). The config schema
+ * admits only b/kb/mb/gb with optional spaces; `bytes` reads a unit it does not know ("4b",
+ * "4 b") and a leading space as a plain number, which is the same value here once trimmed.
+ */
 export function parseByteSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
-  if (!m) throw new Error(`invalid size "${text}" (use e.g. 4mb)`);
-  return Math.floor(Number(m[1]) * (UNITS[(m[2] ?? "b").toLowerCase()] ?? 1));
+  const n = bytes.parse(text.trim());
+  if (n === null || !Number.isFinite(n) || n < 0) throw new Error(`invalid size "${text}" (use e.g. 4mb)`);
+  return n;
 }
 
 /**

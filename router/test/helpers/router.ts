@@ -1,12 +1,8 @@
 import pino from "pino";
-import {
-  type AccessRuntime,
-  type AccessRuntimeOptions,
-  createAccessRuntime,
-} from "../../src/admin/runtime.js";
-import { createApp, type RouterApp, type RouterDeps } from "../../src/app.js";
+import { createApp, type RouterApp } from "../../src/app.js";
 import { parseConfig } from "../../src/config/load.js";
 import type { RouterConfig } from "../../src/config/schema.js";
+import type { CreateRouterOptions, RouterAccess } from "../../src/create-router.js";
 import type { AdapterRegistry } from "../../src/providers/registry.js";
 import type { ProviderAdapter } from "../../src/providers/types.js";
 import { type RunningRouter, startRouter } from "../../src/server.js";
@@ -32,7 +28,7 @@ export function config(raw: Record<string, unknown>): RouterConfig {
 /** A router listening on 127.0.0.1:0 with a silent logger and no background polling. */
 export async function listen(
   raw: Record<string, unknown>,
-  deps: Partial<RouterDeps> = {},
+  deps: CreateRouterOptions = {},
 ): Promise<RunningRouter & { app: RouterApp }> {
   const running = await startRouter({
     config: config(raw),
@@ -46,23 +42,23 @@ export async function listen(
 }
 
 /**
- * A router listening on 127.0.0.1:0 as the CLI runs it: tenants, limits, usage ledger and the
- * admin API from `createAccessRuntime`, no background polling.
+ * A router listening on 127.0.0.1:0 as the CLI runs it (tenants, limits, usage ledger and the
+ * admin API composed by createRouter), no background polling; `runtime` is what it composed.
  */
 export async function listenWithAccess(
   cfg: RouterConfig,
-  opts: AccessRuntimeOptions = {},
-): Promise<{ runtime: AccessRuntime; running: RunningRouter }> {
-  const runtime = await createAccessRuntime(cfg, { logger: silent, ...opts });
+  opts: CreateRouterOptions = {},
+): Promise<{ runtime: RouterAccess; running: RunningRouter }> {
   const running = await startRouter({
     config: cfg,
     logger: silent,
     healthPolling: false,
     host: "127.0.0.1",
     port: 0,
-    ...runtime.deps,
+    ...opts,
   });
-  runtime.attach(running.router);
+  const runtime = running.router.access;
+  if (!runtime) throw new Error("createRouter composed no access (a guard was passed)");
   return { runtime, running };
 }
 

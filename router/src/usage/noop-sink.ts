@@ -1,4 +1,4 @@
-import type { UsageSink } from "../usage/types.js";
+import type { UsageSink } from "./types.js";
 
 /** Discards usage records (metrics still count tokens and cost); the ledger replaces it. */
 export const noopUsageSink: UsageSink = { record: () => {} };

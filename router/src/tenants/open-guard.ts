@@ -1,4 +1,4 @@
-import type { AccessGuard, Reservation, TenantContext } from "../tenants/types.js";
+import type { AccessGuard, Reservation, TenantContext } from "./types.js";
 
 const ANONYMOUS: TenantContext = { tenantId: "anonymous", keyId: "none", isAdmin: false };
 

@@ -1,1 +1,0 @@
-export { type AuditEvent, type AuditLog, FileAuditLog, MemoryAuditLog } from "./log.js";

@@ -1,8 +1,0 @@
-export {
-  ENCRYPTED_PREFIX,
-  isEncrypted,
-  loadStateKey,
-  parseStateKey,
-  SecretBox,
-  SecretBoxError,
-} from "./box.js";

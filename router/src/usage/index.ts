@@ -1,4 +1,0 @@
-export * from "./ledger.js";
-export * from "./metrics.js";
-export * from "./totals.js";
-export type * from "./types.js";
