@@ -1,0 +1,137 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { fixedRate, makePool, maxThroughput, sequential, summarize } from "./load.js";
+import { startRouterProcess, startUpstream } from "./processes.js";
+
+/**
+ * pnpm bench:router — the router's overhead against a fast fake upstream on loopback:
+ * added latency (router minus direct) sequentially and at fixed rates, and max throughput
+ * through the router vs direct. The upstream, the router and this load generator are three
+ * processes, as in production; on a 2-core machine they share the cores.
+ */
+const { values } = parseArgs({
+  options: {
+    sequential: { type: "string" },
+    seconds: { type: "string" },
+    rates: { type: "string" },
+    concurrency: { type: "string" },
+    json: { type: "string" },
+  },
+});
+const SEQ = Number(values.sequential ?? 2000);
+const SECONDS = Number(values.seconds ?? 4);
+const RATES = (values.rates ?? "500,1000").split(",").map(Number);
+const CONCURRENCY = Number(values.concurrency ?? 64);
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100/s)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-router-"));
+  const upstream = await startUpstream();
+  const router = await startRouterProcess(repoRoot, dir, upstream.url);
+  const direct = makePool(upstream.url);
+  const routed = makePool(router.url);
+  const rows: string[][] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    // Warm both paths (JIT, keep-alive connections).
+    await sequential(direct, 300);
+    await sequential(routed, 300);
+
+    const sd = summarize(await sequential(direct, SEQ));
+    const sr = summarize(await sequential(routed, SEQ));
+    results.sequential = { direct: sd, router: sr };
+    rows.push([
+      `sequential (${SEQ} req)`,
+      fmt(sd.p50, 3),
+      fmt(sr.p50, 3),
+      fmt(sr.p50 - sd.p50, 3),
+      fmt(sd.p99, 3),
+      fmt(sr.p99, 3),
+      fmt(sr.p99 - sd.p99, 3),
+      `${sr.errors}`,
+    ]);
+
+    for (const rate of RATES) {
+      const d = summarize(await fixedRate(direct, rate, SECONDS));
+      const r = summarize(await fixedRate(routed, rate, SECONDS));
+      results[`rate${rate}`] = { direct: d, router: r };
+      rows.push([
+        `${rate} req/s for ${SECONDS}s`,
+        fmt(d.p50, 3),
+        fmt(r.p50, 3),
+        fmt(r.p50 - d.p50, 3),
+        fmt(d.p99, 3),
+        fmt(r.p99, 3),
+        fmt(r.p99 - d.p99, 3),
+        `${r.errors}`,
+      ]);
+    }
+
+    const td = summarize(await maxThroughput(direct, CONCURRENCY, SECONDS));
+    const cpu0 = await cpuSeconds(router.child.pid);
+    const tr = summarize(await maxThroughput(routed, CONCURRENCY, SECONDS));
+    // CPU time per request does not depend on how busy the machine is, unlike latency.
+    const cpuPerRequestUs = (((await cpuSeconds(router.child.pid)) - cpu0) / tr.n) * 1e6;
+    results.throughput = {
+      direct: td,
+      router: tr,
+      ratio: tr.rps / td.rps,
+      routerCpuPerRequestUs: cpuPerRequestUs,
+    };
+
+    const header = [
+      "load",
+      "direct p50",
+      "router p50",
+      "added p50",
+      "direct p99",
+      "router p99",
+      "added p99",
+      "errors",
+    ];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ");
+    console.log(`router overhead vs direct upstream (ms), ${cpus().length} CPUs, node ${process.version}`);
+    console.log(line(header));
+    for (const r of rows) console.log(line(r));
+    console.log(
+      `\nmax throughput (closed loop, ${CONCURRENCY} concurrent, ${SECONDS}s): direct ${fmt(td.rps, 0)} req/s, ` +
+        `router ${fmt(tr.rps, 0)} req/s (${fmt((100 * tr.rps) / td.rps, 1)}% of direct), router errors ${tr.errors}, ` +
+        `router CPU ${fmt(cpuPerRequestUs, 0)} µs/request`,
+    );
+    const out = values.json ?? join(repoRoot, "results/bench-router.json");
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(
+      out,
+      `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, ...results }, null, 2)}\n`,
+    );
+    console.log(`\nraw figures: ${out}`);
+  } finally {
+    await direct.close();
+    await routed.close();
+    await router.stop();
+    await upstream.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
