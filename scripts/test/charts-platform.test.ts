@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { repoRoot } from "../src/tools/main.js";
+import { repoRoot } from "../src/fetch-tools/main.js";
 import {
   at,
   helmTemplate,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, normalize } from "node:path";
-import { repoRoot } from "../src/tools/main.js";
+import { repoRoot } from "../src/fetch-tools/main.js";
 import {
   at,
   helmTemplate,

@@ -3,7 +3,7 @@
  * tests and scripts that assert on rendered output. They use the pinned tools in .tools/bin.
  */
 import { join } from "node:path";
-import { ensureTools, repoRoot, toolsBin } from "../tools/main.js";
+import { ensureTools, repoRoot, toolsBin } from "../fetch-tools/main.js";
 import { run } from "./exec.js";
 import { type Manifest, parseManifests } from "./manifests.js";
 

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { ensureTools, repoRoot, toolsBin } from "../tools/main.js";
+import { ensureTools, repoRoot, toolsBin } from "../fetch-tools/main.js";
 import { mapLimit, run } from "./exec.js";
 import { validateYaml } from "./manifests.js";
 import { type Check, planChecks } from "./plan.js";

@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { parseConfig } from "@llm/router";
 import { parse as parseYaml } from "yaml";
-import { parseConfig } from "../../router/src/config/load.js";
-import { runRouterConfig } from "../src/router-config/run.js";
+import { runRouterConfig } from "../../src/router-config/run.js";
 
 const AWS = "examples/aws-stack-outputs.json";
 const SECRET = "example-secret-do-not-use-0000";

@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { fakeKubectlDir } from "@llm/testing";
-import { parseOptions } from "../src/validate-gpu/args.js";
-import type { CheckContext, CheckResult } from "../src/validate-gpu/checks/context.js";
-import { parseAutoscalerStatus } from "../src/validate-gpu/checks/pool.js";
-import { checkRuntimeHealth } from "../src/validate-gpu/checks/runtime.js";
-import { smokePodManifest } from "../src/validate-gpu/checks/smoke-pod.js";
-import { Kubectl } from "../src/validate-gpu/kubectl.js";
-import { exitCode, formatTable } from "../src/validate-gpu/report.js";
-import { validateGpu } from "../src/validate-gpu/run.js";
+import { parseOptions } from "../../src/validate-gpu/args.js";
+import type { CheckContext, CheckResult } from "../../src/validate-gpu/checks/context.js";
+import { parseAutoscalerStatus } from "../../src/validate-gpu/checks/pool.js";
+import { checkRuntimeHealth } from "../../src/validate-gpu/checks/runtime.js";
+import { smokePodManifest } from "../../src/validate-gpu/checks/smoke-pod.js";
+import { Kubectl } from "../../src/validate-gpu/kubectl.js";
+import { exitCode, formatTable } from "../../src/validate-gpu/report.js";
+import { validateGpu } from "../../src/validate-gpu/run.js";
 
 const fakeDir = fakeKubectlDir;
 

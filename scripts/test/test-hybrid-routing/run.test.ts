@@ -1,6 +1,18 @@
+import { parseConfig, startRouter } from "@llm/router";
 import { FakeUpstream } from "@llm/testing";
-import { formatRows, runHybridRoutingCheck } from "../../scripts/src/test-hybrid-routing/run.js";
-import { listen } from "./helpers/router.js";
+import pino from "pino";
+import { formatRows, runHybridRoutingCheck } from "../../src/test-hybrid-routing/run.js";
+
+/** A router on 127.0.0.1:0 with a silent logger and no background polling (as router's tests start it). */
+function listen(raw: Record<string, unknown>) {
+  return startRouter({
+    config: parseConfig(raw, {}),
+    logger: pino({ level: "silent" }),
+    healthPolling: false,
+    host: "127.0.0.1",
+    port: 0,
+  });
+}
 
 describe("pnpm test-hybrid-routing", () => {
   it("reports where every request went and why, and flags failures", async () => {
