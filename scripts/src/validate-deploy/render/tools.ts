@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { ensureTools, toolsBin } from "../../tools/main.js";
+import { ensureTools, toolsBin } from "../../fetch-tools/main.js";
 import { run } from "../../validate-manifests/exec.js";
 import { isRecord } from "../model/kube.js";
 import type { KubeObject } from "../model/types.js";
