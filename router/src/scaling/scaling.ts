@@ -30,6 +30,9 @@ export interface Scaling {
   close(): Promise<void>;
 }
 
+/** Longest a /scaling request waits for the shared total before answering with this replica's view. */
+const SYNC_WAIT_MS = 1000;
+
 /** Scale-to-zero targets of the running config: the ones KEDA may ask about. */
 function scaleToZeroTargets(gen: Generation): Target[] {
   return gen.targets.list.filter((t) => t.enabled && t.cluster?.scaleToZero);
@@ -66,7 +69,7 @@ export function createScaling(opts: ScalingOptions): Scaling {
       res.status(404).json(errorBody(404, `Unknown cluster target "${name}"`, { code: "unknown_target" }));
       return;
     }
-    if (shared && t.cluster?.scaleToZero) await shared.sync(t);
+    if (shared && t.cluster?.scaleToZero) await shared.syncWithin(t, SYNC_WAIT_MS);
     res.json({
       target: t.name,
       pendingDemand: t.demand.current(),

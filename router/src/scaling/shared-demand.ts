@@ -90,6 +90,22 @@ export class SharedDemand {
     return p;
   }
 
+  /**
+   * `sync`, but waits at most `ms`: KEDA gives a metrics-api request 3 s by default (its global HTTP
+   * timeout), so a slow store must not turn the answer into a scaler error. Past the bound the
+   * caller answers with this replica's view; the sync still finishes in the background.
+   */
+  async syncWithin(target: Target, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.sync(target),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, ms);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
   private async syncNow(target: Target): Promise<void> {
     const d = target.demand;
     const h = d.halfLife;

@@ -19,8 +19,11 @@ const H = 60_000;
 /** A store that refuses every operation while `down` (as Redis does when unreachable). */
 class FlakyKeyValue implements KeyValueStore {
   down = true;
+  /** Never answer (a store that is reachable but stuck). */
+  hang = false;
   constructor(private readonly inner: KeyValueStore) {}
   private gate<T>(f: () => Promise<T>): Promise<T> {
+    if (this.hang) return new Promise<T>(() => undefined);
     return this.down ? Promise.reject(new Error("connect ECONNREFUSED")) : f();
   }
   get(k: string) {
@@ -109,6 +112,20 @@ describe("decaying demand as a growth-scaled sum", () => {
     const other = new PendingDemand(H, () => now);
     await sync.sync({ name: "gpu", demand: other } as unknown as Target);
     expect(other.current()).toBeCloseTo(1, 9);
+  });
+
+  it("answers from this replica's count when the store is stuck past the wait bound", async () => {
+    const kv = new FlakyKeyValue(new MemoryStateStore().kv);
+    kv.hang = true;
+    const clock = () => 1_000_000;
+    const d = new PendingDemand(H, clock);
+    const target = { name: "gpu", demand: d } as unknown as Target;
+    const sync = new SharedDemand({ kv, targets: () => [], now: clock, logger: silent });
+    d.add(1);
+    const t0 = Date.now();
+    await sync.syncWithin(target, 50);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(d.current()).toBe(1);
   });
 });
 
