@@ -7,6 +7,14 @@ import {
 } from "../src/validate-manifests/index.js";
 
 const chart = "charts/llm-runtime";
+/** What a stack passes to a GPU release (router URL and target); the chart refuses GPU mode without them. */
+const gpuStack = {
+  "gpu.enabled": true,
+  "autoscaling.keda.router.url": "https://router.llm.test",
+  "autoscaling.keda.router.target": "aws-llm-aws-dev-gpu",
+};
+const stackValues = (file: string) => `scripts/src/validate-manifests/stack-values/${file}.yaml`;
+const arg = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 const one = (docs: Manifest[], kind: string): Manifest => {
   const found = ofKind(docs, kind);
   expect(found).toHaveLength(1);
@@ -22,7 +30,7 @@ describe("llm-runtime chart", () => {
   beforeAll(async () => {
     const [c, g] = await Promise.all([
       helmTemplate(chart, { release: "x" }),
-      helmTemplate(chart, { release: "x", set: { "gpu.enabled": true } }),
+      helmTemplate(chart, { release: "x", set: gpuStack }),
     ]);
     expect(c.error).toBe("");
     expect(g.error).toBe("");
@@ -36,12 +44,13 @@ describe("llm-runtime chart", () => {
   });
 
   describe("GPU variant (gpu.enabled=true)", () => {
-    it("runs the CUDA image with one nvidia.com/gpu and full offload", () => {
+    it("runs the CUDA image with one nvidia.com/gpu and full offload, requiring CUDA (no silent CPU fallback)", () => {
       const c = container(one(gpu, "Deployment"));
       expect(at(c, "image")).toBe("ghcr.io/example-org/llm-runtime:0.1.0-cuda");
       expect(at(c, "resources.limits")).toMatchObject({ "nvidia.com/gpu": 1 });
       const args = at(c, "args") as string[];
-      expect(args.slice(args.indexOf("--gpu"), args.indexOf("--gpu") + 2)).toEqual(["--gpu", "auto"]);
+      // `auto` fell back to CPU and still reported ready; `cuda` fails readiness and says why.
+      expect(args.slice(args.indexOf("--gpu"), args.indexOf("--gpu") + 2)).toEqual(["--gpu", "cuda"]);
       expect(args.slice(args.indexOf("--gpu-layers"), args.indexOf("--gpu-layers") + 2)).toEqual([
         "--gpu-layers",
         "max",
@@ -151,20 +160,146 @@ describe("llm-runtime chart", () => {
   });
 
   it.each(["aws", "gcp", "azure"])(
-    "%s GPU values point KEDA at the router's scaling endpoint for that pool and select the T4 pool",
+    "%s GPU values point KEDA at the router target the stack passes (none hard-coded) and select the T4 pool",
     async (cloud) => {
-      const r = await helmTemplate(chart, { valueFiles: [`clusters/${cloud}/values/llm-runtime-gpu.yaml`] });
-      expect(r.error).toBe("");
-      const api = (at(one(r.docs, "ScaledObject"), "spec.triggers") as Manifest[])[0];
-      expect(at(api, "metadata.url")).toBe(
-        `https://router.llm.example.com/scaling/${cloud}-llm-${cloud}-prod-gpu`,
-      );
-      expect(at(one(r.docs, "Deployment"), "spec.template.spec.nodeSelector")).toEqual({
+      const file = `clusters/${cloud}/values/llm-runtime-gpu.yaml`;
+      const [alone, stacked] = await Promise.all([
+        helmTemplate(chart, { valueFiles: [file] }),
+        helmTemplate(chart, { valueFiles: [file, stackValues("llm-runtime-gpu")] }),
+      ]);
+      // Without the stack's values the release must not render (it used to poll a target no router has).
+      expect(alone.ok).toBe(false);
+      expect(alone.error).toMatch(/ingress\.host|autoscaling\.keda\.router\.(url|target)/);
+      expect(stacked.error).toBe("");
+      const api = (at(one(stacked.docs, "ScaledObject"), "spec.triggers") as Manifest[])[0];
+      expect(at(api, "metadata.url")).toBe("https://router.stack-values.test/scaling/aws-llm-aws-dev-gpu");
+      expect(at(one(stacked.docs, "Deployment"), "spec.template.spec.nodeSelector")).toEqual({
         "llm.platform/pool": "gpu",
         "llm.platform/accelerator": "nvidia-t4",
       });
     },
   );
+
+  describe("deploy path", () => {
+    it("falls back to CPU only when gpu.required is false", async () => {
+      const r = await helmTemplate(chart, { set: { ...gpuStack, "gpu.required": false } });
+      expect(arg(at(container(one(r.docs, "Deployment")), "args") as string[], "--gpu")).toBe("auto");
+    });
+
+    it("KEDA reads the router's public /scaling with a bearer token from a Secret, and one stray request never wakes the pool", () => {
+      const so = one(gpu, "ScaledObject");
+      const api = (at(so, "spec.triggers") as Manifest[]).find((t) => t.type === "metrics-api");
+      expect(at(api, "metadata.url")).toBe("https://router.llm.test/scaling/aws-llm-aws-dev-gpu");
+      expect(at(api, "metadata.authMode")).toBe("bearer");
+      const ta = one(gpu, "TriggerAuthentication");
+      expect(at(api, "authenticationRef.name")).toBe(at(ta, "metadata.name"));
+      expect(at(ta, "spec.secretTargetRef")).toEqual([
+        { parameter: "token", name: "llm-router-scaling", key: "token" },
+      ]);
+      // One request adds 1 to the decaying demand; KEDA activates only above the threshold (strictly).
+      expect(Number(at(api, "metadata.activationTargetValue"))).toBeGreaterThanOrEqual(1);
+    });
+
+    it("uses an existing TriggerAuthentication instead when authenticationRef names one", async () => {
+      const r = await helmTemplate(chart, {
+        set: { ...gpuStack, "autoscaling.keda.router.authenticationRef": "shared" },
+      });
+      expect(ofKind(r.docs, "TriggerAuthentication")).toHaveLength(0);
+      const api = (at(one(r.docs, "ScaledObject"), "spec.triggers") as Manifest[])[0];
+      expect(at(api, "authenticationRef.name")).toBe("shared");
+    });
+
+    it("has no in-cluster router default: GPU mode without the stack's router URL or target fails naming the key", async () => {
+      const [noUrl, noTarget] = await Promise.all([
+        helmTemplate(chart, { set: { ...gpuStack, "autoscaling.keda.router.url": "" } }),
+        helmTemplate(chart, { set: { ...gpuStack, "autoscaling.keda.router.target": "" } }),
+      ]);
+      expect(noUrl.error).toContain("autoscaling.keda.router.url is required");
+      expect(noTarget.error).toContain("autoscaling.keda.router.target is required");
+    });
+
+    it("routes only /v1 publicly (never /metrics or /), /health only when asked for, exactly", async () => {
+      const [plain, health, root] = await Promise.all([
+        helmTemplate(chart, { set: { "ingress.enabled": true, "ingress.host": "cpu.llm.test" } }),
+        helmTemplate(chart, {
+          set: { "ingress.enabled": true, "ingress.host": "cpu.llm.test", "ingress.exposeHealth": true },
+        }),
+        helmTemplate(chart, {
+          set: { "ingress.enabled": true, "ingress.host": "cpu.llm.test", "ingress.path": "/" },
+        }),
+      ]);
+      const paths = (docs: Manifest[]) =>
+        (at(one(docs, "Ingress"), "spec.rules.0.http.paths") as Manifest[]).map((p) => [p.path, p.pathType]);
+      expect(paths(plain.docs)).toEqual([["/v1", "Prefix"]]);
+      expect(paths(health.docs)).toEqual([
+        ["/v1", "Prefix"],
+        ["/health", "Exact"],
+      ]);
+      expect(root.error).toContain("ingress.path");
+    });
+
+    it("passes --auth none exactly when auth.mode is not hmac, and then references no Secret", async () => {
+      const none = await helmTemplate(chart, { set: { "auth.mode": "none" } });
+      expect(none.error).toBe("");
+      const d = one(none.docs, "Deployment");
+      expect(arg(at(container(d), "args") as string[], "--auth")).toBe("none");
+      expect(JSON.stringify(d)).not.toContain("secretKeyRef");
+      expect(ofKind(none.docs, "Secret")).toHaveLength(0);
+      expect(arg(at(container(one(cpu, "Deployment")), "args") as string[], "--auth")).toBe("hmac");
+    });
+
+    it("runs the compiled runtime (node dist), never TypeScript through tsx, in both containers", () => {
+      const d = one(cpu, "Deployment");
+      for (const path of ["spec.template.spec.containers.0", "spec.template.spec.initContainers.0"]) {
+        expect(at(d, `${path}.command`)).toEqual(["node", "/app/runtime/dist/cli.js"]);
+        expect(JSON.stringify(at(d, path))).not.toContain("tsx");
+      }
+    });
+
+    it("runs a pushed image exactly by digest when the stack passes one, and rejects a malformed digest", async () => {
+      const digest = `sha256:${"a".repeat(64)}`;
+      const [cpuDigest, gpuDigest, bad] = await Promise.all([
+        helmTemplate(chart, {
+          set: { "image.registry": "r.test", "image.repository": "llm-runtime", "image.digest": digest },
+        }),
+        helmTemplate(chart, {
+          set: {
+            ...gpuStack,
+            "image.registry": "",
+            "image.repository": "r.test/llm-runtime-cuda",
+            "image.digest": digest,
+          },
+        }),
+        helmTemplate(chart, { set: { "image.digest": "latest" } }),
+      ]);
+      const images = (docs: Manifest[]) =>
+        ["containers.0", "initContainers.0"].map((c) =>
+          at(one(docs, "Deployment"), `spec.template.spec.${c}.image`),
+        );
+      expect(images(cpuDigest.docs)).toEqual([
+        `r.test/llm-runtime@${digest}`,
+        `r.test/llm-runtime@${digest}`,
+      ]);
+      expect(images(gpuDigest.docs)).toEqual([
+        `r.test/llm-runtime-cuda@${digest}`,
+        `r.test/llm-runtime-cuda@${digest}`,
+      ]);
+      expect(bad.error).toContain("image.digest");
+    });
+
+    it("keeps the model cache PVC in Argo CD mode too (Delete=false, Prune=false), not only for Helm", async () => {
+      const r = await helmTemplate(chart, { set: { "modelCache.type": "pvc" } });
+      const annotations = at(one(r.docs, "PersistentVolumeClaim"), "metadata.annotations") as Record<
+        string,
+        string
+      >;
+      expect(annotations["helm.sh/resource-policy"]).toBe("keep");
+      expect(annotations["argocd.argoproj.io/sync-options"]?.split(",").sort()).toEqual([
+        "Delete=false",
+        "Prune=false",
+      ]);
+    });
+  });
 
   it("changes the checksum/config annotation when the model or the secret changes, and only then", async () => {
     const [base, same, otherModel, otherSecret] = await Promise.all([

@@ -41,11 +41,17 @@ llm.platform/pool: {{ include "llm-runtime.pool" . }}
 {{- ternary "gpu" "cpu" .Values.gpu.enabled -}}
 {{- end -}}
 
-{{/* llm-runtime.image: the CPU image, or the CUDA variant (tag + cudaTagSuffix) in GPU mode. */}}
+{{/* llm-runtime.image: `<registry>/<repository>@<digest>` when a digest is set (a pushed image, exactly), else the CPU tag or its CUDA variant (tag + cudaTagSuffix) in GPU mode. */}}
 {{- define "llm-runtime.image" -}}
+{{- $name := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $name = printf "%s/%s" . $name }}{{ end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $name .Values.image.digest -}}
+{{- else -}}
 {{- $tag := .Values.image.tag | toString -}}
 {{- if .Values.gpu.enabled -}}{{- $tag = printf "%s%s" $tag .Values.image.cudaTagSuffix -}}{{- end -}}
-{{- printf "%s/%s:%s" .Values.image.registry .Values.image.repository $tag -}}
+{{- printf "%s:%s" $name $tag -}}
+{{- end -}}
 {{- end -}}
 
 {{/* llm-runtime.serviceAccountName: the ServiceAccount the pods run as. */}}
@@ -82,4 +88,28 @@ llm.platform/pool: {{ include "llm-runtime.pool" . }}
 {{- define "llm-runtime.configChecksum" -}}
 {{- $cfg := dict "model" .Values.model "runtime" .Values.runtime "auth" .Values.auth "gpu" .Values.gpu.enabled -}}
 {{- toJson $cfg | sha256sum -}}
+{{- end -}}
+
+{{/* llm-runtime.routerAuthName: the TriggerAuthentication KEDA uses for the router's /scaling (existing, or rendered from the token Secret). */}}
+{{- define "llm-runtime.routerAuthName" -}}
+{{- default (printf "%s-router-scaling" (include "llm-runtime.fullname" .)) .Values.autoscaling.keda.router.authenticationRef -}}
+{{- end -}}
+
+{{/* llm-runtime.validate: refuses values that would deploy a runtime nobody can reach or a GPU pool that never wakes. */}}
+{{- define "llm-runtime.validate" -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.host) -}}
+{{- fail "ingress.host is required when ingress.enabled: the pool's endpoint host the router targets (<pool>.<llm-platform:domain>; the stack passes it)" -}}
+{{- end -}}
+{{- if and .Values.gpu.enabled .Values.autoscaling.keda.enabled -}}
+{{- $r := .Values.autoscaling.keda.router -}}
+{{- if not $r.url -}}
+{{- fail "autoscaling.keda.router.url is required in GPU mode: the router's public URL KEDA polls for pending demand (llm-platform:routerUrl; the stack passes it)" -}}
+{{- end -}}
+{{- if not $r.target -}}
+{{- fail "autoscaling.keda.router.target is required in GPU mode: this pool's router target name, <cloud>-<clusterName>-gpu as buildRouterConfig names it (the stack passes it)" -}}
+{{- end -}}
+{{- if and (not $r.authenticationRef) (not $r.tokenSecret.name) -}}
+{{- fail "autoscaling.keda.router.tokenSecret.name (or authenticationRef) is required in GPU mode: the router answers /scaling only with its bearer token" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
