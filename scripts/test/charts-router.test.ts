@@ -119,12 +119,18 @@ describe("router chart", () => {
       }),
       helmTemplate(chart, {
         release: "r",
-        set: { existingConfigSecret: "", "redis.url": "rediss://cache:6380" },
+        set: { existingConfigSecret: "", "redis.enabled": false, "redis.url": "rediss://cache:6380" },
         values: { config: { ...tenantConfig, state: { redis: "rediss://other:6380" } } },
       }),
+      // No Redis at all is only allowed for a single replica (the schema refuses more).
       helmTemplate(chart, {
         release: "r",
-        set: { existingConfigSecret: "" },
+        set: {
+          existingConfigSecret: "",
+          "redis.enabled": false,
+          "autoscaling.enabled": false,
+          replicaCount: 1,
+        },
         values: { config: tenantConfig },
       }),
     ]);
@@ -132,6 +138,92 @@ describe("router chart", () => {
     expect(decode(withRedis.docs)).toContain("redis: $" + "{REDIS_URL}");
     expect(decode(own.docs)).toContain("redis: rediss://other:6380");
     expect(decode(none.docs)).not.toContain("redis");
+  });
+
+  describe("deploy path", () => {
+    it("probes liveness on /livez (process alive) and readiness on /readyz, never /health (503 while upstreams are down)", async () => {
+      const r = await helmTemplate(chart, { release: "r" });
+      const c = at(deployment(r.docs), "spec.template.spec.containers.0");
+      expect(at(c, "livenessProbe.httpGet.path")).toBe("/livez");
+      expect(at(c, "readinessProbe.httpGet.path")).toBe("/readyz");
+    });
+
+    it("passes KEDA's bearer token as ROUTER_SCALING_TOKEN from a Secret", async () => {
+      const r = await helmTemplate(chart, { release: "r" });
+      const env = at(deployment(r.docs), "spec.template.spec.containers.0.env") as Manifest[];
+      expect(env.find((e) => e.name === "ROUTER_SCALING_TOKEN")).toEqual({
+        name: "ROUTER_SCALING_TOKEN",
+        valueFrom: { secretKeyRef: { name: "llm-router-scaling", key: "token" } },
+      });
+    });
+
+    it("routes only the API, /scaling and /health publicly: never /metrics, /admin or the whole host", async () => {
+      const [ok, metrics, admin, root] = await Promise.all([
+        helmTemplate(chart, {
+          release: "r",
+          set: { "ingress.enabled": true, "ingress.host": "router.llm.test" },
+        }),
+        ...["/metrics", "/admin", "/"].map((path) =>
+          helmTemplate(chart, {
+            release: "r",
+            set: { "ingress.enabled": true, "ingress.host": "router.llm.test" },
+            values: { "ingress.paths": ["/v1", path] },
+          }),
+        ),
+      ]);
+      expect(ok.error).toBe("");
+      const paths = (at(ofKind(ok.docs, "Ingress")[0], "spec.rules.0.http.paths") as Manifest[]).map((p) => [
+        p.path,
+        p.pathType,
+      ]);
+      expect(paths).toEqual([
+        ["/v1", "Prefix"],
+        ["/scaling", "Prefix"],
+        ["/health", "Exact"],
+      ]);
+      for (const refused of [metrics, admin, root]) expect(refused.error).toContain("ingress.paths");
+    });
+
+    it("refuses more than one replica without a state store, and ships one (in-chart Redis) by default", async () => {
+      const [fixed, hpa, single, byDefault] = await Promise.all([
+        helmTemplate(chart, {
+          release: "r",
+          set: { "autoscaling.enabled": false, replicaCount: 2, "redis.enabled": false },
+        }),
+        helmTemplate(chart, { release: "r", set: { "redis.enabled": false } }),
+        helmTemplate(chart, {
+          release: "r",
+          set: { "autoscaling.enabled": false, replicaCount: 1, "redis.enabled": false },
+        }),
+        helmTemplate(chart, { release: "r" }),
+      ]);
+      expect(fixed.error).toContain("redis");
+      expect(hpa.error).toContain("redis");
+      expect(single.error).toBe("");
+      expect(ofKind(byDefault.docs, "Deployment", "r-router-redis")).toHaveLength(1);
+      const external = await helmTemplate(chart, {
+        release: "r",
+        set: { "redis.enabled": false, "redis.existingSecret": "managed-redis" },
+      });
+      expect(external.error).toBe("");
+    });
+
+    it("runs the compiled router (node dist), never TypeScript through tsx, and a pushed image by digest", async () => {
+      const digest = `sha256:${"b".repeat(64)}`;
+      const [plain, pinned] = await Promise.all([
+        helmTemplate(chart, { release: "r" }),
+        helmTemplate(chart, {
+          release: "r",
+          set: { "image.registry": "r.test", "image.repository": "llm-router", "image.digest": digest },
+        }),
+      ]);
+      const c = at(deployment(plain.docs), "spec.template.spec.containers.0");
+      expect(at(c, "command")).toEqual(["/nodejs/bin/node", "/app/router/dist/cli.js"]);
+      expect(JSON.stringify(c)).not.toContain("tsx");
+      expect(at(deployment(pinned.docs), "spec.template.spec.containers.0.image")).toBe(
+        `r.test/llm-router@${digest}`,
+      );
+    });
   });
 
   it.each([

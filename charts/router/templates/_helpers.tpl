@@ -62,6 +62,9 @@ app.kubernetes.io/component: router
 {{- if and .Values.redis.enabled (or .Values.redis.url .Values.redis.existingSecret) -}}
 {{- fail "redis: set either redis.enabled (in-chart Redis) or redis.url / redis.existingSecret (external), not both" -}}
 {{- end -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.host) -}}
+{{- fail "ingress.host is required when ingress.enabled: the router's public host (llm-platform:routerHostname; the stack passes it)" -}}
+{{- end -}}
 {{- end -}}
 
 {{/* router.configChecksum: changes whenever the config (or the Secret it comes from) changes, rolling the pods. */}}
@@ -91,4 +94,15 @@ app.kubernetes.io/component: redis
 {{- $_ := set $config "state" $state -}}
 {{- end -}}
 {{- toYaml $config -}}
+{{- end -}}
+
+{{/* router.image: `<registry>/<repository>@<digest>` when a digest is set (the pushed image, exactly), else registry/repository:tag. */}}
+{{- define "router.image" -}}
+{{- $name := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $name = printf "%s/%s" . $name }}{{ end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $name .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $name (.Values.image.tag | toString) -}}
+{{- end -}}
 {{- end -}}
