@@ -44,9 +44,15 @@ app.kubernetes.io/component: cost-exporter
 {{- end -}}
 {{- end -}}
 
-{{/* exporters.image: registry/repository:tag of the exporter. */}}
+{{/* exporters.image: `<registry>/<repository>@<digest>` when a digest is set (the pushed image, exactly), else registry/repository:tag. */}}
 {{- define "exporters.image" -}}
-{{- printf "%s/%s:%s" .Values.image.registry .Values.image.repository (.Values.image.tag | toString) -}}
+{{- $name := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $name = printf "%s/%s" . $name }}{{ end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $name .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $name (.Values.image.tag | toString) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* exporters.config: the exporter's config.yaml (schema: exporters/src/config/schema.ts); runtime namespaces default to the release namespace. */}}
