@@ -91,8 +91,9 @@ export class SharedDemand {
   }
 
   /**
-   * `sync`, but waits at most `ms`: KEDA gives a metrics-api request 3 s by default (its global HTTP
-   * timeout), so a slow store must not turn the answer into a scaler error. Past the bound the
+   * `sync`, but waits at most `ms`: KEDA gives a metrics-api request 3 s by default
+   * (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms in kedacore/keda's operator), so a slow store must not turn
+   * the answer into a scaler error. Past the bound the
    * caller answers with this replica's view; the sync still finishes in the background.
    */
   async syncWithin(target: Target, ms: number): Promise<void> {
