@@ -2,6 +2,8 @@ import type { AbortHook, CallContext } from "../providers/types.js";
 
 /** Abort reason when the client closed its connection before the response finished. */
 export class ClientClosedError extends Error {
+  /** The status recorded for the request: nginx's 499 (types.ts CLIENT_CLOSED). */
+  readonly status = 499;
   constructor() {
     super("client closed the connection");
     this.name = "ClientClosedError";

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 
 /**
  * Writes Server-Sent Events to the client with backpressure: when the socket buffer is full we
@@ -8,7 +8,7 @@ import type { Response } from "express";
 export class SseWriter {
   private started = false;
 
-  constructor(private readonly res: Response) {}
+  constructor(private readonly res: ServerResponse) {}
 
   get headersSent(): boolean {
     return this.started;

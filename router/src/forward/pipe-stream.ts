@@ -1,12 +1,18 @@
 import type { AttemptSignal } from "./abort.js";
 import { ClientClosedError } from "./abort.js";
 import type { ForwardDeps } from "./context.js";
-import { SseWriter } from "./sse-writer.js";
+import { asAttemptError } from "./failover.js";
+import type { SseWriter } from "./sse-writer.js";
 import type { AttemptInput, StreamChunk } from "./types.js";
 import { CLIENT_CLOSED } from "./types.js";
-import { asUsage, classify, estimateOutputTokens } from "./upstream.js";
+import { asUsage, estimateOutputTokens } from "./usage.js";
 
-/** Streams the rest of an upstream SSE response to the client; failures become an SSE error event. */
+/**
+ * Streams the rest of an upstream SSE response to the client, from its first event `head`
+ * (already read, so failover stayed possible until then) to `[DONE]`. A failure now becomes an
+ * SSE error event that ends the stream, and is rethrown so the attempt books it on the target's
+ * breaker; a client that goes away ends the stream quietly (status 499).
+ */
 export async function pipeStream(
   deps: ForwardDeps,
   a: AttemptInput,
@@ -14,13 +20,11 @@ export async function pipeStream(
   head: IteratorResult<StreamChunk>,
   sig: AttemptSignal,
   idleMs: number,
-  routeHeaders: Record<string, string>,
+  writer: SseWriter,
 ): Promise<void> {
-  const writer = new SseWriter(a.res);
   const wantsUsage = (a.body as { stream_options?: { include_usage?: boolean } | null }).stream_options
     ?.include_usage;
   let completionChars = 0;
-  writer.start(routeHeaders);
   let next = head;
   try {
     while (!next.done) {
@@ -38,7 +42,7 @@ export async function pipeStream(
     }
     await writer.data("[DONE]");
   } catch (raw) {
-    const err = classify(raw, a.outcome.candidate?.target.name ?? "upstream");
+    const err = asAttemptError(raw, a.outcome.candidate?.target.name ?? "upstream");
     if (err instanceof ClientClosedError) {
       a.outcome.status = CLIENT_CLOSED;
       await it.return?.();
@@ -47,7 +51,6 @@ export async function pipeStream(
     deps.logger.warn({ requestId: a.outcome.requestId, status: err.status }, "upstream failed mid-stream");
     await writer.data(JSON.stringify(err.body));
     a.outcome.status = err.status;
-    // Rethrow so the attempt loop books the failure on the target's breaker.
     throw err;
   } finally {
     a.outcome.usage ??= {

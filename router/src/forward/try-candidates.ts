@@ -1,0 +1,121 @@
+import { HttpError } from "@llm/contracts";
+import pRetry from "p-retry";
+import { UpstreamError } from "../providers/types.js";
+import { ClientClosedError } from "./abort.js";
+import { allTargetsFailed } from "./all-targets-failed.js";
+import { type AttemptReport, attempt } from "./attempt.js";
+import type { ForwardDeps, Generation, SameTargetRetries } from "./context.js";
+import { FAILURE_TABLE } from "./failover.js";
+import { writeUpstreamError } from "./response-head.js";
+import type { AttemptInput } from "./types.js";
+
+/** Thrown inside p-retry to ask for another attempt at the same target. */
+class RetrySame extends Error {}
+
+/**
+ * Runs `once` again while its verdict is `retry_same` and `policy` allows, with p-retry's
+ * exponential backoff and jitter; returns the last report (a failure past the budget fails over).
+ */
+async function withRetries(
+  once: () => Promise<AttemptReport | undefined>,
+  policy: SameTargetRetries,
+  onRetry: () => void,
+): Promise<AttemptReport | undefined> {
+  let last: AttemptReport | undefined;
+  try {
+    return await pRetry(
+      async () => {
+        last = await once();
+        if (last?.failure?.verdict.action === "retry_same") throw new RetrySame();
+        return last;
+      },
+      {
+        retries: policy.retries,
+        minTimeout: policy.minTimeoutMs ?? 200,
+        maxTimeout: policy.maxTimeoutMs ?? 2000,
+        factor: 2,
+        randomize: true,
+        onFailedAttempt: ({ retriesLeft }) => {
+          if (retriesLeft > 0) onRetry();
+        },
+      },
+    );
+  } catch (err) {
+    if (err instanceof RetrySame) return last;
+    throw err;
+  }
+}
+
+/** Ends the request with a failed attempt's answer: its error reply, unless nothing may or can be written. */
+function returnToClient(
+  a: AttemptInput,
+  failure: NonNullable<AttemptReport["failure"]>,
+  headers: Record<string, string>,
+) {
+  a.outcome.status = failure.error.status;
+  // Mid-stream the error event already ended the stream; a gone client has nobody to answer.
+  if (failure.error instanceof ClientClosedError || a.res.headersSent) return;
+  writeUpstreamError(a.res, failure.error, headers);
+}
+
+/**
+ * Tries the ranked candidates in order until one answers: the guard may refuse a target for
+ * this tenant, an open circuit skips it, and each failed attempt's verdict (forward/failover.ts)
+ * says whether to retry it, fail over to the next, or return to the client. When nothing
+ * answered, throws the error the client gets (never an empty 200).
+ */
+export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: AttemptInput): Promise<void> {
+  const { server } = gen.config;
+  let lastError: UpstreamError | HttpError | undefined;
+  let attempted = 0;
+  const failures: string[] = [];
+
+  for (const cand of a.candidates) {
+    const t = cand.target;
+    try {
+      // A promise only for a target with limits of its own: no await on the common path.
+      const authorizing = deps.guard.authorizeTarget(a.outcome.tenant, t.name);
+      if (authorizing) await authorizing;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      lastError ??= err;
+      continue;
+    }
+    const table = deps.failureRules?.(t) ?? FAILURE_TABLE;
+    const reason = attempted > 0 ? "failover" : cand.reason;
+    const once = (): Promise<AttemptReport | undefined> => {
+      if (!t.breaker.tryAcquire()) return Promise.resolve(undefined);
+      attempted++;
+      a.outcome.candidate = cand;
+      return attempt(deps, a, cand, reason, server, table);
+    };
+    const policy = deps.sameTargetRetries?.(t);
+    const report =
+      policy && policy.retries > 0
+        ? await withRetries(once, policy, () => deps.metrics.retries.inc({ target: t.name }))
+        : await once();
+    if (!report) {
+      failures.push(`${t.name}: circuit open`);
+      continue;
+    }
+    const failure = report.failure;
+    if (!failure) return;
+    const { action, rule } = failure.verdict;
+    // A failure after the response head went out can only end that response, whatever a table says.
+    if (action === "return_to_client" || action === "fall_back" || a.res.headersSent) {
+      // fall_back: no fallback chains exist yet (traffic-policies issue); the answer goes back as it is.
+      returnToClient(a, failure, report.headers);
+      return;
+    }
+    // fail_over, and retry_same once the target's retry budget (if any) is spent.
+    const err = failure.error;
+    if (err instanceof UpstreamError) lastError = err;
+    failures.push(`${t.name}: ${err.status} ${err.message}`);
+    deps.metrics.retries.inc({ target: t.name });
+    deps.logger.warn(
+      { target: t.name, status: err.status, rule, requestId: a.outcome.requestId },
+      "upstream failed; failing over",
+    );
+  }
+  throw allTargetsFailed(a, attempted, failures, lastError);
+}
