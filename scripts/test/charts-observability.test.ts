@@ -149,6 +149,31 @@ describe("observability chart: alert rules", () => {
   });
 });
 
+describe("observability chart: scale-to-zero alert", () => {
+  it("LLMGpuPoolStuckCold reads only the router's own per-target series, at the threshold KEDA activates on", async () => {
+    const docs = await helmTemplate();
+    const rule = docs.find((d) => d.kind === "PrometheusRule") as {
+      spec: { groups: { rules: { alert: string; expr: string }[] }[] };
+    };
+    const expr = rule.spec.groups
+      .flatMap((g) => g.rules)
+      .find((r) => r.alert === "LLMGpuPoolStuckCold")!.expr;
+    // The router runs in another cluster than the GPU pools: no exporter or kube series in the join.
+    expect(new Set(metricNames(expr))).toEqual(
+      new Set(["llm_router_pending_demand", "llm_router_target_cold"]),
+    );
+    expect(expr).toMatch(/and on \(target\)/);
+    // Below KEDA's activation value the pool is rightly left at zero: the alert uses the same number.
+    const runtimeValues = parseAllDocuments(
+      await readFile(join(ROOT, "charts/llm-runtime/values.yaml"), "utf8"),
+    )[0]!.toJS() as {
+      autoscaling: { keda: { router: { activationValue: string } } };
+    };
+    const threshold = Number(/llm_router_pending_demand\) > ([0-9.]+)/.exec(expr)?.[1]);
+    expect(threshold).toBe(Number(runtimeValues.autoscaling.keda.router.activationValue));
+  });
+});
+
 describe("observability chart: rendering", () => {
   let dir: string;
   beforeAll(async () => {
@@ -201,6 +226,9 @@ describe("observability chart: rendering", () => {
     expect(rules.map((r) => r.alert)).not.toContain("LLMCircuitOpen");
     expect(rules.find((r) => r.alert === "LLMTenantBudgetBurn")?.expr).toContain("> 2.5");
     expect(rules.find((r) => r.alert === "LLMGpuPoolStuckCold")?.for).toBe("30m");
+    expect(rules.find((r) => r.alert === "LLMGpuPoolStuckCold")?.expr).toContain(
+      "> 2 # gpuStuckColdDemandAbove",
+    );
     for (const r of rules) expect(r.labels.team).toBe("ml-infra");
     const file = join(dir, "rendered-rules.json");
     await writeFile(file, JSON.stringify({ groups: rule.spec.groups }));

@@ -188,6 +188,21 @@ describe("platform chart", () => {
     expect(at(ca, "image.tag")).toMatch(/^v1\.34\.\d+$/);
   });
 
+  it("installs metrics-server on EKS only (GKE and AKS run their own), before the apps' HPAs", async () => {
+    for (const cloud of ["aws", "gcp", "azure"]) {
+      const r = await helmTemplate(chart, {
+        namespace: "argocd",
+        valueFiles: [`clusters/${cloud}/values/platform.yaml`, stackValues],
+      });
+      expect(r.error).toBe("");
+      const ms = byChart(r.docs, "metrics-server");
+      if (cloud === "aws") {
+        expect(at(ms, "spec.source.targetRevision")).toBe("3.13.1");
+        expect(syncWave(ms)).toBeLessThan(0);
+      } else expect(ms).toBeUndefined();
+    }
+  });
+
   it("keeps no stack-specific value in the per-cloud platform values (Pulumi passes them)", () => {
     for (const cloud of ["aws", "gcp", "azure"]) {
       const text = readFileSync(join(repoRoot, "clusters", cloud, "values", "platform.yaml"), "utf8");

@@ -36,6 +36,7 @@ app.kubernetes.io/component: observability
 {{- $text := .Files.Get "files/rules.yaml" -}}
 {{- $text = replace "> 10 # budgetBurnUsdPerHour" (printf "> %v # budgetBurnUsdPerHour" $p.budgetBurnUsdPerHour) $text -}}
 {{- $text = replace "for: 15m # gpuStuckColdFor" (printf "for: %s # gpuStuckColdFor" $p.gpuStuckColdFor) $text -}}
+{{- $text = replace "> 1 # gpuStuckColdDemandAbove" (printf "> %v # gpuStuckColdDemandAbove" $p.gpuStuckColdDemandAbove) $text -}}
 {{- $doc := fromYaml $text -}}
 {{- $groups := list -}}
 {{- range $doc.groups -}}
