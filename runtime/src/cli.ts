@@ -2,18 +2,20 @@ import { parseArgs } from "node:util";
 import { setupTelemetry } from "@llm/telemetry";
 import { ConfigError, parseServeArgs } from "./config/serve-config.js";
 import { createLogger } from "./logging.js";
-import { findCatalogModel } from "./model-source/catalog.js";
+import { findCatalogModel, presetUri } from "./model-source/catalog.js";
 import { downloadModel } from "./model-source/download.js";
 import { serve } from "./server/start.js";
 
 const usage = `usage:
-  runtime serve --model <path|catalog-name> [--port 8080] [--host 127.0.0.1] [--parallel 2] [--threads n]
-                [--ctx-size n] [--gpu auto|off|cuda|vulkan] [--gpu-layers auto|max|n] [--queue 32]
-                [--timeout-ms 120000] [--drain-ms 25000] [--max-body-bytes n] [--batch-size 512]
-                [--batching lockstep|engine] [--batch-order sequence|arrival] [--decode-ahead on|off]
-                [--model-name name] [--log-level info]
-      env: RUNTIME_HMAC_SECRET (comma-separated; unset = auth off), RUNTIME_<FLAG> for every flag
-  runtime download <catalog-name|uri> --out <file> [--sha256 <hex>]`;
+  runtime serve --model <path|preset|gen://preset?seed=n|catalog-name> [--port 8080] [--host 127.0.0.1]
+                [--parallel 2] [--threads n] [--ctx-size n] [--gpu auto|off|cuda|vulkan] [--gpu-layers auto|max|n]
+                [--queue 32] [--timeout-ms 120000|2m] [--drain-ms 25000|25s] [--max-body-bytes n|4mb]
+                [--batch-size 512] [--batching lockstep|engine] [--batch-order sequence|arrival]
+                [--decode-ahead on|off] [--auth hmac|none] [--model-name name] [--log-level info]
+      --gpu cuda|vulkan: the GPU is required (start-up fails, never ready, without it); auto falls back to CPU
+      --auth: hmac needs RUNTIME_HMAC_SECRET; unset, a non-loopback --host without a secret is refused
+      env: RUNTIME_HMAC_SECRET (comma-separated secrets), RUNTIME_<FLAG> for every flag
+  runtime download <catalog-name|preset|uri> --out <file> [--sha256 <hex>]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`runtime: ${message}\n`);
@@ -35,9 +37,11 @@ async function serveCommand(argv: string[]): Promise<void> {
   try {
     handle = await serve(config, { logger });
   } catch (err) {
-    logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "start-up failed");
+    const message = err instanceof Error ? err.message : String(err);
+    // The reason is the message itself, so the one line says why (e.g. a required GPU that did not load).
+    logger.fatal({ err: message }, `start-up failed: ${message}`);
     logger.flush();
-    fail(err instanceof Error ? err.message : String(err), 1);
+    fail(message, 1);
   }
   const info = handle.state.engine?.info;
   // The one stdout line: launchers (local stack, tests) wait for it.
@@ -99,12 +103,13 @@ async function downloadCommand(argv: string[]): Promise<void> {
   let uri = source;
   if (!/^[a-z]+:\/\//.test(source)) {
     const entry = await findCatalogModel(source);
-    if (!entry) fail(`${source}: not a catalog model name and not a URI`);
-    uri = entry.uri;
-    if (sha256 && entry.sha256 && sha256.toLowerCase() !== entry.sha256.toLowerCase()) {
+    const preset = entry ? undefined : await presetUri(source);
+    if (!entry && !preset) fail(`${source}: not a catalog model name, a generated preset or a URI`);
+    uri = entry?.uri ?? (preset as string);
+    if (sha256 && entry?.sha256 && sha256.toLowerCase() !== entry.sha256.toLowerCase()) {
       fail(`--sha256: ${sha256} differs from the catalog's ${entry.sha256} for ${source}`);
     }
-    sha256 ??= entry.sha256 ?? undefined;
+    sha256 ??= entry?.sha256 ?? undefined;
   }
   const started = Date.now();
   let lastReport = 0;

@@ -30,3 +30,14 @@ export function collect(child: ChildProcess): {
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { stdout: () => out, stderr: () => err, exit };
 }
+
+/** Resolves with the child's first stdout line (the "runtime ready" line); rejects if it exits first. */
+export function readyLine(child: ChildProcess, run: ReturnType<typeof collect>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", () => {
+      const line = run.stdout().split("\n")[0] ?? "";
+      if (run.stdout().includes("\n")) resolve(line);
+    });
+    child.on("exit", () => reject(new Error(`exited before ready: ${run.stderr()}`)));
+  });
+}

@@ -1,4 +1,5 @@
-import { cli, collect } from "./cli-process.js";
+import { existsSync } from "node:fs";
+import { cli, collect, readyLine } from "./cli-process.js";
 import { tinyModel } from "./helpers.js";
 
 describe("runtime CLI serving a model", () => {
@@ -8,16 +9,11 @@ describe("runtime CLI serving a model", () => {
       ["serve", "--model", model, "--port", "0", "--gpu", "off", "--threads", "1", "--parallel", "1"],
       {
         RUNTIME_LOG_LEVEL: "warn",
+        RUNTIME_HMAC_SECRET: "",
       },
     );
     const run = collect(child);
-    const ready = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on("data", () => {
-        const line = run.stdout().split("\n")[0] ?? "";
-        if (run.stdout().includes("\n")) resolve(line);
-      });
-      child.on("exit", () => reject(new Error(`exited before ready: ${run.stderr()}`)));
-    });
+    const ready = await readyLine(child, run);
     const match = /^runtime ready on (http:\/\/127\.0\.0\.1:\d+) model=tiny-s1 backend=cpu$/.exec(ready);
     expect(match).not.toBeNull();
     const url = match?.[1] as string;
@@ -48,5 +44,81 @@ describe("runtime CLI serving a model", () => {
     expect(body.trimEnd().endsWith("data: [DONE]")).toBe(true);
     expect(await run.exit).toBe(0);
     expect(run.stdout().trim().split("\n")).toHaveLength(1);
+    // Loopback without a secret starts, and says on a line of its own that auth is off.
+    expect(run.stderr()).toContain('"msg":"auth off (no RUNTIME_HMAC_SECRET): requests to http://127.0.0.1:');
   });
+
+  it("serves on 0.0.0.0 without a secret once --auth none is explicit, by preset name; /health shows backend and layers", async () => {
+    const child = cli(
+      [
+        "serve",
+        "--model",
+        "tiny",
+        "--host",
+        "0.0.0.0",
+        "--auth",
+        "none",
+        "--port",
+        "0",
+        "--gpu",
+        "off",
+        "--threads",
+        "1",
+      ],
+      { RUNTIME_LOG_LEVEL: "warn", RUNTIME_HMAC_SECRET: "" },
+    );
+    const run = collect(child);
+    const ready = await readyLine(child, run);
+    const match = /^runtime ready on http:\/\/0\.0\.0\.0:(\d+) model=tiny backend=cpu$/.exec(ready);
+    expect(match).not.toBeNull();
+    const health = (await (await fetch(`http://127.0.0.1:${match?.[1]}/health`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(health).toMatchObject({
+      ready: true,
+      model: "tiny",
+      backend: "cpu",
+      gpu_mode: "off",
+      gpu_layers: 0,
+    });
+    expect(health.model_layers).toBeGreaterThan(0);
+    expect(run.stderr()).toContain('"msg":"auth off (no RUNTIME_HMAC_SECRET): requests to http://0.0.0.0:');
+    child.kill("SIGTERM");
+    expect(await run.exit).toBe(0);
+  });
+
+  // On a machine with an NVIDIA device the CUDA backend may load: this checks the CPU-only case.
+  (existsSync("/dev/nvidia0") ? it.skip : it)(
+    "never reports ready with --gpu cuda on a machine without a usable CUDA backend, and says why",
+    async () => {
+      const model = await tinyModel();
+      const run = collect(
+        cli(
+          [
+            "serve",
+            "--model",
+            model,
+            "--port",
+            "0",
+            "--gpu",
+            "cuda",
+            "--gpu-layers",
+            "max",
+            "--threads",
+            "1",
+          ],
+          {
+            RUNTIME_LOG_LEVEL: "warn",
+          },
+        ),
+      );
+      expect(await run.exit).toBe(1);
+      expect(run.stdout()).toBe("");
+      expect(run.stderr()).toContain(
+        "runtime: --gpu cuda requires the cuda backend, but it could not be loaded",
+      );
+      expect(run.stderr()).toContain('"msg":"start-up failed: --gpu cuda requires the cuda backend');
+    },
+  );
 });

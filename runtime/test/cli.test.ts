@@ -13,6 +13,18 @@ describe("runtime CLI", () => {
     expect(run.stdout()).toBe("");
   });
 
+  it("refuses to serve on a non-loopback host without a secret, naming the fix, before loading anything", async () => {
+    const run = collect(
+      cli(["serve", "--model", "x.gguf", "--host", "0.0.0.0"], { RUNTIME_HMAC_SECRET: "" }),
+    );
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain(
+      "--host 0.0.0.0: refusing to serve without auth on a non-loopback address: set RUNTIME_HMAC_SECRET",
+    );
+    expect(run.stderr()).toContain("pass --auth none");
+    expect(run.stdout()).toBe("");
+  });
+
   it("download verifies the hash: mismatch exits non-zero, a match lands the file", async () => {
     const model = await tinyModel();
     const sha = createHash("sha256").update(readFileSync(model)).digest("hex");

@@ -1,7 +1,9 @@
+import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import bytes from "bytes";
 import ms from "ms";
 import { z } from "zod";
+import { requiresGpu } from "../engine/gpu-requirement.js";
 import { defaultThreadCount } from "./threads.js";
 
 /** A decimal integer string, as flags and env carry numbers. */
@@ -70,7 +72,11 @@ export const serveConfigSchema = z
     threads: intField(1, 1024, "a positive integer").optional(),
     /** Context tokens per sequence; the context holds ctxSize x parallel. Defaults to min(2048, model's train context). */
     ctxSize: intField(16, 1_048_576, "an integer between 16 and 1048576").optional(),
-    /** Compute backend: auto picks CUDA/Vulkan when present; off forces CPU. Defaults to auto. */
+    /**
+     * Compute backend: `auto` picks CUDA/Vulkan when one works and otherwise runs on CPU; `off` forces
+     * CPU; `cuda` / `vulkan` require that backend with at least one layer offloaded (start-up fails,
+     * the runtime never reports ready, otherwise). Defaults to auto.
+     */
     gpu: z
       .enum(["auto", "off", "cuda", "vulkan"], { error: "must be one of auto, off, cuda, vulkan" })
       .default("auto"),
@@ -124,13 +130,23 @@ export const serveConfigSchema = z
         error: "must be one of fatal, error, warn, info, debug, trace, silent",
       })
       .default("info"),
-    /** HMAC secrets (rotation: any matches). Empty disables cluster auth (local use). */
+    /**
+     * Cluster auth: `hmac` verifies the router's signature with RUNTIME_HMAC_SECRET (required then);
+     * `none` serves unauthenticated, on any host. Unset: `hmac` when a secret is set, `none` on a
+     * loopback host, and a refusal to start on any other host (see resolveAuth).
+     */
+    auth: z.enum(["hmac", "none"], { error: "must be hmac or none" }).optional(),
+    /** HMAC secrets (rotation: any matches), from RUNTIME_HMAC_SECRET. */
     hmacSecrets: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
 export type ServeConfigInput = z.input<typeof serveConfigSchema>;
-export type ServeConfig = z.output<typeof serveConfigSchema> & { threads: number };
+export type ServeConfig = Omit<z.output<typeof serveConfigSchema>, "auth"> & {
+  threads: number;
+  /** Resolved: `hmac` exactly when requests must carry the router's signature. */
+  auth: "hmac" | "none";
+};
 
 /** Flag spelling of a config key: ctxSize -> --ctx-size. */
 export function flagName(key: string): string {
@@ -162,7 +178,43 @@ export function resolveServeConfig(input: Record<string, unknown>): ServeConfig 
     });
     throw new ConfigError(messages.join("; "));
   }
-  return { ...result.data, threads: result.data.threads ?? defaultThreadCount() };
+  const data = result.data;
+  const auth = resolveAuth(data.auth, data.hmacSecrets, data.host);
+  if (requiresGpu(data.gpu) && data.gpuLayers === 0) {
+    throw new ConfigError(
+      `--gpu-layers: 0 offloads nothing, but --gpu ${data.gpu} requires layers on the GPU (use --gpu off or auto for CPU)`,
+    );
+  }
+  return { ...data, auth, threads: data.threads ?? defaultThreadCount() };
+}
+
+/** True for an address only this machine can reach: `localhost`, 127.0.0.0/8, `::1` (and its IPv4-mapped form). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h === "::1") return true;
+  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith("127.");
+}
+
+/**
+ * The auth mode to run with. An unauthenticated runtime reachable from the network would accept
+ * anyone's requests, so without a secret a non-loopback host needs an explicit `--auth none`.
+ */
+export function resolveAuth(
+  asked: "hmac" | "none" | undefined,
+  secrets: readonly string[],
+  host: string,
+): "hmac" | "none" {
+  if (asked === "hmac" && secrets.length === 0)
+    throw new ConfigError(
+      "--auth hmac: needs RUNTIME_HMAC_SECRET (the router's cluster secret; comma-separated to rotate)",
+    );
+  if (asked) return asked;
+  if (secrets.length > 0) return "hmac";
+  if (isLoopbackHost(host)) return "none";
+  throw new ConfigError(
+    `--host ${host}: refusing to serve without auth on a non-loopback address: set RUNTIME_HMAC_SECRET (the router's cluster secret) or pass --auth none to run unauthenticated on purpose`,
+  );
 }
 
 /** Comma-separated secrets (rotation) from RUNTIME_HMAC_SECRET; blanks dropped. */

@@ -16,6 +16,7 @@ import { libuvPoolSize } from "../config/threads.js";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
 import { DecodeBarrier, observingStrategy, SequenceOrder, sequenceIdOf } from "./batching.js";
 import { DecodeAhead } from "./decode-ahead.js";
+import { gpuBackendUnavailable, gpuShortfall, requiresGpu } from "./gpu-requirement.js";
 import { slotAffinity } from "./slot-affinity.js";
 import { type Lease, SlotPool } from "./slots.js";
 
@@ -27,7 +28,10 @@ export interface EngineOptions {
   modelPath: string;
   /** Name reported in /v1/models, responses, /health and metrics. */
   modelName: string;
-  /** Backend choice; `off` forces CPU and never probes GPUs. */
+  /**
+   * Backend choice: `auto` uses a GPU when one works and falls back to CPU; `off` forces CPU and never
+   * probes GPUs; `cuda` / `vulkan` require that backend with at least one layer offloaded, or load fails.
+   */
   gpu: GpuMode;
   /** Layers to offload (`auto` = as many as fit). Ignored on CPU. */
   gpuLayers: "auto" | "max" | number;
@@ -56,9 +60,14 @@ export interface EngineInfo {
   model: string;
   modelPath: string;
   backend: Backend;
+  /** The `--gpu` mode asked for (`cuda`/`vulkan` = GPU required). */
+  gpuMode: GpuMode;
   /** Which llama.cpp binaries are loaded: node-llama-cpp's prebuilt ones or a local build (`npx node-llama-cpp source build`). */
   engineBuild: "prebuilt" | "localBuild";
+  /** Layers offloaded to the GPU (0 on CPU). */
   gpuLayers: number;
+  /** Layers the model has (the most that can be offloaded). */
+  modelLayers: number;
   threads: number;
   /** libuv pool threads the decodes run on (1 is what keeps them on one OS thread; see libuvPoolSize). */
   uvThreadpoolSize: number;
@@ -105,26 +114,41 @@ export class Engine {
   static async load(opts: EngineOptions): Promise<Engine> {
     const started = performance.now();
     const log = opts.logger;
-    const llama = await getLlama({
-      gpu: opts.gpu === "off" ? false : opts.gpu,
-      // Never compile llama.cpp at start-up: use the prebuilt binaries or fail.
-      build: "never",
-      skipDownload: true,
-      maxThreads: opts.threads,
-      progressLogs: false,
-      logLevel: LlamaLogLevel.warn,
-      logger: (level, message) => {
-        const text = message.trim();
-        if (!text) return;
-        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) log.error({ llama: true }, text);
-        else log.warn({ llama: true }, text);
-      },
-    });
+    let llama: Llama;
+    try {
+      llama = await getLlama({
+        gpu: opts.gpu === "off" ? false : opts.gpu,
+        // Never compile llama.cpp at start-up: use the prebuilt binaries or fail.
+        build: "never",
+        skipDownload: true,
+        maxThreads: opts.threads,
+        progressLogs: false,
+        logLevel: LlamaLogLevel.warn,
+        logger: (level, message) => {
+          const text = message.trim();
+          if (!text) return;
+          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal)
+            log.error({ llama: true }, text);
+          else log.warn({ llama: true }, text);
+        },
+      });
+    } catch (err) {
+      // node-llama-cpp gives a bare NoBinaryFoundError when the named backend will not load.
+      throw requiresGpu(opts.gpu) ? gpuBackendUnavailable(opts.gpu, err) : err;
+    }
     const backend: Backend = llama.gpu === false ? "cpu" : llama.gpu;
     const model = await llama.loadModel({
       modelPath: opts.modelPath,
       gpuLayers: backend === "cpu" ? 0 : opts.gpuLayers,
     });
+    const shortfall = gpuShortfall(opts.gpu, backend, model.gpuLayers);
+    if (shortfall) {
+      await model.dispose();
+      await llama.dispose();
+      throw new Error(shortfall);
+    }
+    if (opts.gpu === "auto" && backend === "cpu")
+      log.info("--gpu auto: no usable GPU backend, running on CPU (--gpu cuda makes the GPU required)");
     const trainContextSize = model.trainContextSize;
     const ctxSize = opts.ctxSize ?? Math.min(DEFAULT_CTX_SIZE, trainContextSize);
 
@@ -190,8 +214,10 @@ export class Engine {
       model: opts.modelName,
       modelPath: opts.modelPath,
       backend,
+      gpuMode: opts.gpu,
       engineBuild: llama.buildType,
       gpuLayers: model.gpuLayers,
+      modelLayers: model.fileInsights.totalLayers,
       threads: opts.threads,
       uvThreadpoolSize: libuvPoolSize(),
       parallel: opts.parallel,

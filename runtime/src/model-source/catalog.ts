@@ -39,3 +39,17 @@ export async function generateFromUri(uri: string): Promise<string> {
   }
   return mod.ensureModel(preset, seed);
 }
+
+/** The generator's preset names (`tiny`, `tiny-q8_0`, ...); empty without @llm/gguf (container images serve real models only). */
+export async function presetNames(): Promise<readonly string[]> {
+  try {
+    return (await import("@llm/gguf")).PRESET_NAMES;
+  } catch {
+    return [];
+  }
+}
+
+/** `gen://<name>` when `name` is a generator preset, so `--model tiny` means what `pnpm start` means by it. */
+export async function presetUri(name: string): Promise<string | undefined> {
+  return (await presetNames()).includes(name) ? `gen://${name}` : undefined;
+}

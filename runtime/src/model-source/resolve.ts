@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { findCatalogModel, generateFromUri } from "./catalog.js";
+import { findCatalogModel, generateFromUri, presetNames, presetUri } from "./catalog.js";
 import { downloadModel } from "./download.js";
 
 export interface ResolvedModel {
@@ -17,7 +17,8 @@ export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Turns `--model` into a file: an existing path wins; then `gen://` URIs; then catalog names
- * (generated, or downloaded once into the model cache and verified).
+ * (generated, or downloaded once into the model cache and verified); then generator presets
+ * (`tiny`, served under that name, as the local stack advertises it).
  */
 export async function resolveModel(
   spec: string,
@@ -32,7 +33,13 @@ export async function resolveModel(
   }
   const entry = await findCatalogModel(spec);
   if (!entry) {
-    throw new Error(`--model: "${spec}" is neither an existing file nor a catalog model name`);
+    const preset = await presetUri(spec);
+    if (preset) return { path: await generateFromUri(preset), name: spec };
+    const presets = await presetNames();
+    const orPreset = presets.length > 0 ? ` nor a generated preset (${presets.join(", ")})` : "";
+    throw new Error(
+      `--model: "${spec}" is neither an existing file nor a catalog model name${orPreset}; gen://<preset>?seed=<n> also works`,
+    );
   }
   if (entry.uri.startsWith("gen://")) return { path: await generateFromUri(entry.uri), name: entry.name };
   if (entry.uri.startsWith("file://")) return { path: new URL(entry.uri).pathname, name: entry.name };

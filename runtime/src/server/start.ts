@@ -24,9 +24,11 @@ export interface StartRuntimeOptions {
   threads?: number;
   /** Context tokens per sequence. Defaults to min(2048, train context). */
   ctxSize?: number;
-  /** Comma-separated HMAC secret(s); unset = auth off. */
+  /** Comma-separated HMAC secret(s); unset = auth off (allowed on a loopback host, or with `auth: "none"`). */
   hmacSecret?: string;
-  /** Defaults to "off" here (tests), "auto" from the CLI. */
+  /** `hmac` (needs hmacSecret) or `none`. Defaults to hmac with a secret, none without (see resolveAuth). */
+  auth?: "hmac" | "none";
+  /** Defaults to "off" here (tests), "auto" from the CLI; `cuda`/`vulkan` require the GPU (see EngineOptions.gpu). */
   gpu?: "off" | "auto" | "cuda" | "vulkan";
   /** Wait-queue capacity. Defaults to 32. */
   queueSize?: number;
@@ -83,7 +85,7 @@ export async function serve(
     state,
     metrics,
     logger,
-    hmacSecrets: config.hmacSecrets,
+    hmacSecrets: config.auth === "hmac" ? config.hmacSecrets : [],
     maxBodyBytes: config.maxBodyBytes,
     startedAt: opts.startedAt,
   });
@@ -94,6 +96,17 @@ export async function serve(
   const port = await listen(http, config.port, config.host);
   const displayHost = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${displayHost}:${port}`;
+  if (config.auth === "none") {
+    // Its own line, before the model loads, so nobody has to find it in a field of another log line.
+    const why =
+      config.hmacSecrets.length > 0
+        ? "--auth none: RUNTIME_HMAC_SECRET is set but ignored"
+        : "no RUNTIME_HMAC_SECRET";
+    logger.warn(
+      { auth: "none", host: config.host },
+      `auth off (${why}): requests to ${url}/v1 are not authenticated`,
+    );
+  }
 
   const closeServer = () =>
     new Promise<void>((resolve) => {
@@ -133,7 +146,7 @@ export async function serve(
         ...engine.info,
         queue: config.queue,
         timeoutMs: config.timeoutMs,
-        auth: config.hmacSecrets.length > 0 ? "hmac" : "off",
+        auth: config.auth === "hmac" ? "hmac" : "off",
         batching: config.batching,
         batchOrder: config.batchOrder,
         decodeAhead: config.decodeAhead,
@@ -186,6 +199,7 @@ export async function startRuntime(opts: StartRuntimeOptions): Promise<RuntimeHa
     decodeAhead: opts.decodeAhead,
     logLevel: opts.logLevel ?? "warn",
     maxBodyBytes: opts.maxBodyBytes,
+    auth: opts.auth,
     hmacSecrets: (opts.hmacSecret ?? "")
       .split(",")
       .map((s) => s.trim())

@@ -1,3 +1,4 @@
+import { isLoopbackHost, resolveAuth } from "../../src/config/serve-config.js";
 import { ConfigError, parseServeArgs, resolveServeConfig } from "../../src/index.js";
 
 describe("serve configuration", () => {
@@ -59,7 +60,9 @@ describe("serve configuration", () => {
     expect(() => parseServeArgs(["--model", "m", "--threads", "-1"], {})).toThrow(
       "--threads: must be a positive integer",
     );
-    expect(parseServeArgs(["--model=a=b.gguf", "--host", "-weird"], {})).toMatchObject({
+    expect(
+      parseServeArgs(["--model=a=b.gguf", "--host", "-weird"], { RUNTIME_HMAC_SECRET: "s" }),
+    ).toMatchObject({
       model: "a=b.gguf",
       host: "-weird",
     });
@@ -103,5 +106,72 @@ describe("serve configuration", () => {
   it("validates programmatic options the same way", () => {
     expect(() => resolveServeConfig({ model: "m", ctxSize: 3 })).toThrow("--ctx-size:");
     expect(() => resolveServeConfig({ model: "m", nope: true })).toThrow("--nope: unknown option");
+  });
+});
+
+describe("auth mode", () => {
+  it.each([
+    [undefined, ["s"], "0.0.0.0", "hmac"],
+    [undefined, [], "127.0.0.1", "none"],
+    [undefined, [], "localhost", "none"],
+    [undefined, [], "::1", "none"],
+    ["none", [], "0.0.0.0", "none"],
+    ["none", ["s"], "0.0.0.0", "none"],
+    ["hmac", ["s"], "127.0.0.1", "hmac"],
+  ] as const)("--auth %s with secrets %j on %s runs with %s", (asked, secrets, host, mode) => {
+    expect(resolveAuth(asked, secrets, host)).toBe(mode);
+  });
+
+  it("refuses a non-loopback host without a secret, naming both fixes", () => {
+    for (const host of ["0.0.0.0", "::", "10.0.0.5", "runtime.local"]) {
+      expect(() => resolveAuth(undefined, [], host)).toThrow(ConfigError);
+      expect(() => resolveAuth(undefined, [], host)).toThrow(
+        `--host ${host}: refusing to serve without auth on a non-loopback address: set RUNTIME_HMAC_SECRET`,
+      );
+      expect(() => resolveAuth(undefined, [], host)).toThrow("or pass --auth none");
+    }
+  });
+
+  it("refuses --auth hmac without a secret, and an unknown mode", () => {
+    expect(() => resolveAuth("hmac", [], "127.0.0.1")).toThrow("--auth hmac: needs RUNTIME_HMAC_SECRET");
+    expect(() => parseServeArgs(["--model", "m", "--auth", "token"], {})).toThrow(
+      "--auth: must be hmac or none",
+    );
+  });
+
+  it("resolves from flags and env like every other setting", () => {
+    expect(parseServeArgs(["--model", "m"], {}).auth).toBe("none");
+    expect(parseServeArgs(["--model", "m", "--host", "0.0.0.0", "--auth", "none"], {}).auth).toBe("none");
+    expect(parseServeArgs(["--model", "m", "--host", "0.0.0.0"], { RUNTIME_AUTH: "none" }).auth).toBe("none");
+    expect(parseServeArgs(["--model", "m", "--host", "0.0.0.0"], { RUNTIME_HMAC_SECRET: "s" }).auth).toBe(
+      "hmac",
+    );
+    expect(() => parseServeArgs(["--model", "m", "--host", "0.0.0.0"], {})).toThrow(
+      "refusing to serve without auth",
+    );
+  });
+
+  it.each([
+    ["127.0.0.1", true],
+    ["127.1.2.3", true],
+    ["[::1]", true],
+    ["::ffff:127.0.0.1", true],
+    ["LOCALHOST", true],
+    ["0.0.0.0", false],
+    ["::", false],
+    ["128.0.0.1", false],
+    ["127.example.com", false],
+  ])("%s is loopback: %s", (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});
+
+describe("GPU mode", () => {
+  it("refuses a required GPU with nothing to offload", () => {
+    expect(() => parseServeArgs(["--model", "m", "--gpu", "cuda", "--gpu-layers", "0"], {})).toThrow(
+      "--gpu-layers: 0 offloads nothing, but --gpu cuda requires layers on the GPU",
+    );
+    expect(parseServeArgs(["--model", "m", "--gpu", "cuda", "--gpu-layers", "max"], {}).gpu).toBe("cuda");
+    expect(parseServeArgs(["--model", "m", "--gpu", "auto", "--gpu-layers", "0"], {}).gpu).toBe("auto");
   });
 });

@@ -22,4 +22,12 @@ describe("model source resolution", () => {
   it("rejects something that is neither a file nor a catalog name, naming --model", async () => {
     await expect(resolveModel("no-such-model")).rejects.toThrow('--model: "no-such-model" is neither');
   });
+
+  it("takes a generator preset by name (what pnpm start calls tiny) and serves it under that name", async () => {
+    expect(await resolveModel("tiny")).toEqual({ path: await tinyModel(), name: "tiny" });
+  });
+
+  it("lists the presets when nothing matches", async () => {
+    await expect(resolveModel("tiny-xl")).rejects.toThrow(/nor a generated preset \(tiny, .*tinyllama-q4_0/);
+  });
 });

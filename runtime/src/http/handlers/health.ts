@@ -13,8 +13,11 @@ export function health(deps: HandlerDeps, startedAt: number): RequestHandler {
       phase: state.phase,
       model: info?.model ?? state.modelName,
       backend: info?.backend ?? null,
+      // What was asked for: `cuda`/`vulkan` mean the GPU is required (load fails without it).
+      gpu_mode: info?.gpuMode ?? null,
       engine_build: info?.engineBuild ?? null,
       gpu_layers: info?.gpuLayers ?? null,
+      model_layers: info?.modelLayers ?? null,
       threads: info?.threads ?? null,
       uv_threadpool_size: info?.uvThreadpoolSize ?? null,
       slots: slots ? { total: slots.size, busy: slots.busy } : null,
