@@ -21,6 +21,11 @@ export interface GraphNode {
   dependencies: string[];
   /** Provider reference (`<urn>::<id>`), empty for the default provider. */
   provider: string;
+  /**
+   * The state the mock returned (inputs plus what the provider computes: ARNs, digests), as the
+   * wire carries it: secrets still wrapped.
+   */
+  state: Record<string, unknown>;
 }
 
 /** The part of a RegisterResourceRequest this recorder reads. */
@@ -32,7 +37,10 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
 }
-type Callback = (err: unknown, resp?: { getUrn(): string }) => void;
+type Callback = (
+  err: unknown,
+  resp?: { getUrn(): string; getObject(): { toJavaScript(): Record<string, unknown> } | undefined },
+) => void;
 
 /** What {@link recordResourceGraph} returns. */
 export interface ResourceGraph {
@@ -67,6 +75,7 @@ export function recordResourceGraph(): ResourceGraph {
           parent: req.getParent(),
           dependencies: req.getDependenciesList(),
           provider: req.getProvider(),
+          state: resp.getObject()?.toJavaScript() ?? {},
         };
         nodes.push(node);
         index.set(node.urn, node);

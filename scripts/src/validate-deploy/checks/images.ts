@@ -4,11 +4,12 @@
  * and no placeholder (example-org, example.com, account 000000000000, changeme) is rendered
  * anywhere: objects, upstream chart values, router config.
  */
-import { asArray, containersOf, isRecord, podSpecOf, stringsIn } from "../model/kube.js";
+import { asArray, asRecord, containersOf, isRecord, podSpecOf, stringsIn } from "../model/kube.js";
 import type { DeploymentModel } from "../model/types.js";
 import { type DeployCheck, verdict } from "./types.js";
 
-export const PLACEHOLDERS = /example-org|example\.com|000000000000|changeme/i;
+/** Placeholders the shipped files use; 000000000000 only as a whole account id (not inside a hash). */
+export const PLACEHOLDERS = /example-org|example\.com|(^|[^0-9a-f])000000000000([^0-9a-f]|$)|changeme/i;
 
 /** `repo[:tag][@digest]` split; the tag is after the last colon that follows the last slash. */
 export function splitImage(image: string): { repo: string; tag?: string; digest?: string } {
@@ -22,8 +23,16 @@ export function splitImage(image: string): { repo: string; tag?: string; digest?
   };
 }
 
-/** Registry prefixes the stack owns: outputs named *registry* and the images it builds (docker-build). */
-export function stackRegistries(m: DeploymentModel): { prefixes: string[]; built: string[] } {
+/**
+ * Registry prefixes the stack owns (outputs named *registry*), and what it builds with
+ * @pulumi/docker-build: repositories (tags, or `exports[].registry.names` when pushing by
+ * digest) and the digests the builds produced.
+ */
+export function stackRegistries(m: DeploymentModel): {
+  prefixes: string[];
+  built: string[];
+  digests: string[];
+} {
   const prefixes = new Set<string>();
   const walk = (v: unknown, key: string) => {
     if (typeof v === "string" && /registry/i.test(key) && /^[a-z0-9.-]+(:\d+)?\//i.test(`${v}/`))
@@ -34,12 +43,18 @@ export function stackRegistries(m: DeploymentModel): { prefixes: string[]; built
   const models = [m, ...m.peers];
   for (const x of models) walk(x.outputs, "");
   const built: string[] = [];
+  const digests: string[] = [];
   for (const x of models)
     for (const r of x.resources.filter((r) => r.type === "docker-build:index:Image")) {
-      for (const t of asArray(r.inputs.tags)) if (typeof t === "string") built.push(splitImage(t).repo);
-      if (typeof r.inputs.ref === "string") built.push(splitImage(r.inputs.ref).repo);
+      const names = [
+        ...asArray(r.inputs.tags),
+        ...asArray(r.inputs.exports).flatMap((e) => asArray(asRecord(asRecord(e).registry).names)),
+      ];
+      for (const t of names) if (typeof t === "string") built.push(splitImage(t).repo);
+      const digest = r.state?.digest;
+      if (typeof digest === "string") digests.push(digest);
     }
-  return { prefixes: [...prefixes].map((p) => p.replace(/\/+$/, "")), built };
+  return { prefixes: [...prefixes].map((p) => p.replace(/\/+$/, "")), built, digests };
 }
 
 /** Images given in stack config (a stack that builds elsewhere names its images there). */
@@ -80,19 +95,20 @@ export const images: DeployCheck = {
   description: "every image is pushed by the stack or a pinned public image; no placeholders are rendered",
   run(m) {
     const problems: string[] = [];
-    const { prefixes, built } = stackRegistries(m);
+    const { prefixes, built, digests } = stackRegistries(m);
     const fromConfig = new Set(configImages(m));
     const list = imagesOf(m);
     for (const { image, where } of list) {
       const { repo, tag, digest } = splitImage(image);
       const own = prefixes.some((p) => repo === p || repo.startsWith(`${p}/`));
       if (own) {
-        if (!built.includes(repo) && !fromConfig.has(image))
+        if (fromConfig.has(image)) continue;
+        if (!built.includes(repo))
           problems.push(
             `${where} runs ${image} from the stack's registry, but nothing in the stack builds and pushes it`,
           );
-        if (!digest && (!tag || tag === "latest"))
-          problems.push(`${where} runs ${image} without the pushed digest or tag`);
+        else if (digest ? !digests.includes(digest) : !tag || tag === "latest")
+          problems.push(`${where} runs ${image}, not a digest the stack's build pushed`);
       } else if (fromConfig.has(image)) continue;
       else if (!digest && (!tag || tag === "latest"))
         problems.push(`${where} runs ${image}: not the stack's and not pinned to a tag or digest`);

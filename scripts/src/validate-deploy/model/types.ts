@@ -32,6 +32,8 @@ export interface PulumiResource {
   /** URNs the engine waits for (explicit dependsOn expanded, plus input dependencies). */
   dependencies: string[];
   inputs: Record<string, unknown>;
+  /** State the (mock) provider returned: inputs plus computed outputs (digests, ARNs). */
+  state?: Record<string, unknown>;
 }
 
 /** What stack-runner.ts writes. */

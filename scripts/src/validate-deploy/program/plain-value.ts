@@ -36,3 +36,15 @@ export async function plainValue(v: unknown, depth = 0): Promise<unknown> {
   for (const [k, x] of Object.entries(o)) out[k] = await plainValue(x, depth + 1);
   return out;
 }
+
+/** The wire signature Pulumi marks a secret with in serialized state. */
+const SECRET_SIG = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"] as const;
+
+/** Serialized state with secret wrappers replaced by their values. */
+export function unwrapSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if (o[SECRET_SIG[0]] === SECRET_SIG[1]) return unwrapSecrets(o.value);
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+}

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ProgramRequest, ProgramRun, PulumiResource } from "../model/types.js";
-import { plainValue } from "./plain-value.js";
+import { plainValue, unwrapSecrets } from "./plain-value.js";
 
 const request = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as ProgramRequest;
 
@@ -38,7 +38,14 @@ interface Testing {
 }
 interface Graph {
   recordResourceGraph(): {
-    nodes: { urn: string; type: string; name: string; parent: string; dependencies: string[] }[];
+    nodes: {
+      urn: string;
+      type: string;
+      name: string;
+      parent: string;
+      dependencies: string[];
+      state: Record<string, unknown>;
+    }[];
   };
 }
 interface Pulumi {
@@ -88,6 +95,7 @@ async function runProgram(): Promise<ProgramRun> {
       parent: node?.parent ?? "",
       dependencies: node?.dependencies ?? [],
       inputs: (await plainValue(r.inputs)) as Record<string, unknown>,
+      state: unwrapSecrets(node?.state ?? {}) as Record<string, unknown>,
     });
   }
   if (!error && lateErrors.length > 0) error = lateErrors.join("; ");
