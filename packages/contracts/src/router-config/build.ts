@@ -33,13 +33,21 @@ export function hmacSecretEnvName(target: string): string {
   return `LLM_HMAC_${target.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }
 
+/**
+ * Name of the router target of one pool: `<cloud>-<clusterName>-<pool>`. The one rule for it:
+ * the router config, KEDA's `/scaling/<target>` trigger and the cloud stacks all call this.
+ */
+export function clusterTargetName(cloud: StackOutputs["cloud"], clusterName: string, pool: PoolName): string {
+  return `${cloud}-${clusterName}-${pool}`;
+}
+
 function clusterTarget(
   out: StackOutputs,
   pool: PoolName,
   spec: PoolOutput,
   secrets: "inline" | "env",
 ): RouterClusterConfigData {
-  const name = `${out.cloud}-${out.clusterName}-${pool}`;
+  const name = clusterTargetName(out.cloud, out.clusterName, pool);
   const price = spec.capacityType === "spot" ? spec.pricePerHour.spot : spec.pricePerHour.onDemand;
   const capabilities = [...new Set([...CLUSTER_BASE_CAPABILITIES, ...spec.capabilities.features])];
   const target: RouterClusterConfigData = {
