@@ -178,17 +178,22 @@ describe("LlmApps", () => {
     });
   });
 
-  it("falls back to a built-in root app pointing at clusters/<cloud> when root-app.yaml is absent", async () => {
+  // The root app no longer comes from a checked-in file (#16: root-app.yaml is generated from
+  // rootAppObjects), so there is no file to fall back from: a missing checkout changes nothing.
+  it("builds the root app from rootAppObjects whatever the checkout holds, following main by default", async () => {
     const apps = new lib.LlmApps("fallback-apps", {
       cloud: "gcp",
       provider: provider("fallback-k8s"),
       deployMode: "argocd",
+      gitRepoUrl: "https://github.com/acme/fork.git",
       repoRoot: "/nonexistent-repo",
     });
     await outputValue(apps.urn);
     await settle();
     const app = mocks.one("kubernetes:argoproj.io/v1alpha1:Application", "fallback-apps");
-    expect(app.inputs).toMatchObject({ spec: { source: { path: "clusters/gcp", targetRevision: "main" } } });
+    expect(app.inputs).toMatchObject({
+      spec: { source: { path: "clusters/gcp/overlays/prod", targetRevision: "main" } },
+    });
   });
 
   it("resolves the repository root from the module location", () => {

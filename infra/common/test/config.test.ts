@@ -4,8 +4,12 @@ import { commonConfig, readConfig } from "../src/index.js";
 const reader = (values: Record<string, string>) => (key: string) => values[key];
 
 describe("stack config reading", () => {
-  it("fills every documented default when nothing is set", () => {
-    const cfg = readConfig(commonConfig, "llm-platform", reader({}));
+  it("fills every documented default when only the required keys are set", () => {
+    const cfg = readConfig(
+      commonConfig,
+      "llm-platform",
+      reader({ domain: "llm.acme.io", acmeEmail: "ops@acme.io" }),
+    );
     expect(cfg).toMatchObject({
       environment: "dev",
       authMode: "hmac",

@@ -90,38 +90,46 @@ describe("pool overrides", () => {
   });
 });
 
+/** The keys every stack must set (no defaults: placeholders are refused). */
+const required = (cloud: string) => ({ domain: `${cloud}.llm.acme.io`, acmeEmail: "ops@acme.io" });
+
 describe("resolved pool outputs", () => {
   it.each(clouds)("produces %s pool outputs the shared schema accepts", (cloud) => {
-    const pools = resolveClusterPools(cloud, commonConfig.parse({}));
+    const pools = resolveClusterPools(cloud, commonConfig.parse(required(cloud)));
     expect(poolOutput.parse(pools.outputs.cpu)).toEqual(pools.outputs.cpu);
     expect(poolOutput.parse(pools.outputs.gpu)).toEqual(pools.outputs.gpu);
     expect(pools.outputs.gpu?.capacityType).toBe("spot");
     expect(pools.outputs.cpu.capacityType).toBe("on-demand");
-    expect(pools.outputs.cpu.endpoint).toBe(`https://cpu.${cloud}.llm.example.com`);
+    expect(pools.outputs.cpu.endpoint).toBe(`https://cpu.${cloud}.llm.acme.io`);
   });
 
   it("uses configured domain, prices and models", () => {
     const cfg = commonConfig.parse({
+      ...required("gcp"),
       domain: "llm.acme.io",
       prices: { gpu: { onDemand: 1, spot: 0.3 } },
-      capabilities: { gpu: { models: ["llama-3-8b"], contextLength: 4096 } },
+      // Models are catalog names now (#16): "llama-3-8b" is not in models/catalog.yaml.
+      capabilities: { gpu: { models: ["tinyllama-1.1b-chat-q8_0"], contextLength: 1024 } },
     });
     const out = resolveClusterPools("gcp", cfg).outputs.gpu!;
     expect(out).toMatchObject({
       endpoint: "https://gpu.llm.acme.io",
       pricePerHour: { onDemand: 1, spot: 0.3 },
-      capabilities: { models: ["llama-3-8b"], contextLength: 4096, accelerator: "nvidia-t4" },
+      capabilities: { models: ["tinyllama-1.1b-chat-q8_0"], contextLength: 1024, accelerator: "nvidia-t4" },
     });
   });
 
   it("drops the GPU pool when it is disabled", () => {
-    const pools = resolveClusterPools("azure", commonConfig.parse({ gpuPool: { enabled: false } }));
+    const pools = resolveClusterPools(
+      "azure",
+      commonConfig.parse({ ...required("azure"), gpuPool: { enabled: false } }),
+    );
     expect(pools.outputs.gpu).toBeUndefined();
     expect(pools.specs.gpu).toBeUndefined();
   });
 
   it("rejects a CPU instance type too small for the runtime, naming the key", () => {
-    const cfg = commonConfig.parse({ cpuPool: { instanceTypes: ["m6i.large"] } });
+    const cfg = commonConfig.parse({ ...required("aws"), cpuPool: { instanceTypes: ["m6i.large"] } });
     expect(() => resolveClusterPools("aws", cfg)).toThrow(/llm-platform:cpuPool\.instanceTypes/);
   });
 });

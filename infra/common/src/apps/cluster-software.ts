@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { CommonConfig } from "../config/common-config.js";
 import type { ClusterCloud } from "../naming/naming.js";
-import type { StackExports } from "../outputs/stack-outputs.js";
 import { platformSkipFor } from "../platform/charts.js";
 import { ClusterPlatform } from "../platform/cluster-platform.js";
+import type { Values } from "../platform/platform-values.js";
 import { LlmApps } from "./llm-apps.js";
+import type { AppValues } from "./stack-values.js";
 
 /** Kubernetes provider names per cloud (resource names: keep them stable across releases). */
 const providerNames: Record<ClusterCloud, string> = { aws: "llm-eks", gcp: "llm-gke", azure: "llm-aks" };
@@ -19,12 +19,26 @@ export interface ClusterSoftwareArgs {
   /** What Helm releases must wait for: nodes to run on (the CPU pool) or the cluster itself. */
   readyWhen: pulumi.Resource;
   /** The stack's config keys that decide what gets installed and how. */
-  config: Pick<
-    CommonConfig,
-    "installPlatform" | "deployMode" | "appsNamespace" | "acmeEmail" | "gitRepoUrl" | "gitRevision"
-  >;
+  config: {
+    installPlatform: boolean;
+    deployMode: "helm" | "argocd" | "none";
+    appsNamespace: string;
+    acmeEmail: string;
+    gitRepoUrl?: string;
+    gitRevision?: string;
+    overlay?: string;
+    kubernetesVersion?: string;
+  };
+  /** Stack values per app (stackAppValues); both modes apply them. */
+  values: pulumi.Input<AppValues>;
+  /** ingress-nginx `controller.service` values binding its load balancer to the reserved address. */
+  ingressService?: pulumi.Input<Values>;
+  /** Whether the cluster has a GPU pool. Defaults to true. */
+  gpuPool?: boolean;
   /** HMAC secret the runtimes verify the router with; absent means auth mode none. */
   hmacSecret?: pulumi.Input<string>;
+  /** Bearer token KEDA sends to the router's /scaling. */
+  scalingToken?: pulumi.Input<string>;
   /** IAM role of cluster-autoscaler (IRSA); EKS only. */
   clusterAutoscalerRoleArn?: pulumi.Input<string>;
 }
@@ -51,7 +65,9 @@ export function deployClusterSoftware(args: ClusterSoftwareArgs): {
         clusterName: args.clusterName,
         region: args.region,
         clusterAutoscalerRoleArn: args.clusterAutoscalerRoleArn,
+        kubernetesVersion: config.kubernetesVersion,
         acmeEmail: config.acmeEmail,
+        ingressService: args.ingressService,
         skip: platformSkipFor(config.deployMode),
       })
     : undefined;
@@ -62,22 +78,15 @@ export function deployClusterSoftware(args: ClusterSoftwareArgs): {
           provider,
           deployMode: config.deployMode,
           namespace: config.appsNamespace,
+          values: args.values,
+          gpuPool: args.gpuPool,
           hmacSecret: args.hmacSecret,
+          scalingToken: args.scalingToken,
           gitRepoUrl: config.gitRepoUrl,
           gitRevision: config.gitRevision,
-          dependsOn: platform ? [platform] : [],
+          overlay: config.overlay,
+          dependsOn: platform?.dependencies() ?? [],
         })
       : undefined;
   return { platform, apps };
-}
-
-/** What every cloud program returns beside its own cloud resources. */
-export interface CloudStackBase extends ReturnType<typeof deployClusterSoftware> {
-  /** The shared output shape (`stackOutputs` in @llm/contracts). */
-  outputs: Partial<StackExports>;
-  /**
-   * Outputs beyond the shared shape (registry, IAM): consumers of the shared shape
-   * (`pnpm router-config`, the global stack) pick the shared keys and ignore these.
-   */
-  extraOutputs: Record<string, pulumi.Output<unknown>>;
 }

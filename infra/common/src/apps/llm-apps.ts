@@ -2,13 +2,18 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterCloud } from "../naming/naming.js";
 import { chartPath, REPO_ROOT, valuesPath } from "./repo-paths.js";
-import { loadRootApp } from "./root-app.js";
-
-/** Name of the Secret holding the cluster's HMAC key (key `hmac-secret`) in the apps namespace. */
-export const CLUSTER_AUTH_SECRET = "llm-cluster-auth";
+import { type KubeObject, rootAppObjects, rootAppPatches } from "./root-app.js";
+import {
+  type AppName,
+  type AppValues,
+  CLUSTER_AUTH_SECRET,
+  CLUSTER_AUTH_SECRET_KEY,
+  SCALING_TOKEN_SECRET,
+  SCALING_TOKEN_SECRET_KEY,
+} from "./stack-values.js";
 
 export interface LlmAppsArgs {
-  /** Cloud of the cluster; picks `clusters/<cloud>/values/*.yaml` and `clusters/<cloud>`. */
+  /** Cloud of the cluster; picks `clusters/<cloud>/values/*.yaml` and `clusters/<cloud>/overlays`. */
   cloud: ClusterCloud;
   /** Provider pointing at the cluster. */
   provider: k8s.Provider;
@@ -16,25 +21,39 @@ export interface LlmAppsArgs {
   deployMode: "helm" | "argocd";
   /** Namespace of the runtime and exporter releases. Defaults to `llm`. */
   namespace?: string;
-  /** HMAC secret the runtimes verify router requests with; written to the `llm-cluster-auth` Secret. */
+  /** Stack values per app (stackAppValues): release values in helm mode, valuesObject patches in argocd mode. Defaults to none. */
+  values?: pulumi.Input<AppValues>;
+  /** Whether the cluster has a GPU pool (helm mode then installs the GPU runtime). Defaults to true. */
+  gpuPool?: boolean;
+  /** HMAC secret the runtimes verify router requests with; written to `llm-cluster-auth`. Absent: auth mode none, no Secret. */
   hmacSecret?: pulumi.Input<string>;
-  /** Git repository of the root app (argocd mode). Defaults to the one in `clusters/<cloud>/root-app.yaml`. */
+  /** Bearer token KEDA sends to the router's /scaling; written to `llm-router-scaling` (key `token`). Defaults to none. */
+  scalingToken?: pulumi.Input<string>;
+  /** Git repository Argo CD syncs (argocd mode, required there). */
   gitRepoUrl?: string;
-  /** Git revision of the root app (argocd mode). Defaults to the one in root-app.yaml, else `main`. */
+  /** Git revision every Application follows (argocd mode). Defaults to `main`. */
   gitRevision?: string;
-  /** Path of the app-of-apps when root-app.yaml is absent. Defaults to `clusters/<cloud>`. */
-  gitPath?: string;
+  /** Overlay the root app syncs: `clusters/<cloud>/overlays/<overlay>` (argocd mode). Defaults to `prod`. */
+  overlay?: string;
   /** Repository root holding `charts/` and `clusters/`. Defaults to this checkout. */
   repoRoot?: string;
-  /** Resources the apps wait for (the platform: CRDs, ingress, Argo CD). Defaults to none. */
+  /** Resources the apps wait for: every platform release whose CRDs or webhooks they use. Defaults to none. */
   dependsOn?: pulumi.Resource[];
 }
 
+/** Releases of helm mode: release name, chart, values file of `clusters/<cloud>/values`. */
+const RELEASES: { name: AppName; chart: string }[] = [
+  { name: "llm-runtime-cpu", chart: "llm-runtime" },
+  { name: "llm-runtime-gpu", chart: "llm-runtime" },
+  { name: "exporters", chart: "exporters" },
+];
+
 /**
- * This repository's apps on one cluster: the llm-runtime chart twice (cpu and gpu pool) and the
- * exporters chart, with the per-cloud values files the Argo CD app-of-apps reads too, so both
- * deploy modes render the same manifests. In `argocd` mode only the root Application is created
- * and Argo CD does the rest from git.
+ * This repository's apps on one cluster: the llm-runtime chart once per pool and the exporters
+ * chart, with the per-cloud values files the Argo CD app-of-apps reads too and the stack values
+ * over them, so both deploy modes render the same manifests. In `argocd` mode only the AppProject
+ * and the root Application are created (with the stack values as inline kustomize patches) and
+ * Argo CD does the rest from git. The Secrets the charts reference are written in both modes.
  */
 export class LlmApps extends pulumi.ComponentResource {
   /** Helm releases by name (helm mode). */
@@ -49,84 +68,92 @@ export class LlmApps extends pulumi.ComponentResource {
     this.namespace = args.namespace ?? "llm";
     const root = args.repoRoot ?? REPO_ROOT;
     const base = { parent: this, provider: args.provider };
+    const values = pulumi.output(args.values ?? {});
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-ns`,
       { metadata: { name: this.namespace } },
       { ...base, dependsOn: args.dependsOn },
     );
-    const deps: pulumi.Resource[] = [ns, ...(args.dependsOn ?? [])];
-    if (args.hmacSecret !== undefined) {
-      // The charts mount this Secret; the key never appears in values files or Helm history.
-      deps.push(
+    const secrets: pulumi.Resource[] = [];
+    const secret = (suffix: string, secretName: string, key: string, value: pulumi.Input<string>) =>
+      secrets.push(
         new k8s.core.v1.Secret(
-          `${name}-auth`,
+          `${name}-${suffix}`,
           {
-            metadata: { name: CLUSTER_AUTH_SECRET, namespace: this.namespace },
+            metadata: { name: secretName, namespace: this.namespace },
             type: "Opaque",
-            stringData: { "hmac-secret": pulumi.secret(args.hmacSecret) },
+            stringData: { [key]: pulumi.secret(value) },
           },
           { ...base, dependsOn: [ns] },
         ),
       );
-    }
+    // The charts mount these Secrets; the values never appear in values files or Helm history.
+    if (args.hmacSecret !== undefined)
+      secret("auth", CLUSTER_AUTH_SECRET, CLUSTER_AUTH_SECRET_KEY, args.hmacSecret);
+    if (args.scalingToken !== undefined)
+      secret("scaling", SCALING_TOKEN_SECRET, SCALING_TOKEN_SECRET_KEY, args.scalingToken);
+    const deps: pulumi.Resource[] = [ns, ...secrets, ...(args.dependsOn ?? [])];
 
     if (args.deployMode === "helm") {
-      const release = (releaseName: string, chart: string, valuesFile: Parameters<typeof valuesPath>[1]) => {
-        this.releases[releaseName] = new k8s.helm.v3.Release(
-          `${name}-${releaseName}`,
+      for (const r of RELEASES) {
+        // A cluster without a GPU pool gets no GPU release.
+        if (r.name === "llm-runtime-gpu" && args.gpuPool === false) continue;
+        this.releases[r.name] = new k8s.helm.v3.Release(
+          `${name}-${r.name}`,
           {
-            name: releaseName,
+            name: r.name,
             // Local chart path: the chart is read at deploy time, never at construction.
-            chart: chartPath(chart, root),
+            chart: chartPath(r.chart, root),
             namespace: this.namespace,
-            valueYamlFiles: [new pulumi.asset.FileAsset(valuesPath(args.cloud, valuesFile, root))],
-            // Without an HMAC secret (authMode none) the runtimes must not wait for llm-cluster-auth.
-            values:
-              args.hmacSecret === undefined && releaseName !== "exporters" ? { auth: { mode: "none" } } : {},
+            valueYamlFiles: [
+              new pulumi.asset.FileAsset(
+                valuesPath(args.cloud, r.name as Parameters<typeof valuesPath>[1], root),
+              ),
+            ],
+            // Without an HMAC secret the runtimes must not reference llm-cluster-auth (a pod
+            // referencing a missing Secret never starts): auth mode none, whatever the values say.
+            values: values.apply((v) =>
+              args.hmacSecret === undefined && r.chart === "llm-runtime"
+                ? { ...(v[r.name] ?? {}), auth: { mode: "none" } }
+                : (v[r.name] ?? {}),
+            ),
             // A GPU release must not block `pulumi up` for the minutes a spot node takes to appear.
-            skipAwait: releaseName === "llm-runtime-gpu",
+            skipAwait: r.name === "llm-runtime-gpu",
             timeout: 900,
           },
           { ...base, dependsOn: deps },
         );
-      };
-      release("llm-runtime-cpu", "llm-runtime", "llm-runtime-cpu");
-      release("llm-runtime-gpu", "llm-runtime", "llm-runtime-gpu");
-      release("exporters", "exporters", "exporters");
+      }
     } else {
-      // Prefer the checked-in bootstrap (clusters/<cloud>/root-app.yaml) so Pulumi applies
-      // exactly what `kubectl apply -f` would; fall back to a minimal root app without it.
-      const objects = loadRootApp(root, args.cloud, {
+      if (!args.gitRepoUrl)
+        throw new Error(
+          "llm-platform:gitRepoUrl: required in argocd mode (the fork Argo CD syncs clusters/ from)",
+        );
+      const gitRevision = args.gitRevision ?? "main";
+      const patches = values.apply((v) =>
+        rootAppPatches({
+          gitRepoUrl: args.gitRepoUrl!,
+          gitRevision,
+          appsNamespace: this.namespace,
+          values: v,
+        }),
+      );
+      const objects = rootAppObjects({
+        cloud: args.cloud,
         gitRepoUrl: args.gitRepoUrl,
-        gitRevision: args.gitRevision,
-      }) ?? [
-        {
-          apiVersion: "argoproj.io/v1alpha1",
-          kind: "Application",
-          metadata: {
-            name: `llm-${args.cloud}-root`,
-            namespace: "argocd",
-            finalizers: ["resources-finalizer.argocd.argoproj.io"],
-          },
-          spec: {
-            project: "default",
-            source: {
-              repoURL: args.gitRepoUrl ?? "https://github.com/example-org/llm-multicloud.git",
-              targetRevision: args.gitRevision ?? "main",
-              path: args.gitPath ?? `clusters/${args.cloud}`,
-            },
-            destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
-            syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] },
-          },
-        },
-      ];
+        gitRevision,
+        overlay: args.overlay ?? "prod",
+        appsNamespace: this.namespace,
+      });
       let previous: pulumi.Resource[] = deps;
       for (const obj of objects) {
         const { apiVersion, kind, ...rest } = obj;
+        const body: Record<string, unknown> = rest;
+        if (kind === "Application") body.spec = withPatches(obj, patches);
         const cr = new k8s.apiextensions.CustomResource(
           `${name}-${kind.toLowerCase()}-${obj.metadata.name}`,
-          { apiVersion, kind, ...rest },
+          { apiVersion, kind, ...body },
           // In file order: the AppProject must exist before an Application may use it.
           { ...base, dependsOn: previous },
         );
@@ -137,4 +164,16 @@ export class LlmApps extends pulumi.ComponentResource {
 
     this.registerOutputs({ namespace: this.namespace });
   }
+}
+
+/** The root Application's spec with the stack's kustomize patches on its source. */
+function withPatches(
+  app: KubeObject,
+  patches: pulumi.Output<unknown[]>,
+): pulumi.Output<Record<string, unknown>> {
+  return patches.apply((p) => {
+    const spec = JSON.parse(JSON.stringify(app.spec)) as Record<string, unknown>;
+    if (p.length > 0) (spec.source as Record<string, unknown>).kustomize = { patches: p };
+    return spec;
+  });
 }

@@ -1,4 +1,4 @@
-import type { AuthMode, CloudName, PoolOutput, StackOutputs } from "@llm/contracts";
+import type { AuthMode, CloudName, PoolOutput, StackImages, StackOutputs } from "@llm/contracts";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface StackExportArgs {
@@ -18,6 +18,12 @@ export interface StackExportArgs {
   pools: { cpu: PoolOutput; gpu?: PoolOutput };
   /** URL of the cost exporter's metrics, when exposed. */
   exporterEndpoint?: string;
+  /** Public addresses of the ingress load balancer (the global stack's DNS points here). */
+  ingressAddresses?: pulumi.Input<string[]>;
+  /** Bearer token KEDA sends to the router's /scaling; exported as a secret. */
+  scalingToken?: pulumi.Input<string>;
+  /** Images the cluster runs (and the router image the global stack deploys). */
+  images?: pulumi.Input<StackImages>;
 }
 
 /**
@@ -44,6 +50,9 @@ export function stackExports(args: StackExportArgs): Partial<StackExports> {
     out.hmacSecret = pulumi.secret(args.hmacSecret);
   }
   if (args.exporterEndpoint) out.exporterEndpoint = pulumi.output(args.exporterEndpoint);
+  if (args.ingressAddresses !== undefined) out.ingressAddresses = pulumi.output(args.ingressAddresses);
+  if (args.scalingToken !== undefined) out.scalingToken = pulumi.secret(args.scalingToken);
+  if (args.images !== undefined) out.images = pulumi.output(args.images) as pulumi.Output<StackImages>;
   return out;
 }
 

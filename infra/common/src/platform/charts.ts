@@ -11,9 +11,9 @@ export interface PinnedChart {
 }
 
 /**
- * Platform charts and versions, checked November 2026 against each project's release notes
- * (argo-helm, kubernetes/autoscaler, kedacore/charts, kubernetes/ingress-nginx, cert-manager,
- * prometheus-community/helm-charts, NVIDIA/k8s-device-plugin).
+ * Platform charts and versions. Every version is a release tag of the chart's source repository,
+ * checked on 2026-12-03 in snapshots of those repositories; each one has an entry (with the tag
+ * URL) in infra/pins.yaml, and charts/platform/values.yaml pins the same versions for Argo CD.
  */
 export const platformCharts = {
   nvidiaDevicePlugin: {
@@ -37,9 +37,10 @@ export const platformCharts = {
     repo: "https://kubernetes.github.io/ingress-nginx",
     namespace: "ingress-nginx",
   },
+  // v1.21.2 could not be shown to exist (cert-manager/cert-manager tags end at v1.21.1).
   certManager: {
     chart: "cert-manager",
-    version: "v1.21.2",
+    version: "v1.21.1",
     repo: "https://charts.jetstack.io",
     namespace: "cert-manager",
   },
@@ -49,6 +50,20 @@ export const platformCharts = {
     repo: "https://prometheus-community.github.io/helm-charts",
     namespace: "monitoring",
   },
+  // The CPU runtime's HPA scales on llm_runtime_queue_depth, a Pods metric only this adapter serves.
+  prometheusAdapter: {
+    chart: "prometheus-adapter",
+    version: "5.3.0",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    namespace: "monitoring",
+  },
+  // GKE and AKS run metrics-server themselves; EKS does not, and without it no HPA reads CPU.
+  metricsServer: {
+    chart: "metrics-server",
+    version: "3.13.1",
+    repo: "https://kubernetes-sigs.github.io/metrics-server",
+    namespace: "kube-system",
+  },
   argoCd: {
     chart: "argo-cd",
     version: "9.5.14",
@@ -57,12 +72,36 @@ export const platformCharts = {
   },
 } satisfies Record<string, PinnedChart>;
 
+/**
+ * cluster-autoscaler image per Kubernetes minor: the autoscaler must match the control plane's
+ * minor (its README's version table), while chart 9.59.0 defaults to v1.35.0. Latest patch tags of
+ * kubernetes/autoscaler (`cluster-autoscaler-1.<minor>.<patch>`) checked 2026-12-03.
+ */
+export const clusterAutoscalerImages: Record<string, string> = {
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+};
+
+/** The cluster-autoscaler image tag for a Kubernetes minor; throws naming the config key. */
+export function clusterAutoscalerImageTag(
+  kubernetesVersion: string,
+  key = "llm-platform:kubernetesVersion",
+): string {
+  const tag = clusterAutoscalerImages[kubernetesVersion];
+  if (!tag)
+    throw new Error(
+      `${key}: no pinned cluster-autoscaler for Kubernetes ${kubernetesVersion} (pinned: ${Object.keys(clusterAutoscalerImages).join(", ")})`,
+    );
+  return tag;
+}
+
 export type PlatformComponent = keyof typeof platformCharts;
 
 /**
  * Platform components Pulumi should leave out for a deploy mode: in `argocd` mode the
  * app-of-apps (clusters/<cloud>, charts/platform) owns everything but Argo CD itself, and two
- * owners of one release would fight.
+ * owners of one release would fight. Which components a cloud needs at all is ClusterPlatform's.
  */
 export function platformSkipFor(deployMode: "helm" | "argocd" | "none"): PlatformComponent[] {
   if (deployMode !== "argocd") return [];

@@ -1,24 +1,23 @@
+import { existsSync } from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { chartPath, REPO_ROOT } from "../apps/repo-paths.js";
 import type { ClusterCloud } from "../naming/naming.js";
-import { ACCELERATOR_LABEL, AKS_SPOT_TAINT } from "../pools/defaults.js";
 import { type PinnedChart, type PlatformComponent, platformCharts } from "./charts.js";
+import { type PlatformStackArgs, platformStackValues } from "./platform-stack-values.js";
+import { mergeValues, platformComponentValues, type Values } from "./platform-values.js";
 
-export interface ClusterPlatformArgs {
-  /** Cloud of the cluster; decides the GPU plugin, the autoscaler and load-balancer annotations. */
-  cloud: ClusterCloud;
+export interface ClusterPlatformArgs extends Omit<PlatformStackArgs, "clusterAutoscaler"> {
   /** Provider pointing at the cluster. */
   provider: k8s.Provider;
-  /** Cluster name (cluster-autoscaler auto-discovery on EKS). */
-  clusterName: pulumi.Input<string>;
-  /** Cloud region (cluster-autoscaler's AWS region). */
-  region: pulumi.Input<string>;
   /** IAM role the cluster-autoscaler service account assumes (IRSA). Required on AWS. */
   clusterAutoscalerRoleArn?: pulumi.Input<string>;
-  /** Let's Encrypt account email for the ClusterIssuer. */
-  acmeEmail: string;
-  /** Components to leave out, e.g. `["argoCd"]`. Defaults to none. */
+  /** Kubernetes minor of the control plane (cluster-autoscaler's image). Defaults to `1.34`. */
+  kubernetesVersion?: string;
+  /** Components to leave out, e.g. everything but `argoCd` in argocd mode. Defaults to none. */
   skip?: PlatformComponent[];
+  /** Repository root holding `charts/` and `clusters/`. Defaults to this checkout. */
+  repoRoot?: string;
 }
 
 /**
@@ -33,32 +32,102 @@ export function gpuSoftwareFor(cloud: ClusterCloud): "device-plugin" | "none" {
   return cloud === "gcp" ? "none" : "device-plugin";
 }
 
-/** Service annotations that give ingress-nginx a cloud network load balancer. */
-function loadBalancerAnnotations(cloud: ClusterCloud): Record<string, string> {
-  if (cloud === "aws") return { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
-  if (cloud === "azure")
-    return { "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz" };
-  return {};
-}
+/**
+ * Argo CD's health check for Application resources, removed from Argo CD in 1.8: without it a
+ * parent app marks a child healthy as soon as it exists, so sync waves between child apps order
+ * nothing. The documented restoration (argo-cd.readthedocs.io/en/release-2.14/operator-manual/
+ * health/#argocd-app), verbatim.
+ */
+export const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+
+/**
+ * Values Pulumi always sets whatever the chart files say, because the platform only works with
+ * them: Prometheus must select every release's ServiceMonitors and PrometheusRules (the
+ * kube-prometheus-stack 79.8.2 defaults select only its own), cert-manager must own its CRDs.
+ */
+const requiredValues: Partial<Record<PlatformComponent, Values>> = {
+  kubePrometheusStack: {
+    prometheus: {
+      prometheusSpec: {
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+      },
+    },
+  },
+  certManager: { crds: { enabled: true } },
+  argoCd: {
+    configs: {
+      params: { "server.insecure": true },
+      cm: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
+    },
+  },
+};
+
+/**
+ * The components each release's custom resources need first. A release that ships a
+ * ServiceMonitor or PrometheusRule waits for kube-prometheus-stack (which installs those CRDs);
+ * on a fresh cluster Helm otherwise fails with "no matches for kind ServiceMonitor".
+ */
+const crdOwners: Partial<Record<PlatformComponent, PlatformComponent[]>> = {
+  ingressNginx: ["kubePrometheusStack"],
+  certManager: ["kubePrometheusStack"],
+  keda: ["kubePrometheusStack"],
+  prometheusAdapter: ["kubePrometheusStack"],
+};
 
 /**
  * The in-cluster platform every cloud gets: ingress-nginx, cert-manager (+ a Let's Encrypt
- * ClusterIssuer), kube-prometheus-stack, KEDA, Argo CD, the NVIDIA device plugin where the
- * cloud does not provide one, and cluster-autoscaler on EKS (GKE and AKS autoscale natively).
+ * ClusterIssuer), kube-prometheus-stack with prometheus-adapter and this repo's observability
+ * chart, KEDA, Argo CD, the NVIDIA device plugin where the cloud does not provide one, and
+ * cluster-autoscaler plus metrics-server on EKS (GKE and AKS bring their own). Upstream charts get
+ * the values of charts/platform (what Argo CD mode installs) with the stack's values over them.
  */
 export class ClusterPlatform extends pulumi.ComponentResource {
   /** Installed releases by component. */
   readonly releases: Partial<Record<PlatformComponent, k8s.helm.v3.Release>> = {};
+  /** This repo's observability chart (dashboards, PrometheusRules), when monitoring is installed. */
+  readonly observability?: k8s.helm.v3.Release;
   /** The `letsencrypt` ClusterIssuer, when cert-manager is installed. */
   readonly clusterIssuer?: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: ClusterPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm:common:ClusterPlatform", name, {}, opts);
     const skip = new Set(args.skip ?? []);
+    const root = args.repoRoot ?? REPO_ROOT;
     const childOpts = { parent: this, provider: args.provider };
-    const install = (component: PlatformComponent, values: pulumi.Inputs, allowNullValues = false) => {
+    if (args.cloud === "aws" && args.clusterAutoscalerRoleArn === undefined && !skip.has("clusterAutoscaler"))
+      throw new Error("clusterAutoscalerRoleArn is required on AWS");
+    const stack = platformStackValues({
+      ...args,
+      clusterAutoscaler:
+        args.cloud === "aws" && args.clusterAutoscalerRoleArn !== undefined
+          ? { roleArn: args.clusterAutoscalerRoleArn, kubernetesVersion: args.kubernetesVersion ?? "1.34" }
+          : undefined,
+    });
+    const stackValuesOf = (component: PlatformComponent) =>
+      stack.apply(
+        (v) => ((v.components as Record<string, { values?: Values }>)[component]?.values ?? {}) as Values,
+      );
+
+    const install = (component: PlatformComponent) => {
       if (skip.has(component)) return undefined;
       const c: PinnedChart = platformCharts[component];
+      const dependsOn = (crdOwners[component] ?? []).flatMap((o) => this.releases[o] ?? []);
       const release = new k8s.helm.v3.Release(
         `${name}-${c.chart}`,
         {
@@ -68,81 +137,47 @@ export class ClusterPlatform extends pulumi.ComponentResource {
           repositoryOpts: { repo: c.repo },
           namespace: c.namespace,
           createNamespace: true,
-          values,
-          allowNullValues,
+          values: stackValuesOf(component).apply((s) =>
+            mergeValues(platformComponentValues(args.cloud, component, root), requiredValues[component], s),
+          ),
           // Wait for readiness so dependants (ClusterIssuer, apps) find CRDs and webhooks up.
           skipAwait: false,
           timeout: 900,
         },
-        childOpts,
+        { ...childOpts, dependsOn },
       );
       this.releases[component] = release;
       return release;
     };
 
-    if (gpuSoftwareFor(args.cloud) === "device-plugin") {
-      const tolerations: pulumi.Inputs[] = [
-        { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-      ];
-      if (args.cloud === "azure")
-        tolerations.push({ key: AKS_SPOT_TAINT.key, operator: "Equal", value: "spot", effect: "NoSchedule" });
-      install(
-        "nvidiaDevicePlugin",
+    // CRD owners first: everything below that ships monitoring CRs waits for this release.
+    const monitoring = install("kubePrometheusStack");
+    if (gpuSoftwareFor(args.cloud) === "device-plugin") install("nvidiaDevicePlugin");
+    if (args.cloud === "aws") {
+      install("clusterAutoscaler");
+      install("metricsServer");
+    }
+    install("keda");
+    install("ingressNginx");
+    const certManager = install("certManager");
+    install("prometheusAdapter");
+    install("argoCd");
+
+    if (monitoring) {
+      const valuesFile = `${root}/clusters/${args.cloud}/values/observability.yaml`;
+      this.observability = new k8s.helm.v3.Release(
+        `${name}-observability`,
         {
-          // The chart's default affinity wants NFD/GFD labels that EKS and AKS nodes lack; our
-          // pools label their GPU nodes themselves, so select on that label instead.
-          affinity: null,
-          nodeSelector: { [ACCELERATOR_LABEL]: "nvidia-t4" },
-          tolerations,
+          name: "observability",
+          chart: chartPath("observability", root),
+          namespace: platformCharts.kubePrometheusStack.namespace,
+          valueYamlFiles: existsSync(valuesFile) ? [new pulumi.asset.FileAsset(valuesFile)] : [],
+          timeout: 600,
         },
-        true,
+        // PrometheusRule and the Grafana dashboard sidecar come with kube-prometheus-stack.
+        { ...childOpts, dependsOn: [monitoring] },
       );
     }
-
-    if (args.cloud === "aws") {
-      if (args.clusterAutoscalerRoleArn === undefined && !skip.has("clusterAutoscaler"))
-        throw new Error("clusterAutoscalerRoleArn is required on AWS");
-      install("clusterAutoscaler", {
-        cloudProvider: "aws",
-        awsRegion: args.region,
-        autoDiscovery: { clusterName: args.clusterName },
-        rbac: {
-          serviceAccount: {
-            create: true,
-            name: "cluster-autoscaler",
-            annotations: { "eks.amazonaws.com/role-arn": args.clusterAutoscalerRoleArn },
-          },
-        },
-        extraArgs: {
-          "balance-similar-node-groups": true,
-          // Cheapest fit first; with one GPU type per pool this mostly matters for spot diversity.
-          expander: "least-waste",
-          "scale-down-unneeded-time": "10m",
-          "scale-down-delay-after-add": "10m",
-          "skip-nodes-with-system-pods": false,
-        },
-      });
-    }
-
-    install("keda", {});
-    install("ingressNginx", {
-      controller: {
-        service: { annotations: loadBalancerAnnotations(args.cloud) },
-        metrics: { enabled: true, serviceMonitor: { enabled: !skip.has("kubePrometheusStack") } },
-      },
-    });
-    const certManager = install("certManager", { crds: { enabled: true } });
-    install("kubePrometheusStack", {
-      prometheus: {
-        prometheusSpec: {
-          // Pick up ServiceMonitors/PodMonitors from every release (runtime, exporter), not only this one.
-          serviceMonitorSelectorNilUsesHelmValues: false,
-          podMonitorSelectorNilUsesHelmValues: false,
-          retention: "15d",
-        },
-      },
-    });
-    install("argoCd", { configs: { params: { "server.insecure": true } } });
 
     if (certManager) {
       this.clusterIssuer = new k8s.apiextensions.CustomResource(
@@ -167,5 +202,17 @@ export class ClusterPlatform extends pulumi.ComponentResource {
     this.registerOutputs({
       releases: Object.fromEntries(Object.entries(this.releases).map(([k, r]) => [k, r.name])),
     });
+  }
+
+  /**
+   * Everything an app release must wait for: every platform release (CRDs of ServiceMonitor,
+   * ScaledObject, TriggerAuthentication; the ingress admission webhook) and the ClusterIssuer
+   * its Ingress certificates come from. Explicit resources, not this component, so the order is
+   * visible in each release's own dependency list.
+   */
+  dependencies(): pulumi.Resource[] {
+    const out: pulumi.Resource[] = Object.values(this.releases);
+    if (this.clusterIssuer) out.push(this.clusterIssuer);
+    return out;
   }
 }

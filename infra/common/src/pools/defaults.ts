@@ -5,6 +5,13 @@ import type { NodePoolSpec, PoolRole, TaintSpec } from "./node-pool-spec.js";
 export const POOL_LABEL = "llm.platform/pool";
 /** Label naming the accelerator of a node (`nvidia-t4` on GPU pools). */
 export const ACCELERATOR_LABEL = "llm.platform/accelerator";
+/**
+ * The label cluster-autoscaler on AWS reads to know a node has a GPU before the device plugin
+ * advertises `nvidia.com/gpu`; without it the autoscaler sees a node "without GPU" while the plugin
+ * starts and adds a second GPU node (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/
+ * README.md, "Special note on GPU instances": `k8s.amazonaws.com/accelerator=<gpu-type>`).
+ */
+export const AWS_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
 
 /**
  * The taint that keeps non-GPU pods off GPU nodes. EKS uses the value `true` (the value in the
@@ -29,17 +36,37 @@ const cpuTypes: Record<ClusterCloud, string> = {
   azure: "Standard_D4s_v5",
 };
 
-const gpuTypes: Record<ClusterCloud, string> = {
-  // The cheapest single-T4 shape on each cloud.
-  aws: "g4dn.xlarge",
-  gcp: "n1-standard-4",
-  azure: "Standard_NC4as_T4_v3",
+const gpuTypes: Record<ClusterCloud, string[]> = {
+  // The cheapest single-T4 shape first (pricing and fit use it). Spot capacity of one type is
+  // often short, so the EKS group may also take the next single-T4 size; cluster-autoscaler builds
+  // its scale-from-zero template from the first type, the smaller one, so it never over-promises.
+  aws: ["g4dn.xlarge", "g4dn.2xlarge"],
+  // GKE and AKS pools have one machine type each.
+  gcp: ["n1-standard-4"],
+  azure: ["Standard_NC4as_T4_v3"],
 };
+
+/** Labels of the GPU pool: ours, plus the accelerator label cluster-autoscaler reads on AWS. */
+function gpuLabels(cloud: ClusterCloud): Record<string, string> {
+  const labels: Record<string, string> = { [POOL_LABEL]: "gpu", [ACCELERATOR_LABEL]: "nvidia-t4" };
+  if (cloud === "aws") labels[AWS_ACCELERATOR_LABEL] = "nvidia-tesla-t4";
+  return labels;
+}
+
+/**
+ * Taints a GPU node carries. AKS puts the spot taint on Spot pools only, so it is declared only
+ * when the pool is spot (declaring it on a regular pool would keep every pod without the
+ * toleration off nodes that have no such taint in Azure's view).
+ */
+export function gpuPoolTaints(cloud: ClusterCloud, spot: boolean): TaintSpec[] {
+  const taints = [gpuTaint(cloud)];
+  if (cloud === "azure" && spot) taints.unshift(AKS_SPOT_TAINT);
+  return taints;
+}
 
 /** The default CPU and GPU pool of each cloud. */
 export function defaultPools(cloud: ClusterCloud): Record<PoolRole, NodePoolSpec> {
-  const taints = [gpuTaint(cloud)];
-  if (cloud === "azure") taints.unshift(AKS_SPOT_TAINT);
+  const taints = gpuPoolTaints(cloud, true);
   return {
     cpu: {
       role: "cpu",
@@ -55,12 +82,12 @@ export function defaultPools(cloud: ClusterCloud): Record<PoolRole, NodePoolSpec
     gpu: {
       role: "gpu",
       spot: true,
-      instanceTypes: [gpuTypes[cloud]],
+      instanceTypes: [...gpuTypes[cloud]],
       // Scale to zero: no GPU node (and no GPU bill) until a GPU runtime pod is pending.
       minNodes: 0,
       maxNodes: 2,
       desiredNodes: 0,
-      labels: { [POOL_LABEL]: "gpu", [ACCELERATOR_LABEL]: "nvidia-t4" },
+      labels: gpuLabels(cloud),
       taints,
       diskSizeGb: 100,
     },
@@ -99,16 +126,23 @@ export const defaultPrices: Record<ClusterCloud, Record<PoolRole, PoolPrice>> = 
   },
 };
 
-/** What a pool's runtime serves, as the router sees it. */
+/** What a pool offers beyond its model: features the router may route on, and the accelerator. */
 export interface PoolCapabilities {
-  models: string[];
-  contextLength: number;
   features: string[];
   accelerator: "cpu" | "nvidia-t4" | "nvidia";
 }
 
-/** Default models per pool: a TinyLlama-class model on CPU, a 7B-class Q4 model on the T4. */
+/**
+ * Default model per pool, by `models/catalog.yaml` name (the catalog gives URI, digest and
+ * context): TinyLlama Q4_K_M on CPU, Llama 2 7B Q4_K_M fully offloaded on the T4.
+ */
+export const defaultModels: Record<PoolRole, string> = {
+  cpu: "tinyllama-1.1b-chat-q4_k_m",
+  gpu: "llama-2-7b-chat-q4_k_m",
+};
+
+/** Default features and accelerator per pool. */
 export const defaultCapabilities: Record<PoolRole, PoolCapabilities> = {
-  cpu: { models: ["tinyllama-1.1b-chat"], contextLength: 2048, features: [], accelerator: "cpu" },
-  gpu: { models: ["mistral-7b-instruct"], contextLength: 8192, features: [], accelerator: "nvidia-t4" },
+  cpu: { features: [], accelerator: "cpu" },
+  gpu: { features: [], accelerator: "nvidia-t4" },
 };

@@ -1,4 +1,9 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../apps/repo-paths.js";
 import { PROJECT } from "../naming/naming.js";
 
 /** One resource the program registered, with its resolved inputs. */
@@ -70,7 +75,7 @@ export interface MockSetup {
   ) => Record<string, unknown> | undefined;
   /**
    * Outputs of other stacks by StackReference name (`org/project/stack` or `stack`), served to
-   * `pulumi.StackReference` reads; `kubeconfig` and `hmacSecret` come back as secrets. Defaults to {}.
+   * `pulumi.StackReference` reads; `kubeconfig`, `hmacSecret` and `scalingToken` come back as secrets. Defaults to {}.
    */
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Results of invokes by token, e.g. `azure-native:authorization:getClientConfig`. Merged over the defaults. */
@@ -94,7 +99,11 @@ const azureNameInputs: Record<string, string> = {
   "azure-native:containerservice:ManagedCluster": "resourceName",
   "azure-native:network:VirtualNetwork": "virtualNetworkName",
   "azure-native:containerregistry:Registry": "registryName",
+  "azure-native:network:PublicIPAddress": "publicIpAddressName",
 };
+
+/** A stable fake IPv4 address in TEST-NET-3 (RFC 5737) for a resource name. */
+const fakeIp = (name: string) => `203.0.113.${(createHash("sha256").update(name).digest()[0]! % 250) + 1}`;
 
 /** Outputs real providers compute that our programs read; the mocks echo inputs otherwise. */
 function defaultComputed(
@@ -134,11 +143,22 @@ function computedByType(type: string, name: string): Record<string, unknown> {
       return { email: `${name}@mock-project.iam.gserviceaccount.com` };
     case "azure-native:containerservice:ManagedCluster":
       return {
+        identity: { type: "SystemAssigned", principalId: "00000000-0000-0000-0000-0000000c1057" },
         identityProfile: { kubeletidentity: { objectId: "00000000-0000-0000-0000-00000000cafe" } },
         oidcIssuerProfile: { enabled: true, issuerURL: "https://oidc.example.com/" },
       };
     case "azure-native:containerregistry:Registry":
       return { loginServer: `${name}.azurecr.io` };
+    case "azure-native:network:PublicIPAddress":
+      return { ipAddress: fakeIp(name) };
+    case "aws:ec2/eip:Eip":
+      return { publicIp: fakeIp(name), allocationId: `eipalloc-${name}` };
+    case "gcp:compute/address:Address":
+      return { address: fakeIp(name) };
+    case "docker-build:index:Image": {
+      const digest = `sha256:${createHash("sha256").update(name).digest("hex")}`;
+      return { digest, ref: `mock/${name}@${digest}`, contextHash: digest.slice(7, 23) };
+    }
     default:
       return {};
   }
@@ -151,6 +171,16 @@ const defaultCalls: Record<string, (inputs: Record<string, unknown>) => Record<s
     clientId: "00000000-0000-0000-0000-000000000003",
     objectId: "00000000-0000-0000-0000-000000000004",
   }),
+  "azure-native:containerregistry:listRegistryCredentials": () => ({
+    username: "mockacr",
+    passwords: [{ name: "password", value: "mock-acr-password" }],
+  }),
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
+    userName: "AWS",
+    password: "mock-ecr-token",
+    proxyEndpoint: "https://123456789012.dkr.ecr.us-east-1.amazonaws.com",
+  }),
+  "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "mock-gcp-access-token" }),
   "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
     kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig).toString("base64") }],
   }),
@@ -177,7 +207,7 @@ export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecor
         if (a.type === "pulumi:pulumi:StackReference") {
           const ref = String(inputs.name ?? a.id ?? a.name);
           const outputs = setup.stackOutputs?.[ref] ?? {};
-          const secretOutputNames = ["kubeconfig", "hmacSecret"].filter((k) => k in outputs);
+          const secretOutputNames = ["kubeconfig", "hmacSecret", "scalingToken"].filter((k) => k in outputs);
           return { id: ref, state: { name: ref, outputs, secretOutputNames } };
         }
         const state = {
@@ -242,4 +272,23 @@ export async function settle(ms = 50): Promise<void> {
 /** Typed view of a recorded resource's inputs: the program's Args with every Input unwrapped. */
 export function inputsOf<A>(r: RecordedResource): pulumi.Unwrap<A> {
   return r.inputs as pulumi.Unwrap<A>;
+}
+
+/** Stacks that have a fixture config (infra/program/test/fixtures/<stack>.yaml). */
+export const FIXTURE_STACKS = ["aws-dev", "gcp-dev", "azure-dev", "global"] as const;
+
+/**
+ * The fixture config of a shipped stack: the same keys as Pulumi.<stack>.yaml with real-looking
+ * values (a `.test` domain, a fork URL) where the shipped file keeps placeholders, so the program
+ * runs to the end under mocks. Fully qualified keys, ready for `setupPulumiMocks({ config })`;
+ * `overrides` replace single keys (e.g. `llm-platform:deployMode`).
+ */
+export function fixtureConfig(
+  stack: string,
+  overrides: Record<string, unknown> = {},
+  root: string = REPO_ROOT,
+): Record<string, unknown> {
+  const file = path.join(root, "infra", "program", "test", "fixtures", `${stack}.yaml`);
+  const doc = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  return { ...doc.config, ...overrides };
 }
