@@ -5,8 +5,8 @@ import { z } from "zod";
 /** Stack config of the AWS program: the shared keys (infra/common) plus these, all under `llm-platform:`. */
 export const awsConfig = z.object({
   ...commonConfigShape,
-  /** Number of availability zones the VPC spans (2-4); spot g4dn capacity is often short in one AZ. Defaults to 2. */
-  azCount: z.number().int().min(2).max(4).default(2),
+  /** Number of availability zones the VPC spans (2-4); spot g4dn capacity is often short in one AZ. Defaults to 3. */
+  azCount: z.number().int().min(2).max(4).default(3),
   /** Explicit AZ names; overrides azCount. Defaults to `<region>a`, `<region>b`, ... */
   availabilityZones: z.array(z.string().min(1)).min(2).max(4).optional(),
   /** VPC CIDR; must be a /16 (subnets are carved as /19 private and /22 public). Defaults to `10.0.0.0/16`. */

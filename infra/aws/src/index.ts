@@ -2,16 +2,17 @@ import {
   type CloudStackBase,
   clusterNameFor,
   commonTags,
-  deployClusterSoftware,
-  HmacSecret,
+  deployClusterStack,
+  IMAGE_REPOSITORIES,
   resolveClusterPools,
-  stackExports,
 } from "@llm/infra-common";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "./cluster/eks-cluster.js";
 import { eksKubeconfig } from "./cluster/kubeconfig.js";
 import { type AwsConfig, loadAwsConfig } from "./config.js";
 import { ClusterAutoscalerRole } from "./iam/cluster-autoscaler-role.js";
+import { IngressAddresses } from "./network/ingress-addresses.js";
 import { Vpc } from "./network/vpc.js";
 import { NodeGroups } from "./pools/node-groups.js";
 import { EcrRepositories } from "./registry/ecr.js";
@@ -29,12 +30,14 @@ export interface AwsStack extends CloudStackBase {
   nodeGroups: NodeGroups;
   autoscalerRole: ClusterAutoscalerRole;
   ecr: EcrRepositories;
+  ingress: IngressAddresses;
 }
 
 /**
  * The AWS cloud program: VPC (private node subnets, public LB subnets, NAT), EKS with access
  * entries and IRSA, an on-demand CPU node group and a spot g4dn GPU node group that scales from
- * zero, cluster-autoscaler's IAM role, ECR, then the platform and apps through Helm.
+ * zero, cluster-autoscaler's IAM role, ECR with the images pushed, Elastic IPs for the ingress
+ * load balancer, then the platform and apps (Helm or Argo CD).
  */
 export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
   const stack = pulumi.getStack();
@@ -76,6 +79,7 @@ export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
     tags,
   });
   const ecr = new EcrRepositories("llm", { names: config.ecrRepositories, tags });
+  const ingress = new IngressAddresses("llm-ingress", { availabilityZones: azs, tags });
 
   const kubeconfig = pulumi.secret(
     pulumi
@@ -84,34 +88,48 @@ export function deployAws(config: AwsConfig = loadAwsConfig()): AwsStack {
         eksKubeconfig({ clusterName, endpoint, caData: ca?.data ?? "", region: config.region }),
       ),
   );
-  const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
 
-  const { platform, apps } = deployClusterSoftware({
+  const tail = deployClusterStack({
     cloud: "aws",
+    config,
     clusterName,
+    clusterNameOutput: eks.cluster.name,
     region: config.region,
     kubeconfig,
     readyWhen: nodeGroups.cpu,
-    config,
-    hmacSecret: hmac?.value,
+    pools,
+    registry: () => {
+      const repo = (name: string) => {
+        const i = config.ecrRepositories.indexOf(name);
+        if (i < 0)
+          throw new Error(
+            `llm-platform:ecrRepositories: must include ${name} to push the images (or set buildImages false)`,
+          );
+        return ecr.repositories[i]!;
+      };
+      const runtime = repo(IMAGE_REPOSITORIES.runtime);
+      // ECR tokens last 12 hours: fetched on every `pulumi up`, never stored.
+      const token = aws.ecr.getAuthorizationTokenOutput({ registryId: runtime.registryId });
+      return {
+        registry: runtime.repositoryUrl.apply((u) => u.split("/")[0]!),
+        repositories: {
+          runtime: runtime.name,
+          runtimeCuda: runtime.name,
+          router: repo(IMAGE_REPOSITORIES.router).name,
+          exporter: repo(IMAGE_REPOSITORIES.exporter).name,
+        },
+        credentials: { username: token.userName, password: token.password },
+      };
+    },
+    ingress: { addresses: ingress.addresses, service: ingress.serviceValues },
     clusterAutoscalerRoleArn: autoscalerRole.role.arn,
   });
 
-  const outputs = stackExports({
-    cloud: "aws",
-    region: config.region,
-    clusterName: eks.cluster.name,
-    kubeconfig,
-    authMode: config.authMode,
-    hmacSecret: hmac?.value,
-    pools: pools.outputs,
-    exporterEndpoint: config.exporterEndpoint,
-  });
   const extraOutputs = {
     clusterAutoscalerRoleArn: autoscalerRole.role.arn,
     registryUrls: pulumi.output(
       Object.fromEntries(config.ecrRepositories.map((n, i) => [n, ecr.repositories[i]!.repositoryUrl])),
     ),
   };
-  return { config, vpc, eks, nodeGroups, autoscalerRole, ecr, platform, apps, outputs, extraOutputs };
+  return { config, vpc, eks, nodeGroups, autoscalerRole, ecr, ingress, ...tail, extraOutputs };
 }

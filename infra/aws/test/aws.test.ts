@@ -27,6 +27,8 @@ beforeAll(async () => {
     config: {
       "aws:region": "us-east-1",
       "llm-platform:domain": "aws.llm.acme.io",
+      "llm-platform:acmeEmail": "platform@acme.io",
+      "llm-platform:routerUrl": "https://router.llm.acme.io",
       "llm-platform:adminPrincipalArns": ["arn:aws:iam::123456789012:role/platform-admin"],
     },
   });
@@ -37,10 +39,10 @@ beforeAll(async () => {
 });
 
 describe("EKS GPU node group", () => {
-  it("is spot g4dn.xlarge on the AL2023 NVIDIA AMI", () => {
+  it("is spot g4dn (xlarge first, 2xlarge for spot diversity) on the AL2023 NVIDIA AMI", () => {
     const gpu = nodeGroup("gpu");
     expect(gpu.capacityType).toBe("SPOT");
-    expect(gpu.instanceTypes).toEqual(["g4dn.xlarge"]);
+    expect(gpu.instanceTypes).toEqual(["g4dn.xlarge", "g4dn.2xlarge"]);
     expect(gpu.amiType).toBe("AL2023_x86_64_NVIDIA");
   });
 
@@ -51,7 +53,11 @@ describe("EKS GPU node group", () => {
   it("is tainted nvidia.com/gpu=true:NoSchedule and labelled as the GPU pool", () => {
     const gpu = nodeGroup("gpu");
     expect(gpu.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
-    expect(gpu.labels).toEqual({ "llm.platform/pool": "gpu", "llm.platform/accelerator": "nvidia-t4" });
+    expect(gpu.labels).toEqual({
+      "llm.platform/pool": "gpu",
+      "llm.platform/accelerator": "nvidia-t4",
+      "k8s.amazonaws.com/accelerator": "nvidia-tesla-t4",
+    });
   });
 
   it("leaves the desired size to cluster-autoscaler once created", () => {
@@ -71,6 +77,7 @@ describe("EKS GPU node group", () => {
       [`${p}/llm-aws-dev`]: "owned",
       [`${p}/node-template/label/llm.platform/pool`]: "gpu",
       [`${p}/node-template/label/llm.platform/accelerator`]: "nvidia-t4",
+      [`${p}/node-template/label/k8s.amazonaws.com/accelerator`]: "nvidia-tesla-t4",
       [`${p}/node-template/label/eks.amazonaws.com/capacityType`]: "SPOT",
       [`${p}/node-template/taint/nvidia.com/gpu`]: "true:NoSchedule",
       [`${p}/node-template/resources/nvidia.com/gpu`]: "1",
@@ -97,13 +104,15 @@ describe("network", () => {
       .ofType("aws:ec2/subnet:Subnet")
       .map((r) => ({ id: `${r.name}-id`, ...inputsOf<aws.ec2.SubnetArgs>(r) }));
 
-  it("spans two availability zones with a private and a public subnet each", () => {
+  it("spans three availability zones (spot capacity varies by AZ) with a private and a public subnet each", () => {
     const s = subnets();
     expect(s.map((x) => x.availabilityZone).sort()).toEqual([
       "us-east-1a",
       "us-east-1a",
       "us-east-1b",
       "us-east-1b",
+      "us-east-1c",
+      "us-east-1c",
     ]);
   });
 
@@ -122,7 +131,7 @@ describe("network", () => {
       .filter((s) => s.tags?.["kubernetes.io/role/internal-elb"] === "1")
       .map((s) => s.id)
       .sort();
-    expect(privateIds).toHaveLength(2);
+    expect(privateIds).toHaveLength(3);
     for (const role of ["cpu", "gpu"] as const)
       expect([...nodeGroup(role).subnetIds].sort()).toEqual(privateIds);
   });
@@ -134,7 +143,7 @@ describe("network", () => {
       .ofType("aws:ec2/routeTable:RouteTable")
       .filter((r) => r.name.includes("private"))
       .map((r) => inputsOf<aws.ec2.RouteTableArgs>(r).routes?.[0]?.natGatewayId);
-    expect(privateRoutes).toEqual([`${nat.name}-id`, `${nat.name}-id`]);
+    expect(privateRoutes).toEqual([`${nat.name}-id`, `${nat.name}-id`, `${nat.name}-id`]);
   });
 });
 

@@ -2,19 +2,20 @@ import {
   type CloudStackBase,
   clusterNameFor,
   commonTags,
-  deployClusterSoftware,
-  HmacSecret,
+  deployClusterStack,
+  IMAGE_REPOSITORIES,
   resolveClusterPools,
-  stackExports,
 } from "@llm/infra-common";
 import * as resources from "@pulumi/azure-native/resources/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { AksCluster } from "./cluster/aks-cluster.js";
 import { aksKubeconfig } from "./cluster/kubeconfig.js";
 import { type AzureConfig, loadAzureConfig } from "./config.js";
+import { IngressAddress } from "./network/ingress-address.js";
 import { Vnet } from "./network/vnet.js";
 import { Acr } from "./registry/acr.js";
 
+export { NETWORK_CONTRIBUTOR_ROLE_ID } from "./cluster/aks-cluster.js";
 export { azureConfig, loadAzureConfig } from "./config.js";
 export { ACR_PULL_ROLE_ID } from "./registry/acr.js";
 
@@ -25,12 +26,14 @@ export interface AzureStack extends CloudStackBase {
   vnet: Vnet;
   aks: AksCluster;
   acr: Acr;
+  ingress: IngressAddress;
 }
 
 /**
- * The Azure cloud program: resource group, VNet, AKS (managed identity, OIDC + workload
- * identity, CNI overlay, autoscaler profile) with the CPU System pool and a Spot T4 User pool
- * that scales to zero, ACR with AcrPull for the kubelet, then the platform and apps.
+ * The Azure cloud program: resource group, VNet, AKS (managed identity with Network Contributor
+ * on its subnet, OIDC + workload identity, CNI overlay, autoscaler profile) with the CPU System
+ * pool and a Spot T4 User pool that scales to zero, ACR with AcrPull for the kubelet and the
+ * images pushed, a reserved ingress IP, then the platform and apps.
  */
 export function deployAzure(config: AzureConfig = loadAzureConfig()): AzureStack {
   const stack = pulumi.getStack();
@@ -71,35 +74,38 @@ export function deployAzure(config: AzureConfig = loadAzureConfig()): AzureStack
     resourceGroupName: resourceGroup.name,
     location: config.location,
     kubeletObjectId: aks.kubeletObjectId,
+    pushCredentials: config.buildImages,
+    tags,
+  });
+  const ingress = new IngressAddress("llm-ingress", {
+    nodeResourceGroup: aks.nodeResourceGroup,
+    location: config.location,
+    name: `${clusterName}-ingress`,
     tags,
   });
 
   const kubeconfig = aksKubeconfig(resourceGroup.name, aks.clusterName, aks);
-  const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
 
-  const { platform, apps } = deployClusterSoftware({
+  const tail = deployClusterStack({
     cloud: "azure",
+    config,
     clusterName,
+    clusterNameOutput: aks.clusterName,
     region: config.location,
     kubeconfig,
     readyWhen: aks.cluster,
-    config,
-    hmacSecret: hmac?.value,
+    pools,
+    registry: () => ({
+      registry: acr.registry.loginServer,
+      repositories: { ...IMAGE_REPOSITORIES },
+      credentials: acr.credentials(),
+    }),
+    ingress: { addresses: ingress.addresses, service: ingress.serviceValues },
   });
 
-  const outputs = stackExports({
-    cloud: "azure",
-    region: config.location,
-    clusterName: aks.clusterName,
-    kubeconfig,
-    authMode: config.authMode,
-    hmacSecret: hmac?.value,
-    pools: pools.outputs,
-    exporterEndpoint: config.exporterEndpoint,
-  });
   const extraOutputs = {
     registryLoginServer: acr.registry.loginServer,
     oidcIssuerUrl: aks.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
   };
-  return { config, resourceGroup, vnet, aks, acr, platform, apps, outputs, extraOutputs };
+  return { config, resourceGroup, vnet, aks, acr, ingress, ...tail, extraOutputs };
 }

@@ -22,7 +22,25 @@ const cluster = () =>
 beforeAll(async () => {
   mocks = await setupPulumiMocks({
     stack: "azure-dev",
-    config: { "azure-native:location": "eastus", "llm-platform:gpuPool": { maxNodes: 3 } },
+    config: {
+      "azure-native:location": "eastus",
+      "llm-platform:gpuPool": { maxNodes: 3 },
+      "llm-platform:domain": "azure.llm.acme.io",
+      "llm-platform:acmeEmail": "platform@acme.io",
+      "llm-platform:routerUrl": "https://router.llm.acme.io",
+      // Images pushed from CI: the registry keeps its admin user off (see deploy-path.test.ts for pushes).
+      "llm-platform:buildImages": false,
+      "llm-platform:images": Object.fromEntries(
+        ["runtime", "runtimeCuda", "router", "exporter"].map((k, i) => [
+          k,
+          {
+            registry: "llmazuredev.azurecr.io",
+            repository: `llm-${k}`,
+            digest: `sha256:${String(i).repeat(64)}`,
+          },
+        ]),
+      ),
+    },
   });
   const program = await import("../src/index.js");
   stack = program.deployAzure();
@@ -109,7 +127,7 @@ describe("AKS cluster", () => {
 
   it("grants the kubelet identity AcrPull, and only that, on the registry", () => {
     const ra = inputsOf<authorization.RoleAssignmentArgs>(
-      mocks.one("azure-native:authorization:RoleAssignment"),
+      mocks.one("azure-native:authorization:RoleAssignment", "acrpull"),
     );
     expect(ra.roleDefinitionId).toBe(
       "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",

@@ -46,13 +46,13 @@ export type GcpConfig = z.infer<typeof gcpConfig> & {
 
 /** Reads and validates the GCP stack config; errors name the key. */
 export function loadGcpConfig(): GcpConfig {
-  const cfg = readConfig(gcpConfig);
   const provider = new pulumi.Config("gcp");
   const project = provider.get("project");
   if (!project)
     throw new pulumi.RunError(
       "invalid stack config: gcp:project: required (pulumi config set gcp:project <id>)",
     );
+  const cfg = readConfig(gcpConfig);
   const region = provider.get("region") ?? "us-central1";
   const location = cfg.regional ? region : (cfg.zone ?? `${region}-a`);
   return { ...cfg, project, region, location };

@@ -2,42 +2,52 @@ import {
   type CloudStackBase,
   clusterNameFor,
   commonTags,
-  deployClusterSoftware,
-  HmacSecret,
+  deployClusterStack,
+  IMAGE_REPOSITORIES,
   resolveClusterPools,
-  stackExports,
 } from "@llm/infra-common";
+import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "./cluster/gke-cluster.js";
 import { gkeKubeconfig } from "./cluster/kubeconfig.js";
 import { type GcpConfig, loadGcpConfig } from "./config.js";
 import { ServiceAccounts } from "./iam/service-accounts.js";
+import { ControlPlaneFirewall } from "./network/control-plane-firewall.js";
+import { IngressAddress } from "./network/ingress-address.js";
 import { Network } from "./network/network.js";
 import { NodePools } from "./pools/node-pools.js";
 import { ArtifactRegistry } from "./registry/artifact-registry.js";
 
 export { gcpConfig, loadGcpConfig } from "./config.js";
+export { CONTROL_PLANE_PORTS } from "./network/control-plane-firewall.js";
 
 /** Everything the GCP program created. */
 export interface GcpStack extends CloudStackBase {
   config: GcpConfig;
   network: Network;
+  firewall: ControlPlaneFirewall;
   gke: GkeCluster;
   nodePools: NodePools;
   serviceAccounts: ServiceAccounts;
   registry: ArtifactRegistry;
+  ingress: IngressAddress;
 }
+
+/** Zones GKE gives a regional cluster's node pools when none are named. */
+const REGIONAL_ZONES = 3;
 
 /**
  * The GCP cloud program: VPC-native network with Cloud NAT, a private GKE cluster with
- * Workload Identity, an on-demand CPU pool and a spot T4 pool that scales from zero, Artifact
- * Registry, service accounts, then the platform and apps through Helm.
+ * Workload Identity and a firewall rule for the control plane's webhook and aggregated-API
+ * calls, an on-demand CPU pool and a spot T4 pool that scales from zero, Artifact Registry with
+ * the images pushed, a reserved ingress IP, service accounts, then the platform and apps.
  */
 export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
   const stack = pulumi.getStack();
   const clusterName = clusterNameFor(stack);
   const labels = commonTags({ cloud: "gcp", stack, environment: config.environment });
   const pools = resolveClusterPools("gcp", config);
+  const nodeTag = `${clusterName}-node`;
 
   const network = new Network("llm", {
     region: config.region,
@@ -45,11 +55,10 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
     podsCidr: config.podsCidr,
     servicesCidr: config.servicesCidr,
   });
-  const serviceAccounts = new ServiceAccounts("llm", {
-    project: config.project,
-    prefix: clusterName.slice(0, 20).replace(/-$/, ""),
-    exporterNamespace: config.appsNamespace,
-    exporterServiceAccount: config.exporterServiceAccount,
+  const firewall = new ControlPlaneFirewall("llm-master-webhooks", {
+    network: network.network.id,
+    masterCidr: config.masterCidr,
+    nodeTag,
   });
   const gke = new GkeCluster("llm", {
     clusterName,
@@ -64,6 +73,13 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
     masterAuthorizedCidrs: config.masterAuthorizedCidrs,
     labels,
   });
+  const serviceAccounts = new ServiceAccounts("llm", {
+    project: config.project,
+    prefix: clusterName.slice(0, 20).replace(/-$/, ""),
+    exporterNamespace: config.appsNamespace,
+    exporterServiceAccount: config.exporterServiceAccount,
+    workloadPool: gke.cluster.workloadIdentityConfig.apply((w) => w?.workloadPool ?? ""),
+  });
   const nodePools = new NodePools("llm", {
     cluster: gke.cluster,
     location: config.location,
@@ -71,6 +87,8 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
     cpu: pools.specs.cpu,
     gpu: pools.specs.gpu,
     gpuNodeLocations: config.gpuNodeLocations,
+    cpuZoneCount: config.regional ? REGIONAL_ZONES : 1,
+    nodeTag,
     labels,
   });
   const registry = new ArtifactRegistry("llm", {
@@ -79,6 +97,7 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
     readerMember: pulumi.interpolate`serviceAccount:${serviceAccounts.nodes.email}`,
     labels,
   });
+  const ingress = new IngressAddress("llm-ingress", { region: config.region, labels });
 
   const kubeconfig = pulumi.secret(
     pulumi
@@ -87,28 +106,35 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
         gkeKubeconfig({ clusterName, endpoint, caData: auth?.clusterCaCertificate ?? "" }),
       ),
   );
-  const hmac = config.authMode === "hmac" ? new HmacSecret("llm-hmac") : undefined;
 
-  const { platform, apps } = deployClusterSoftware({
+  const tail = deployClusterStack({
     cloud: "gcp",
+    config,
     clusterName,
+    clusterNameOutput: gke.cluster.name,
     region: config.region,
     kubeconfig,
     readyWhen: nodePools.cpu,
-    config,
-    hmacSecret: hmac?.value,
+    pools,
+    registry: () => {
+      // The caller's OAuth token (gcloud / service account running `pulumi up`), short-lived.
+      const client = gcp.organizations.getClientConfigOutput();
+      const path = (image: string) =>
+        pulumi.interpolate`${registry.repository.project}/${config.artifactRepository}/${image}`;
+      return {
+        registry: `${config.region}-docker.pkg.dev`,
+        repositories: {
+          runtime: path(IMAGE_REPOSITORIES.runtime),
+          runtimeCuda: path(IMAGE_REPOSITORIES.runtimeCuda),
+          router: path(IMAGE_REPOSITORIES.router),
+          exporter: path(IMAGE_REPOSITORIES.exporter),
+        },
+        credentials: { username: "oauth2accesstoken", password: client.accessToken },
+      };
+    },
+    ingress: { addresses: ingress.addresses, service: ingress.serviceValues },
   });
 
-  const outputs = stackExports({
-    cloud: "gcp",
-    region: config.region,
-    clusterName: gke.cluster.name,
-    kubeconfig,
-    authMode: config.authMode,
-    hmacSecret: hmac?.value,
-    pools: pools.outputs,
-    exporterEndpoint: config.exporterEndpoint,
-  });
   const extraOutputs = {
     registryUrl: registry.url,
     exporterServiceAccountEmail: serviceAccounts.exporter.email,
@@ -116,13 +142,13 @@ export function deployGcp(config: GcpConfig = loadGcpConfig()): GcpStack {
   return {
     config,
     network,
+    firewall,
     gke,
     nodePools,
     serviceAccounts,
     registry,
-    platform,
-    apps,
-    outputs,
+    ingress,
+    ...tail,
     extraOutputs,
   };
 }

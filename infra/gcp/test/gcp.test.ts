@@ -27,6 +27,10 @@ beforeAll(async () => {
       "gcp:region": "us-central1",
       "llm-platform:gpuNodeLocations": ["us-central1-a", "us-central1-b"],
       "llm-platform:deployMode": "argocd",
+      "llm-platform:domain": "gcp.llm.acme.io",
+      "llm-platform:acmeEmail": "platform@acme.io",
+      "llm-platform:routerUrl": "https://router.llm.acme.io",
+      "llm-platform:gitRepoUrl": "https://github.com/acme/llm-multicloud.git",
     },
   });
   program = await import("../src/index.js");
@@ -47,13 +51,13 @@ describe("GKE GPU node pool", () => {
 
   it("autoscales from zero nodes and starts with none", () => {
     const gpu = pool("gpu");
-    expect(gpu.autoscaling).toEqual({ minNodeCount: 0, maxNodeCount: 2 });
+    expect(gpu.autoscaling).toEqual({ totalMinNodeCount: 0, totalMaxNodeCount: 2, locationPolicy: "ANY" });
     expect(gpu.initialNodeCount).toBe(0);
   });
 
-  it("is tainted nvidia.com/gpu=present with effect NO_SCHEDULE and labelled as the GPU pool", () => {
+  it("leaves the nvidia.com/gpu taint to GKE (which adds it to GPU nodes) and is labelled as the GPU pool", () => {
     const cfg = pool("gpu").nodeConfig!;
-    expect(cfg.taints).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
+    expect(cfg.taints).toEqual([]);
     expect(cfg.labels).toEqual({ "llm.platform/pool": "gpu", "llm.platform/accelerator": "nvidia-t4" });
   });
 
@@ -73,7 +77,7 @@ describe("GKE CPU node pool", () => {
     const cpu = pool("cpu");
     expect(cpu.nodeConfig!.spot).toBe(false);
     expect(cpu.nodeConfig!.taints).toEqual([]);
-    expect(cpu.autoscaling!.minNodeCount).toBeGreaterThanOrEqual(1);
+    expect(cpu.autoscaling!.totalMinNodeCount).toBeGreaterThanOrEqual(1);
     expect(
       podsPerNode(instanceCatalog[cpu.nodeConfig!.machineType!]!, runtimeRequests.cpu),
     ).toBeGreaterThanOrEqual(1);
@@ -196,9 +200,16 @@ describe("GCP stack config", () => {
   });
 
   it("puts a regional cluster in the region and a zonal one in the configured zone", () => {
-    setStackConfig({ "gcp:project": "p", "gcp:region": "europe-west4", "llm-platform:regional": true });
+    const required = { "llm-platform:domain": "gcp.acme.io", "llm-platform:acmeEmail": "ops@acme.io" };
+    setStackConfig({
+      ...required,
+      "gcp:project": "p",
+      "gcp:region": "europe-west4",
+      "llm-platform:regional": true,
+    });
     expect(program.loadGcpConfig().location).toBe("europe-west4");
     setStackConfig({
+      ...required,
       "gcp:project": "p",
       "gcp:region": "europe-west4",
       "llm-platform:zone": "europe-west4-b",

@@ -1,4 +1,5 @@
-import { readConfig } from "@llm/infra-common";
+import { imageRef } from "@llm/contracts";
+import { noPlaceholder, readConfig } from "@llm/infra-common";
 import { z } from "zod";
 
 /** Stack config of the global program, all under `llm-platform:`. */
@@ -17,8 +18,26 @@ export const globalConfig = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/)
     .default("llm-router"),
-  /** Public host name of the router (DNS record / load balancer, Ingress host). Defaults to `router.llm.example.com`. */
-  routerHostname: z.string().min(3).default("router.llm.example.com"),
+  /**
+   * Public host name of the router (DNS record / load balancer, Ingress host); the cloud stacks'
+   * `llm-platform:routerUrl` is `https://<routerHostname>`. Required; `example.*` is refused.
+   */
+  routerHostname: noPlaceholder(
+    z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/, "a DNS host name"),
+  ),
+  /** Router replicas per router cluster (the chart's replicaCount and HPA minimum). Defaults to 2. */
+  routerReplicas: z.number().int().min(1).max(20).default(2),
+  /**
+   * Redis URL the router replicas share state through (rate limits, budgets, pending demand);
+   * set it as a secret. Defaults to an in-chart Redis per router cluster when routerReplicas > 1;
+   * required when routerStacks has more than one stack (their replicas must share one store).
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+    .optional(),
+  /** Router image `{registry, repository, digest}`. Defaults to the `images.router` the first router stack pushed. */
+  routerImage: imageRef.optional(),
   /** `apiKey` (config must carry tenants in routerExtra) or `none`. Defaults to `apiKey`. */
   routerAuthMode: z.enum(["apiKey", "none"]).default("apiKey"),
   /** Router options for buildRouterConfig: routingStrategy, clusterCostThreshold, enableExternalFallback, healthCheckInterval, port, externalProviders. Defaults to {}. */

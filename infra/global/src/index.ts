@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type GlobalConfig, loadGlobalConfig } from "./config.js";
 import { CloudflareDns, type RouterOrigin } from "./dns/cloudflare-dns.js";
+import { ClusterDns } from "./dns/cluster-dns.js";
 import { routerConfigFor, routerConfigYaml } from "./router/router-config.js";
 import { RouterDeployment } from "./router/router-deployment.js";
 import { type CloudStackRef, readCloudStacks } from "./stacks/stack-outputs.js";
 
 export { globalConfig, loadGlobalConfig } from "./config.js";
+export { clusterHosts } from "./dns/cluster-dns.js";
 export { routerConfigFor, routerConfigOptions, routerConfigYaml } from "./router/router-config.js";
-export { ROUTER_CONFIG_KEY, ROUTER_CONFIG_SECRET } from "./router/router-deployment.js";
+export { ROUTER_CONFIG_KEY, ROUTER_CONFIG_SECRET, ROUTER_REDIS_SECRET } from "./router/router-deployment.js";
 export { parseStackOutputs } from "./stacks/stack-outputs.js";
 
 /** Outputs of the global stack. */
@@ -28,6 +30,8 @@ export interface GlobalStack {
   stacks: CloudStackRef[];
   routers: RouterDeployment[];
   dns?: CloudflareDns;
+  /** DNS records of every cloud stack's pool and exporter hosts. */
+  clusterDns: ClusterDns[];
   outputs: GlobalOutputs;
 }
 
@@ -45,10 +49,39 @@ export function deployGlobal(config: GlobalConfig = loadGlobalConfig()): GlobalS
   const extraRefs = readCloudStacks(routerStackNames.filter((n) => !config.stacks.includes(n)));
   const byName = new Map([...stacks, ...extraRefs].map((s) => [s.name, s]));
 
+  // Several replicas share rate limits, budgets, cached answers and pending demand only through
+  // Redis; without it each replica counts alone and KEDA reads whichever replica it reaches.
+  if (routerStackNames.length > 1 && !config.redisUrl)
+    throw new Error(
+      `llm-platform:redisUrl: required with ${routerStackNames.length} routerStacks: their replicas must share one state store`,
+    );
+  const redis = config.redisUrl
+    ? { url: pulumi.secret(config.redisUrl) }
+    : config.routerReplicas > 1
+      ? "in-chart"
+      : undefined;
+  const extra = { ...config.routerExtra };
+  const state = (extra.state ?? {}) as Record<string, unknown>;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the router resolves ${REDIS_URL} from its env
+  if (redis && state.redis === undefined) extra.state = { ...state, redis: "${REDIS_URL}" };
+  const effective = { ...config, routerExtra: extra };
+
   const routerConfig = pulumi
     .all(stacks.map((s) => s.outputs))
-    .apply((outs) => routerConfigFor(outs, config));
+    .apply((outs) => routerConfigFor(outs, effective));
   const yaml = pulumi.secret(routerConfig.apply(routerConfigYaml));
+  const scalingToken = pulumi.secret(
+    pulumi.all(stacks.map((s) => s.outputs)).apply((outs) => sharedScalingToken(config.stacks, outs)),
+  );
+  const routerImage = config.routerImage
+    ? pulumi.output(config.routerImage)
+    : byName.get(routerStackNames[0]!)!.outputs.apply((o) => {
+        if (!o.images?.router)
+          throw new Error(
+            `stack ${routerStackNames[0]} exports no images.router; build images there or set llm-platform:routerImage`,
+          );
+        return o.images.router;
+      });
 
   const routers = routerStackNames.map((name) => {
     const kubeconfig = byName.get(name)!.outputs.apply((o) => {
@@ -62,6 +95,10 @@ export function deployGlobal(config: GlobalConfig = loadGlobalConfig()): GlobalS
       namespace: config.routerNamespace,
       hostname: config.routerHostname,
       authMode: config.routerAuthMode,
+      image: routerImage,
+      replicas: config.routerReplicas,
+      scalingToken,
+      redis,
     });
   });
 
@@ -83,11 +120,23 @@ export function deployGlobal(config: GlobalConfig = loadGlobalConfig()): GlobalS
     });
   }
 
+  const clusterDns = config.cloudflare
+    ? stacks.map(
+        (s) =>
+          new ClusterDns(`dns-${shortName(s.name)}`, {
+            zoneId: config.cloudflare!.zoneId,
+            stack: s.name,
+            outputs: s.outputs,
+          }),
+      )
+    : [];
+
   return {
     config,
     stacks,
     routers,
     dns,
+    clusterDns,
     outputs: {
       routerUrl: pulumi.output(`https://${config.routerHostname}`),
       routerTargets: pulumi.unsecret(routerConfig.apply((c) => c.clusters.map((t) => t.name))),
@@ -95,4 +144,23 @@ export function deployGlobal(config: GlobalConfig = loadGlobalConfig()): GlobalS
       routerStacks: pulumi.output(routerStackNames),
     },
   };
+}
+
+/**
+ * The one bearer token the router accepts on `/scaling/*`: every cloud stack's KEDA sends its
+ * stack's `scalingToken`, so they must all be equal (set the same `llm-platform:scalingToken`
+ * secret in each cloud stack). Errors name the stacks, never a token.
+ */
+export function sharedScalingToken(names: string[], outputs: { scalingToken?: string }[]): string {
+  const missing = names.filter((_, i) => !outputs[i]?.scalingToken);
+  if (missing.length > 0)
+    throw new Error(
+      `stacks ${missing.join(", ")} export no scalingToken; KEDA there could not reach /scaling`,
+    );
+  const tokens = new Set(outputs.map((o) => o.scalingToken));
+  if (tokens.size > 1)
+    throw new Error(
+      `stacks ${names.join(", ")} export different scalingTokens; set the same llm-platform:scalingToken secret in each`,
+    );
+  return outputs[0]!.scalingToken!;
 }

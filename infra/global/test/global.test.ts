@@ -23,6 +23,16 @@ const pool = (endpoint: string, type: string, spot: boolean) => ({
   capabilities: { models: ["m"], contextLength: 4096, features: [], accelerator: spot ? "nvidia-t4" : "cpu" },
 });
 
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const images = (registry: string) => ({
+  runtime: { registry, repository: "llm-runtime", digest: digest("1") },
+  runtimeCuda: { registry, repository: "llm-runtime", digest: digest("2") },
+  router: { registry, repository: "llm-router", digest: digest("3") },
+  exporter: { registry, repository: "llm-exporter", digest: digest("4") },
+});
+/** The one /scaling token the router accepts; every cloud stack exports the same. */
+const scalingToken = "scaling-token-0123456789abcdef";
+
 /** What `pulumi stack output --json --show-secrets` would print for two cloud stacks. */
 const awsOutputs = {
   cloud: "aws",
@@ -35,6 +45,10 @@ const awsOutputs = {
     cpu: pool("https://cpu.aws.llm.example.com", "m6i.xlarge", false),
     gpu: pool("https://gpu.aws.llm.example.com", "g4dn.xlarge", true),
   },
+  exporterEndpoint: "https://exporter.aws.llm.acme.io/v1/pools",
+  ingressAddresses: ["198.51.100.10", "198.51.100.11"],
+  scalingToken,
+  images: images("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
   // An extra output a stack may add; the router config ignores it.
   registryUrl: "123.dkr.ecr.us-east-1.amazonaws.com",
 };
@@ -46,6 +60,9 @@ const gcpOutputs = {
   authMode: "hmac",
   hmacSecret: "gcp-hmac-secret-0123456789abcdef",
   pools: { cpu: pool("https://cpu.gcp.llm.example.com", "e2-standard-4", false) },
+  ingressAddresses: ["198.51.100.20"],
+  scalingToken,
+  images: images("us-central1-docker.pkg.dev"),
 };
 
 const AWS = "acme/llm-platform/aws-dev";
@@ -58,6 +75,8 @@ const config = {
   "llm-platform:routerExtra": { tenants: [{ id: "t1", apiKeys: ["sk-test"] }] },
   "llm-platform:routerOrigins": { [AWS]: "203.0.113.10", "gcp-dev": "lb.gcp.acme.io" },
   "llm-platform:cloudflare": { zoneId: "zone-1", accountId: "acct-1", loadBalancer: true },
+  // Two router clusters must share one state store.
+  "llm-platform:redisUrl": "rediss://redis.acme.io:6380",
 };
 
 let mocks: MockRecorder;
@@ -81,11 +100,13 @@ describe("global router config", () => {
     const expected = buildRouterConfig([awsOutputs, gcpOutputs] as StackOutputs[], {
       routingStrategy: "cost",
       clusterCostThreshold: 0.001,
-      extra: { tenants: [{ id: "t1", apiKeys: ["sk-test"] }] },
+      // With shared state the router reads the Redis URL the chart puts in REDIS_URL.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${ENV} reference
+      extra: { tenants: [{ id: "t1", apiKeys: ["sk-test"] }], state: { redis: "${REDIS_URL}" } },
       secrets: "inline",
     });
     expect(parse(await outputValue(stack.outputs.routerConfig))).toEqual(expected);
-    const secrets = mocks.ofType("kubernetes:core/v1:Secret");
+    const secrets = mocks.ofType("kubernetes:core/v1:Secret").filter((s) => s.name.endsWith("-config"));
     expect(secrets).toHaveLength(2);
     for (const s of secrets) {
       const data = inputsOf<k8s.core.v1.SecretArgs>(s).stringData as Record<string, string>;
@@ -105,7 +126,7 @@ describe("global router config", () => {
   it("keeps the config secret and the target names readable", async () => {
     expect(await isSecretOutput(stack.outputs.routerConfig)).toBe(true);
     expect(await isSecretOutput(stack.outputs.routerTargets)).toBe(false);
-    for (const s of mocks.ofType("kubernetes:core/v1:Secret"))
+    for (const s of mocks.ofType("kubernetes:core/v1:Secret").filter((x) => x.name.endsWith("-config")))
       expect(isSecretInput(s, ["stringData", "router.yaml"])).toBe(true);
     for (const p of mocks.ofType("pulumi:providers:kubernetes"))
       expect(isSecretInput(p, ["kubeconfig"])).toBe(true);
@@ -163,7 +184,9 @@ describe("Cloudflare load balancing", () => {
       fallbackPool: pools[0]!.id,
       steeringPolicy: "off",
     });
-    expect(mocks.ofType("cloudflare:index/dnsRecord:DnsRecord")).toHaveLength(0);
+    // The router host is the load balancer's; DNS records exist only for the clusters' own hosts.
+    const records = mocks.ofType("cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.name);
+    expect(records).not.toContain("router.llm.acme.io");
   });
 });
 

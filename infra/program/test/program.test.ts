@@ -1,5 +1,6 @@
 import { stackOutputs } from "@llm/contracts";
 import {
+  fixtureConfig,
   type MockRecorder,
   outputValue,
   setStackConfig,
@@ -17,6 +18,18 @@ const awsDev = {
   clusterName: "llm-aws-dev",
   kubeconfig: "apiVersion: v1\nkind: Config\n",
   authMode: "none",
+  scalingToken: "scaling-token-0123456789abcdef",
+  ingressAddresses: ["198.51.100.10"],
+  images: Object.fromEntries(
+    ["runtime", "runtimeCuda", "router", "exporter"].map((k, i) => [
+      k,
+      {
+        registry: "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        repository: "llm-x",
+        digest: `sha256:${String(i).repeat(64)}`,
+      },
+    ]),
+  ),
   pools: {
     cpu: {
       endpoint: "https://cpu.aws.llm.example.com",
@@ -48,7 +61,7 @@ beforeAll(async () => {
 
 describe("program entry", () => {
   it("runs the GCP program when llm-platform:cloud is gcp, exporting the shared shape", async () => {
-    setStackConfig({ "llm-platform:cloud": "gcp", "gcp:project": "acme" });
+    setStackConfig(fixtureConfig("gcp-dev", { "gcp:project": "acme" }));
     const out = await resolved(await main());
     await settle();
     expect(mocks.ofType("gcp:container/cluster:Cluster")).toHaveLength(1);
@@ -59,7 +72,7 @@ describe("program entry", () => {
   });
 
   it("runs the Azure program when llm-platform:cloud is azure", async () => {
-    setStackConfig({ "llm-platform:cloud": "azure", "llm-platform:deployMode": "none" });
+    setStackConfig(fixtureConfig("azure-dev", { "llm-platform:deployMode": "none" }));
     const out = await resolved(await main());
     await settle();
     expect(mocks.ofType("azure-native:containerservice:ManagedCluster")).toHaveLength(1);
@@ -67,10 +80,15 @@ describe("program entry", () => {
   });
 
   it("runs the global program when llm-platform:cloud is global", async () => {
-    setStackConfig({ "llm-platform:cloud": "global", "llm-platform:stacks": ["acme/llm-platform/aws-dev"] });
+    setStackConfig({
+      "llm-platform:cloud": "global",
+      "llm-platform:stacks": ["acme/llm-platform/aws-dev"],
+      // The example.com default is gone: a placeholder host would be refused (#16).
+      "llm-platform:routerHostname": "router.llm.acme.test",
+    });
     const out = await resolved(await main());
     expect(out.routerTargets).toEqual(["aws-llm-aws-dev-cpu"]);
-    expect(out.routerUrl).toBe("https://router.llm.example.com");
+    expect(out.routerUrl).toBe("https://router.llm.acme.test");
   });
 
   it.each([["oracle"], ["AWS"], [""]])("rejects the cloud %p naming llm-platform:cloud", async (cloud) => {

@@ -1,4 +1,5 @@
 import type { NodePoolSpec } from "@llm/infra-common";
+import * as authorization from "@pulumi/azure-native/authorization/index.js";
 import * as containerservice from "@pulumi/azure-native/containerservice/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { gpuPoolArgs, systemPoolProfile } from "../pools/agent-pools.js";
@@ -34,6 +35,12 @@ export interface AksClusterArgs {
   tags: Record<string, string>;
 }
 
+/** Built-in Network Contributor role (join and manage the subnet's NICs and load balancers). */
+export const NETWORK_CONTRIBUTOR_ROLE_ID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+
+/** Name of the node resource group AKS creates for the cluster (set, not generated, so it is known). */
+export const nodeResourceGroupFor = (clusterName: string) => `rg-${clusterName}-nodes`;
+
 /**
  * AKS with a system-assigned identity, OIDC issuer and workload identity, Azure CNI overlay,
  * the cluster autoscaler tuned to give GPU nodes back quickly, the CPU System pool and a Spot
@@ -44,6 +51,10 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly gpuPool?: containerservice.AgentPool;
   /** The cluster's name, resolved once the cluster exists (carries the dependency). */
   readonly clusterName: pulumi.Output<string>;
+  /** The node resource group, resolved once the cluster exists. */
+  readonly nodeResourceGroup: pulumi.Output<string>;
+  /** Network Contributor for the cluster identity on the node subnet. */
+  readonly subnetRole: authorization.RoleAssignment;
   /** Object id of the kubelet identity (pulls images from ACR). */
   readonly kubeletObjectId: pulumi.Output<string>;
 
@@ -56,6 +67,7 @@ export class AksCluster extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         dnsPrefix: args.clusterName,
+        nodeResourceGroup: nodeResourceGroupFor(args.clusterName),
         kubernetesVersion: args.kubernetesVersion,
         identity: { type: "SystemAssigned" },
         sku: { name: "Base", tier: args.skuTier },
@@ -91,6 +103,22 @@ export class AksCluster extends pulumi.ComponentResource {
     // known even where the provider reports it late, while keeping the dependency on the cluster.
     this.clusterName = this.cluster.name.apply(() => args.clusterName);
     this.kubeletObjectId = this.cluster.identityProfile.apply((p) => p?.kubeletidentity?.objectId ?? "");
+    this.nodeResourceGroup = this.cluster.name.apply(() => nodeResourceGroupFor(args.clusterName));
+
+    // With a VNet of our own (not one AKS creates) the cluster identity must be granted the
+    // subnet, or load balancers and nodes cannot join it (learn.microsoft.com/azure/aks/
+    // configure-azure-cni, "the cluster identity needs Network Contributor on the subnet").
+    const client = authorization.getClientConfigOutput({ parent: this });
+    this.subnetRole = new authorization.RoleAssignment(
+      `${name}-subnet-network-contributor`,
+      {
+        principalId: this.cluster.identity.apply((i) => i?.principalId ?? ""),
+        principalType: "ServicePrincipal",
+        roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE_ID}`,
+        scope: args.nodeSubnetId,
+      },
+      { parent: this },
+    );
 
     if (args.gpu) {
       this.gpuPool = new containerservice.AgentPool(

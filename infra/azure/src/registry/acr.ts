@@ -16,15 +16,26 @@ export interface AcrArgs {
   kubeletObjectId: pulumi.Input<string>;
   /** Tags. */
   tags: Record<string, string>;
+  /**
+   * Enable the admin user so this stack can push its images (docker-build needs a username and
+   * password, and the admin user's are the only ones azure-native can read). Defaults to false.
+   */
+  pushCredentials?: boolean;
 }
 
-/** Azure Container Registry with AcrPull for the cluster's kubelet identity (no admin user, no passwords). */
+/**
+ * Azure Container Registry with AcrPull for the cluster's kubelet identity. The admin user stays
+ * off unless the stack pushes its images itself (`buildImages`); set buildImages false and push
+ * from CI with `az acr login` to keep passwords off entirely.
+ */
 export class Acr extends pulumi.ComponentResource {
   readonly registry: containerregistry.Registry;
   readonly pull: authorization.RoleAssignment;
+  private readonly resourceGroupName: pulumi.Input<string>;
 
   constructor(name: string, args: AcrArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm:azure:Acr", name, {}, opts);
+    this.resourceGroupName = args.resourceGroupName;
     this.registry = new containerregistry.Registry(
       name,
       {
@@ -32,7 +43,7 @@ export class Acr extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         location: args.location,
         sku: { name: "Basic" },
-        adminUserEnabled: false,
+        adminUserEnabled: args.pushCredentials ?? false,
         tags: args.tags,
       },
       { parent: this },
@@ -49,5 +60,17 @@ export class Acr extends pulumi.ComponentResource {
       { parent: this },
     );
     this.registerOutputs({ loginServer: this.registry.loginServer });
+  }
+
+  /** The admin credentials docker-build pushes with (only when pushCredentials is on). */
+  credentials(): { username: pulumi.Output<string>; password: pulumi.Output<string> } {
+    const creds = containerregistry.listRegistryCredentialsOutput(
+      { registryName: this.registry.name, resourceGroupName: this.resourceGroupName },
+      { parent: this },
+    );
+    return {
+      username: creds.apply((c) => c.username ?? ""),
+      password: pulumi.secret(creds.apply((c) => c.passwords?.[0]?.value ?? "")),
+    };
   }
 }

@@ -22,6 +22,11 @@ export interface ServiceAccountsArgs {
   exporterNamespace: string;
   /** Name of the exporter's Kubernetes service account. */
   exporterServiceAccount: string;
+  /**
+   * The cluster's Workload Identity pool (`cluster.workloadIdentityConfig.workloadPool`): the pool
+   * exists only once the cluster does, so the binding must come from the cluster's output.
+   */
+  workloadPool: pulumi.Input<string>;
 }
 
 /**
@@ -33,7 +38,7 @@ export class ServiceAccounts extends pulumi.ComponentResource {
   readonly nodes: gcp.serviceaccount.Account;
   readonly exporter: gcp.serviceaccount.Account;
   /** The Workload Identity member string of the exporter's Kubernetes service account. */
-  readonly exporterMember: string;
+  readonly exporterMember: pulumi.Output<string>;
 
   constructor(name: string, args: ServiceAccountsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm:gcp:ServiceAccounts", name, {}, opts);
@@ -58,7 +63,9 @@ export class ServiceAccounts extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.exporterMember = `serviceAccount:${args.project}.svc.id.goog[${args.exporterNamespace}/${args.exporterServiceAccount}]`;
+    // Built from the cluster's output, so the binding waits for the cluster: binding before the
+    // pool exists fails with "Identity Pool does not exist" on a fresh project.
+    this.exporterMember = pulumi.interpolate`serviceAccount:${args.workloadPool}[${args.exporterNamespace}/${args.exporterServiceAccount}]`;
     new gcp.serviceaccount.IAMMember(
       `${name}-exporter-wi`,
       {

@@ -20,12 +20,28 @@ export interface NodePoolsArgs {
   gpuNodeLocations?: string[];
   /** Labels for the VMs (cost attribution). */
   labels: Record<string, string>;
+  /** Network tag every node carries; the control-plane firewall rule targets it. */
+  nodeTag: string;
+  /** Zones the CPU pool spans (1 for a zonal cluster, the region's zones for a regional one). Defaults to 1. */
+  cpuZoneCount?: number;
+}
+
+/**
+ * GKE puts `nvidia.com/gpu=present:NoSchedule` on every node with a GPU itself; declaring the same
+ * key again makes the node pool API fail ("more than one taint with key nvidia.com/gpu"), so the
+ * pool declares every taint of its spec except that one.
+ */
+export function declaredTaints(spec: NodePoolSpec) {
+  return spec.taints
+    .filter((t) => !(spec.role === "gpu" && t.key === "nvidia.com/gpu"))
+    .map(toUpperCaseEffectTaint);
 }
 
 /**
  * GKE node pools. The GPU pool is spot n1-standard-4 with one T4 whose driver GKE installs
- * (gpuDriverInstallationConfig DEFAULT), autoscaling from 0, tainted and labelled. Node counts
- * are per zone: a regional cluster multiplies them by its zone count.
+ * (gpuDriverInstallationConfig DEFAULT), autoscaling from 0, labelled (GKE taints it). Bounds are
+ * totals over all the pool's zones (`totalMin/MaxNodeCount`), so two T4 zones do not double the
+ * `maxNodes` the router and KEDA count on; only `initialNodeCount` is per zone.
  */
 export class NodePools extends pulumi.ComponentResource {
   readonly cpu: gcp.container.NodePool;
@@ -38,6 +54,8 @@ export class NodePools extends pulumi.ComponentResource {
       extra: {
         guestAccelerators?: gcp.types.input.container.NodePoolNodeConfigGuestAccelerator[];
         nodeLocations?: string[];
+        zones: number;
+        dependsOn?: pulumi.Resource[];
       },
     ) =>
       new gcp.container.NodePool(
@@ -46,8 +64,13 @@ export class NodePools extends pulumi.ComponentResource {
           cluster: args.cluster.name,
           location: args.location,
           nodeLocations: extra.nodeLocations,
-          initialNodeCount: spec.desiredNodes,
-          autoscaling: { minNodeCount: spec.minNodes, maxNodeCount: spec.maxNodes },
+          initialNodeCount: Math.ceil(spec.desiredNodes / extra.zones),
+          autoscaling: {
+            totalMinNodeCount: spec.minNodes,
+            totalMaxNodeCount: spec.maxNodes,
+            // Spot capacity: take whichever zone has it instead of balancing across zones.
+            locationPolicy: spec.spot ? "ANY" : "BALANCED",
+          },
           management: { autoRepair: true, autoUpgrade: true },
           nodeConfig: {
             machineType: spec.instanceTypes[0]!,
@@ -56,7 +79,8 @@ export class NodePools extends pulumi.ComponentResource {
             diskType: "pd-balanced",
             guestAccelerators: extra.guestAccelerators,
             labels: spec.labels,
-            taints: spec.taints.map(toUpperCaseEffectTaint),
+            taints: declaredTaints(spec),
+            tags: [args.nodeTag],
             resourceLabels: { ...args.labels, pool: spec.role },
             serviceAccount: args.serviceAccountEmail,
             oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
@@ -66,12 +90,15 @@ export class NodePools extends pulumi.ComponentResource {
           },
         },
         // The autoscaler changes the node count; initialNodeCount only matters at creation.
-        { parent: this, ignoreChanges: ["initialNodeCount"] },
+        { parent: this, ignoreChanges: ["initialNodeCount"], dependsOn: extra.dependsOn },
       );
 
-    this.cpu = pool(args.cpu, {});
+    this.cpu = pool(args.cpu, { zones: args.cpuZoneCount ?? 1 });
     if (args.gpu) {
       this.gpu = pool(args.gpu, {
+        // GKE updates one node pool of a cluster at a time; creating both at once fails the second.
+        dependsOn: [this.cpu],
+        zones: args.gpuNodeLocations?.length ?? args.cpuZoneCount ?? 1,
         nodeLocations: args.gpuNodeLocations,
         guestAccelerators: [
           { type: GKE_ACCELERATOR, count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: "DEFAULT" } },
