@@ -203,6 +203,34 @@ describe("platform chart", () => {
     }
   });
 
+  it("pins only versions listed with a source and a date in infra/pins.yaml (chart tags that exist)", () => {
+    const pins = (parse(readFileSync(join(repoRoot, "infra/pins.yaml"), "utf8")) as { pins: Manifest[] })
+      .pins;
+    const has = (kind: string, name: string, version: string) =>
+      pins.some(
+        (p) =>
+          p.kind === kind &&
+          (p.name === name || String(p.name).endsWith(`/${name}`)) &&
+          String(p.version) === version &&
+          /^https:\/\//.test(String(p.source)) &&
+          /^\d{4}-\d{2}-\d{2}$/.test(String(p.date)),
+      );
+    const values = parse(readFileSync(join(repoRoot, chart, "values.yaml"), "utf8")) as {
+      components: Record<string, { chart: string; version: string }>;
+    };
+    const missing = Object.values(values.components)
+      .filter((c) => !has("chart", c.chart, c.version))
+      .map((c) => `${c.chart} ${c.version}`);
+    // Image tags the per-cloud values pin on upstream charts (cluster-autoscaler follows EKS's minor).
+    const aws = parse(readFileSync(join(repoRoot, "clusters/aws/values/platform.yaml"), "utf8"));
+    const caTag = at(aws, "components.clusterAutoscaler.values.image.tag") as string;
+    if (!has("image", "cluster-autoscaler", caTag)) missing.push(`cluster-autoscaler image ${caTag}`);
+    const router = parse(readFileSync(join(repoRoot, "charts/router/values.yaml"), "utf8"));
+    const [redis, redisTag] = (at(router, "redis.image") as string).split(":") as [string, string];
+    if (!has("image", redis, redisTag)) missing.push(`${redis}:${redisTag}`);
+    expect(missing).toEqual([]);
+  });
+
   it("keeps no stack-specific value in the per-cloud platform values (Pulumi passes them)", () => {
     for (const cloud of ["aws", "gcp", "azure"]) {
       const text = readFileSync(join(repoRoot, "clusters", cloud, "values", "platform.yaml"), "utf8");
