@@ -8,6 +8,7 @@ import {
   formatReport,
   type Manifest,
   type Report,
+  retryBudgetSeconds,
   validateAll,
   validateManifests,
   validateYaml,
@@ -79,6 +80,49 @@ describe("validateManifests", () => {
   });
 });
 
+describe("Argo CD retry budget", () => {
+  const app = (retry: unknown) => ({ spec: { syncPolicy: { automated: {}, retry } } });
+  it("sums the waits Argo CD makes: duration x factor^n, capped at maxDuration, defaults 5s/2/3m", () => {
+    expect(
+      retryBudgetSeconds(app({ limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } })),
+    ).toBe(310);
+    expect(
+      retryBudgetSeconds(app({ limit: 12, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } })),
+    ).toBe(2410);
+    expect(retryBudgetSeconds(app({ limit: 3 }))).toBe(5 + 10 + 20);
+    expect(retryBudgetSeconds(app({ limit: 2, backoff: { duration: "30", maxDuration: "1m30s" } }))).toBe(
+      30 + 60,
+    );
+    expect(retryBudgetSeconds({ spec: {} })).toBe(0);
+  });
+
+  it("fails an automated Application whose retries end before 30 minutes, not a manual one", () => {
+    const application = (syncPolicy: unknown): Manifest => ({
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Application",
+      metadata: { name: "a", namespace: "argocd" },
+      spec: {
+        project: "p",
+        source: { repoURL: "https://git.test/r.git", path: ".", targetRevision: "v1" },
+        destination: { server: "https://kubernetes.default.svc", namespace: "x" },
+        syncPolicy,
+      },
+    });
+    expect(validateManifests([application({ automated: {}, retry: { limit: 5 } })])).toEqual([
+      expect.stringContaining("retries must outlast CRD installation"),
+    ]);
+    expect(validateManifests([application({})])).toEqual([]);
+    expect(
+      validateManifests([
+        application({
+          automated: {},
+          retry: { limit: 12, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+        }),
+      ]),
+    ).toEqual([]);
+  });
+});
+
 describe("planning helpers", () => {
   it("maps cluster values files to the chart with the longest matching name", () => {
     const charts = ["llm-runtime", "router", "exporters"];
@@ -141,6 +185,34 @@ function brokenRepo(): string {
     "charts/widget/Chart.yaml": "apiVersion: v2\nname: widget\nversion: 0.1.0\n",
     "charts/widget/templates/widget.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
     "clusters/aws/values/nochart.yaml": "a: 1\n",
+    // A chart that needs a value only the stack knows; the per-cloud file lacks it, the stand-in has it.
+    "charts/needs/Chart.yaml": "apiVersion: v2\nname: needs\nversion: 0.1.0\n",
+    "charts/needs/templates/cm.yaml": [
+      '{{- if not .Values.host }}{{ fail "host is required" }}{{ end }}',
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata: {name: needs}",
+      "data: {host: {{ .Values.host | quote }}}",
+      "",
+    ].join("\n"),
+    "clusters/aws/values/needs.yaml": "other: 1\n",
+    "clusters/gcp/values/needs.yaml": "other: 1\n",
+    "scripts/src/validate-manifests/stack-values/needs.yaml": "host: a.stack.test\n",
+    // Automated, with Argo CD's 5 tries of 10 s doubling to 5 min (310 s): gives up before CRDs exist.
+    "clusters/gcp/overlays/prod/kustomization.yaml": "resources:\n  - app.yaml\n",
+    "clusters/gcp/overlays/prod/app.yaml": [
+      "apiVersion: argoproj.io/v1alpha1",
+      "kind: Application",
+      "metadata: {name: short, namespace: argocd}",
+      "spec:",
+      "  project: llm-platform",
+      "  source: {repoURL: 'https://git.test/r.git', path: charts/needs, targetRevision: v1}",
+      "  destination: {server: 'https://kubernetes.default.svc', namespace: llm}",
+      "  syncPolicy:",
+      "    automated: {prune: true}",
+      "    retry: {limit: 5, backoff: {duration: 10s, factor: 2, maxDuration: 5m}}",
+      "",
+    ].join("\n"),
     "clusters/aws/overlays/prod/kustomization.yaml": "resources:\n  - app.yaml\n",
     "clusters/aws/overlays/prod/app.yaml": [
       "apiVersion: argoproj.io/v1alpha1",
@@ -209,6 +281,11 @@ describe("validateAll", () => {
     expect(row("clusters/aws/overlays/prod")?.problems).toEqual([
       expect.stringContaining("source.path charts/missing does not exist"),
     ]);
+    expect(row("clusters/gcp/overlays/prod")?.problems).toEqual([
+      expect.stringContaining("syncPolicy.retry waits 310 s in total, less than 1800 s"),
+    ]);
+    // Cloud values files render with the stand-in stack values layered over them.
+    expect(row("charts/needs clusters/aws/values/needs.yaml")?.ok).toBe(true);
   });
 
   it("prints a table of what, documents and result, then the failures", () => {
