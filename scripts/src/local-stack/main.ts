@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { startLocalStack } from "./stack.js";
+import { LOCAL_API_KEY, LOCAL_MODEL, stackLines, startLocalStack } from "./stack.js";
 
 const USAGE = `usage: pnpm start [--runtimes 2] [--model tiny|<file.gguf>] [--port 8080] [--threads 1] [--parallel 2]
                [--strategy hybrid|cost|latency|cluster_first|external_first]
@@ -48,17 +48,18 @@ async function main(): Promise<void> {
     strategy,
     logger,
   });
+  console.log(stackLines(stack).join("\n"));
   console.log(`
-local stack ready
-  router     ${stack.url}   (config ${stack.configPath}, reload with SIGHUP or by editing it)
-  runtimes   ${stack.runtimes.map((r) => r.url).join("  ")}
-  outputs    ${stack.outputsPath}
+admin key (printed once; also in the admin-key-file): ${stack.adminKey}
+outputs ${stack.outputsPath}
+reload the router with SIGHUP or by editing its config.
 
 try it:
-  curl -s ${stack.url}/v1/chat/completions -H 'content-type: application/json' \\
-    -d '{"model":"tiny","messages":[{"role":"user","content":"Hello"}],"max_tokens":16}' -D - 
+  curl -s ${stack.url}/v1/chat/completions -H 'authorization: Bearer ${LOCAL_API_KEY}' \\
+    -H 'content-type: application/json' \\
+    -d '{"model":"${LOCAL_MODEL}","messages":[{"role":"user","content":"Hello"}],"max_tokens":16}' -D -
   curl -s ${stack.url}/health
-  pnpm test-hybrid-routing --url ${stack.url}
+  pnpm test-hybrid-routing --url ${stack.url} --api-key ${LOCAL_API_KEY}
 
 Ctrl-C stops everything.`);
 

@@ -1,17 +1,23 @@
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { buildRouterConfig, type StackOutputs } from "@llm/contracts";
 import { ensureModel, type PresetName } from "@llm/gguf";
-import { createAccessRuntime, loadConfigFile, type RunningRouter, startRouter } from "@llm/router";
+import { loadConfigFile, type RunningRouter, startRouter } from "@llm/router";
 import type { Logger } from "pino";
 import { stringify } from "yaml";
 import { type RuntimeProcess, startRuntimeProcess } from "./runtime-process.js";
 
 export interface LocalStackOptions {
   repoRoot: string;
-  /** Where the outputs and router config are written. Defaults to `<repo>/.local/stack`. */
+  /**
+   * This stack's own state directory (outputs, router config, admin key). Defaults to a new
+   * `<repo>/.local/stacks/stack-XXXXXX`: two stacks never share files, so a second `pnpm start`
+   * cannot rewrite the config the first one hot-reloads. A failed start removes a directory it made.
+   */
   dir?: string;
+  /** Parent of the generated state directories. Defaults to `<repo>/.local/stacks`. */
+  stateRoot?: string;
   /** Generated model preset or a GGUF path. Defaults to `tiny`. */
   model?: string;
   /** Runtimes to start, each its own local "cluster". Defaults to 2. */
@@ -31,8 +37,22 @@ export interface LocalStack {
   runtimes: RuntimeProcess[];
   outputsPath: string;
   configPath: string;
+  /** The stack's state directory (absolute). */
+  dir: string;
+  /** File (0600) holding the generated admin key of this stack. */
+  adminKeyPath: string;
+  /** The generated admin key (also in `adminKeyPath`). */
+  adminKey: string;
   close(): Promise<void>;
 }
+
+/** The local tenant's API key: fixed, so docs, tests and `pnpm test-hybrid-routing` can use it. */
+export const LOCAL_TENANT = "local";
+export const LOCAL_API_KEY = "local-dev-key";
+/** The model name the local stack advertises, whatever preset or file it runs. */
+export const LOCAL_MODEL = "tiny";
+
+const sha256 = (v: string) => createHash("sha256").update(v).digest("hex");
 
 /**
  * Price per hour of local runtime i: made-up but distinct, so routing decisions show up.
@@ -56,7 +76,7 @@ export function localStackOutputs(urls: string[], hmacSecret: string, contextLen
         capacityType: "on-demand",
         minNodes: 1,
         maxNodes: 1,
-        capabilities: { models: ["tiny"], contextLength, features: [], accelerator: "cpu" },
+        capabilities: { models: [LOCAL_MODEL], contextLength, features: [], accelerator: "cpu" },
       },
     },
   }));
@@ -86,16 +106,26 @@ function externalProvidersFromEnv(): Record<string, unknown>[] {
  * generated through the same `buildRouterConfig` the cloud uses, and the router in this process.
  */
 export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack> {
-  const dir = o.dir ?? join(o.repoRoot, ".local/stack");
-  await mkdir(dir, { recursive: true });
+  let dir: string;
+  let madeDir = false;
+  if (o.dir) {
+    dir = resolve(o.dir);
+    await mkdir(dir, { recursive: true });
+  } else {
+    const root = o.stateRoot ?? join(o.repoRoot, ".local/stacks");
+    await mkdir(root, { recursive: true });
+    dir = resolve(await mkdtemp(join(root, "stack-")));
+    madeDir = true;
+  }
   const modelArg = o.model ?? "tiny";
-  const model = modelArg.endsWith(".gguf") ? modelArg : await ensureModel(modelArg as PresetName);
   const hmacSecret = randomBytes(24).toString("hex");
+  const adminKey = `adm-${randomBytes(24).toString("hex")}`;
   const count = o.runtimes ?? 2;
-  o.logger?.info({ model, runtimes: count }, "starting runtimes");
 
   const runtimes: RuntimeProcess[] = [];
   try {
+    const model = modelArg.endsWith(".gguf") ? modelArg : await ensureModel(modelArg as PresetName);
+    o.logger?.info({ model, runtimes: count, dir }, "starting runtimes");
     const started = await Promise.all(
       Array.from({ length: count }, () =>
         startRuntimeProcess({
@@ -116,40 +146,74 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
       2048,
     );
     const outputsPath = join(dir, "local-stack-outputs.json");
-    await writeFile(outputsPath, JSON.stringify(outputs, null, 2), { mode: 0o600 });
-    await chmod(outputsPath, 0o600);
-    const routerConfig = buildRouterConfig(outputs, {
-      host: "127.0.0.1",
-      port: o.port ?? 8080,
-      routingStrategy: o.strategy,
-      healthCheckInterval: "2s",
-      externalProviders: externalProvidersFromEnv(),
-    });
+    await writeSecretFile(outputsPath, JSON.stringify(outputs, null, 2));
+    const adminKeyPath = join(dir, "admin-key");
+    await writeSecretFile(adminKeyPath, `${adminKey}\n`);
+    const routerConfig = {
+      ...buildRouterConfig(outputs, {
+        host: "127.0.0.1",
+        port: o.port ?? 8080,
+        routingStrategy: o.strategy,
+        healthCheckInterval: "2s",
+        externalProviders: externalProvidersFromEnv(),
+      }),
+      // Keys are stored as hashes: the file holds no usable credential but the HMAC secret.
+      tenants: [
+        {
+          id: LOCAL_TENANT,
+          name: "local stack",
+          keys: [{ id: "local-dev", keyHash: sha256(LOCAL_API_KEY) }],
+        },
+      ],
+      admin: { keyHash: sha256(adminKey) },
+    };
     const configPath = join(dir, "router.yaml");
-    await writeFile(configPath, `# Generated by pnpm start from ${outputsPath}\n${stringify(routerConfig)}`, {
-      mode: 0o600,
-    });
-    await chmod(configPath, 0o600);
+    await writeSecretFile(
+      configPath,
+      `# Generated by pnpm start from ${outputsPath}\n${stringify(routerConfig)}`,
+    );
 
-    // Same wiring as `pnpm router`: tenants/guard, usage ledger and admin API around the router.
+    // createRouter (through startRouter) composes tenants, guard, usage ledger and admin API, as `pnpm router` does.
     const config = await loadConfigFile(configPath);
-    const access = await createAccessRuntime(config, { logger: o.logger });
-    const router = await startRouter({ config, configPath, logger: o.logger, ...access.deps });
-    access.attach(router.router);
+    const router = await startRouter({ config, configPath, logger: o.logger });
     return {
       url: router.url,
       router,
       runtimes,
       outputsPath,
       configPath,
+      dir,
+      adminKeyPath,
+      adminKey,
       async close() {
         await router.close();
-        await access.close();
         await Promise.all(runtimes.map((r) => r.stop()));
       },
     };
   } catch (err) {
     await Promise.all(runtimes.map((r) => r.stop(2000)));
+    if (madeDir) await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The machine-readable lines `pnpm start` prints, each on its own line (a contract: tests and
+ * scripts read them): `router <url>`, `runtimes <url> …`, `config <path>`, `admin-key-file <path>`.
+ */
+export function stackLines(
+  s: Pick<LocalStack, "url" | "runtimes" | "configPath" | "adminKeyPath">,
+): string[] {
+  return [
+    `router ${s.url}`,
+    `runtimes ${s.runtimes.map((r) => r.url).join(" ")}`,
+    `config ${s.configPath}`,
+    `admin-key-file ${s.adminKeyPath}`,
+  ];
+}
+
+/** Owner-only: these files hold the HMAC secret or the admin key. */
+async function writeSecretFile(path: string, text: string): Promise<void> {
+  await writeFile(path, text, { mode: 0o600 });
+  await chmod(path, 0o600);
 }

@@ -2,14 +2,23 @@ import { parseArgs } from "node:util";
 import { formatRows, runHybridRoutingCheck } from "./run.js";
 
 const { values } = parseArgs({
-  options: { url: { type: "string" }, model: { type: "string" }, help: { type: "boolean", short: "h" } },
+  options: {
+    url: { type: "string" },
+    model: { type: "string" },
+    "api-key": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
 });
 if (values.help) {
-  console.log("usage: pnpm test-hybrid-routing [--url http://127.0.0.1:8080] [--model <name>]");
+  console.log(
+    "usage: pnpm test-hybrid-routing [--url http://127.0.0.1:8080] [--model <name>] [--api-key <key>]\n" +
+      "  ROUTER_URL and ROUTER_API_KEY are the defaults of --url and --api-key (the local stack's key is local-dev-key).",
+  );
   process.exit(0);
 }
 const url = values.url ?? process.env.ROUTER_URL ?? "http://127.0.0.1:8080";
-runHybridRoutingCheck(url, values.model)
+const apiKey = values["api-key"] ?? process.env.ROUTER_API_KEY;
+runHybridRoutingCheck(url, values.model, apiKey)
   .then((rows) => {
     console.log(formatRows(rows));
     const failed = rows.filter((r) => !r.ok).length;

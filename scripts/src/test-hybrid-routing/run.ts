@@ -1,3 +1,5 @@
+import { createParser } from "eventsource-parser";
+
 /** One request of the routing check and what came back. */
 export interface CheckRow {
   name: string;
@@ -23,19 +25,25 @@ const LONG_PROMPT = "Summarise the following notes. ".concat(
   Array.from({ length: 60 }, (_, i) => `Note ${i + 1}: the cluster served requests within budget.`).join(" "),
 );
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+async function getJson<T>(url: string, headers: Record<string, string>): Promise<T> {
+  const res = await fetch(url, { headers });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
   return (await res.json()) as T;
+}
+
+/** Data fields of an SSE body (CRLF, multi-line `data:` and comments handled by eventsource-parser). */
+export function sseData(text: string): string[] {
+  const data: string[] = [];
+  const parser = createParser({ onEvent: (e) => data.push(e.data.trim()) });
+  parser.feed(text);
+  // A last event without its closing blank line still counts, as the router's own reader does.
+  parser.feed("\n\n");
+  return data;
 }
 
 /** Reads an SSE body fully; returns the events' data and whether it ended with [DONE]. */
 async function readStream(res: Response): Promise<{ events: number; done: boolean; error?: string }> {
-  const text = await res.text();
-  const data = text
-    .split("\n\n")
-    .map((e) => e.trim())
-    .filter((e) => e.startsWith("data:"))
-    .map((e) => e.slice(5).trim());
+  const data = sseData(await res.text());
   const last = data.at(-1);
   const error = data.find((d) => d.startsWith('{"error"'));
   return { events: data.length, done: last === "[DONE]", error };
@@ -45,14 +53,19 @@ async function readStream(res: Response): Promise<{ events: number; done: boolea
  * Sends a fixed set of requests (short, long, streamed, pinned to each target, strategy
  * overrides, one invalid) and reports where each went and why (`x-router-target` / `-reason`).
  */
-export async function runHybridRoutingCheck(baseUrl: string, model?: string): Promise<CheckRow[]> {
+export async function runHybridRoutingCheck(
+  baseUrl: string,
+  model?: string,
+  apiKey?: string,
+): Promise<CheckRow[]> {
   const url = baseUrl.replace(/\/+$/, "");
-  const models = await getJson<{ data: { id: string; targets?: string[] }[] }>(`${url}/v1/models`);
+  const auth: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  const models = await getJson<{ data: { id: string; targets?: string[] }[] }>(`${url}/v1/models`, auth);
   // The model most targets answer to exercises the most routing choices.
   const widest = [...models.data].sort((a, b) => (b.targets?.length ?? 0) - (a.targets?.length ?? 0))[0];
   const chosen = model ?? widest?.id;
   if (!chosen) throw new Error(`${url}/v1/models lists no model`);
-  const health = await getJson<{ targets: { name: string; status: string }[] }>(`${url}/health`);
+  const health = await getJson<{ targets: { name: string; status: string }[] }>(`${url}/health`, auth);
   const chat = (content: string, extra: Record<string, unknown> = {}) => ({
     model: chosen,
     messages: [{ role: "user", content }],
@@ -108,7 +121,7 @@ export async function runHybridRoutingCheck(baseUrl: string, model?: string): Pr
     try {
       const res = await fetch(url + c.path, {
         method: "POST",
-        headers: { "content-type": "application/json", ...c.headers },
+        headers: { "content-type": "application/json", ...auth, ...c.headers },
         body: JSON.stringify(c.body),
       });
       const target = res.headers.get("x-router-target") ?? "";

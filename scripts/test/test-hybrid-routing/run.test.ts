@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { parseConfig, startRouter } from "@llm/router";
 import { FakeUpstream } from "@llm/testing";
 import pino from "pino";
-import { formatRows, runHybridRoutingCheck } from "../../src/test-hybrid-routing/run.js";
+import { formatRows, runHybridRoutingCheck, sseData } from "../../src/test-hybrid-routing/run.js";
 
 /** A router on 127.0.0.1:0 with a silent logger and no background polling (as router's tests start it). */
 function listen(raw: Record<string, unknown>) {
@@ -60,5 +61,41 @@ describe("pnpm test-hybrid-routing", () => {
       await cheap.close();
       await ext.close();
     }
+  });
+});
+
+describe("pnpm test-hybrid-routing --api-key", () => {
+  it("sends the key to a router with tenants (the local stack's), and fails without it", async () => {
+    const up = await new FakeUpstream({ name: "up" }).start();
+    const key = "local-dev-key";
+    const router = await listen({
+      clusters: [{ name: "local-dev-cpu", endpoint: up.url, models: ["tiny"], costPerHour: 0.02 }],
+      tenants: [
+        {
+          id: "local",
+          keys: [{ id: "local-dev", keyHash: createHash("sha256").update(key).digest("hex") }],
+        },
+      ],
+    });
+    try {
+      const rows = await runHybridRoutingCheck(router.url, "tiny", key);
+      expect(rows.every((r) => r.ok)).toBe(true);
+      const unauthenticated = await runHybridRoutingCheck(router.url, "tiny").catch((e: Error) => e);
+      const failedRows = Array.isArray(unauthenticated) ? unauthenticated.filter((r) => !r.ok) : [];
+      expect(unauthenticated instanceof Error || failedRows.length > 0).toBe(true);
+    } finally {
+      await router.close();
+      await up.close();
+    }
+  });
+});
+
+describe("sseData", () => {
+  it("reads CRLF events, multi-line data and a last event without its blank line", () => {
+    expect(sseData('data: {"a":1}\r\n\r\n: keep-alive\r\n\r\ndata: x\ndata: y\n\ndata: [DONE]')).toEqual([
+      '{"a":1}',
+      "x\ny",
+      "[DONE]",
+    ]);
   });
 });
