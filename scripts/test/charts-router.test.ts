@@ -181,7 +181,7 @@ describe("router chart", () => {
         ["/scaling", "Prefix"],
         ["/health", "Exact"],
       ]);
-      for (const refused of [metrics, admin, root]) expect(refused.error).toContain("ingress.paths");
+      for (const refused of [metrics, admin, root]) expect(refused?.error).toContain("ingress.paths");
     });
 
     it("refuses more than one replica without a state store, and ships one (in-chart Redis) by default", async () => {
