@@ -1,5 +1,4 @@
 /** @deprecated Use createRouter / startRouter; kept until scripts/ and bench/ switch. */
-export { type AccessRuntime, type AccessRuntimeOptions, createAccessRuntime } from "./access-runtime.js";
 export { createApp, type RouterApp, type RouterDeps } from "./app.js";
 export { ConfigError, formatPath } from "./config/errors.js";
 export { loadConfigFile, parseConfig, parseConfigText } from "./config/load.js";

@@ -1,5 +1,5 @@
 import { type Job, RouterClient } from "@llm/client";
-import { createAccessRuntime, parseConfig, type RunningRouter, startRouter } from "@llm/router";
+import { parseConfig, type RunningRouter, startRouter } from "@llm/router";
 import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
 import pino from "pino";
 
@@ -14,7 +14,6 @@ describe("RouterClient against the real router", () => {
   let cluster: FakeOpenAI;
   let external: FakeOpenAI;
   let running: RunningRouter;
-  let closeAccess: () => Promise<void>;
 
   beforeAll(async () => {
     const fake = { seed: 1, ttftMs: { median: 2, p95: 4 }, perTokenMs: { median: 0.1, p95: 0.2 } };
@@ -46,16 +45,13 @@ describe("RouterClient against the real router", () => {
       {},
     );
     const logger = pino({ level: "silent" });
-    const access = await createAccessRuntime(config, { logger });
-    running = await startRouter({ config, logger, ...access.deps });
-    access.attach(running.router);
-    closeAccess = () => access.close();
+    // startRouter composes tenants, guard, ledger and admin API (createRouter).
+    running = await startRouter({ config, logger });
     await running.router.poller.pollAll();
   });
 
   afterAll(async () => {
     await running.close();
-    await closeAccess();
     await cluster.close();
     await external.close();
   });
