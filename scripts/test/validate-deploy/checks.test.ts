@@ -168,6 +168,18 @@ describe("crd-order details", () => {
     expect(failed[0]!.detail).toMatch(/health is not restored/);
   });
 
+  it("fails an ordered app whose retries give up before 30 minutes (today's 5 tries are 310 s)", () => {
+    const w = world();
+    const ingress = byName(w, "aws-dev", "argocd").apps.find((a) => a.name === "ingress-nginx")!;
+    (ingress.obj.spec as { syncPolicy: Record<string, unknown> }).syncPolicy.retry = {
+      limit: 5,
+      backoff: { duration: "10s", factor: 2, maxDuration: "5m" },
+    };
+    const failed = check(w.models, w.pins).filter((r) => r.status === "FAIL");
+    expect(failed.map((r) => `${r.check} ${r.stack} ${r.mode}`)).toEqual(["crd-order aws-dev argocd"]);
+    expect(failed[0]!.detail).toMatch(/ingress-nginx retries for 310 s/);
+  });
+
   it("accepts a CR that may precede its CRD when the app skips the dry run and retries for 30 minutes", () => {
     const w = world();
     const m = byName(w, "aws-dev", "argocd");

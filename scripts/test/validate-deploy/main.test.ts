@@ -50,6 +50,10 @@ describe("pnpm validate-deploy on this tree", () => {
     expect(run.code).toBe(failed ? 1 : 0);
   });
 
+  it("passes every check: stacks, charts, overlays and router config agree", () => {
+    expect(run.stdout.split("\n").filter((l) => l.startsWith("FAIL "))).toEqual([]);
+  });
+
   it("filters by --stack and --mode, and rejects an unknown mode", async () => {
     const bad = await validateDeploy(["--mode", "kustomize"]);
     expect(bad.code).toBe(2);

@@ -178,7 +178,17 @@ export const crdOrder: DeployCheck = {
             else reasons.push(why);
           }
         }
-        if (ok) continue;
+        if (ok) {
+          // Ordered, a sync may still find the CRD missing (a slow CRD owner, a retried wave):
+          // it must keep retrying until it appears, since Argo CD never auto-syncs a revision
+          // again once its retries are spent (issue 16: >= 30 minutes in total).
+          const budget = retryBudgetSeconds(asRecord(at(app.obj, "spec.syncPolicy")).retry);
+          if (owners.some((o) => o.app) && budget < MIN_RETRY_SECONDS)
+            problems.push(
+              `${what} with CRDs from ${owners.map((o) => o.label).join(" / ")}, but ${app.name} retries for ${Math.round(budget)} s in total (< ${MIN_RETRY_SECONDS} s)`,
+            );
+          continue;
+        }
         const tolerance = tolerates(app, crs);
         if (!tolerance) continue;
         problems.push(

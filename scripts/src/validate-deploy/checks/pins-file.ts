@@ -27,7 +27,12 @@ export interface PinsFile {
 }
 
 const first = (o: Record<string, unknown>, keys: string[]): string | undefined => {
-  for (const k of keys) if (typeof o[k] === "string" || typeof o[k] === "number") return String(o[k]);
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === "string" || typeof v === "number") return String(v);
+    // A YAML 1.1 reader turns an unquoted 2026-12-03 into a Date.
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
+  }
   return undefined;
 };
 
