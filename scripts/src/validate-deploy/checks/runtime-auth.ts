@@ -38,8 +38,11 @@ export const runtimeAuth: DeployCheck = {
   run(m) {
     if (m.program === "global") return skip("the global stack runs no runtime");
     const own = authProblems(m);
-    if (own.count === 0 && m.variants.every((v) => authProblems(v).count === 0))
-      return skip("no runtime is deployed in this mode");
+    if (own.count === 0)
+      return verdict(
+        [`no runtime Deployment (a container started with serve --model) is deployed in ${m.mode} mode`],
+        "",
+      );
     const problems = [...own.problems];
     for (const v of m.variants)
       problems.push(

@@ -48,7 +48,10 @@ export const stateStore: DeployCheck = {
   description: "a router with replicas > 1 has a state store (Redis) configured",
   run(m) {
     const routers = routerWorkloads(m.objects);
-    if (routers.length === 0) return skip(`no router runs in ${m.stack} (the global stack deploys it)`);
+    if (routers.length === 0)
+      return m.program === "global"
+        ? verdict(["the global stack deploys no router Deployment"], "")
+        : skip(`no router runs in ${m.stack} (the global stack deploys it)`);
     const problems: string[] = [];
     for (const r of routers) {
       const where = `Deployment ${r.object.namespace}/${r.object.obj.metadata.name}`;

@@ -40,28 +40,32 @@ export interface RuntimeWorkload {
   downloadArgs?: string[];
 }
 
-/** Runtime Deployments: a container started with `serve` and `--model`. */
+/** The arguments from a subcommand on (`serve ...`), whether the chart puts it in command or args. */
+function subcommand(c: Record<string, unknown>, name: string): string[] | undefined {
+  const argv = [...strings(c.command), ...strings(c.args)];
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv.slice(i) : undefined;
+}
+
+/** Runtime Deployments: a container started with `serve ... --model`. */
 export function runtimeWorkloads(objects: ClusterObject[]): RuntimeWorkload[] {
   const out: RuntimeWorkload[] = [];
   for (const o of objects) {
     const pod = podSpecOf(o.obj);
     if (!pod) continue;
     const containers = asArray(pod.containers).filter(isRecord);
-    const container = containers.find((c) => {
-      const args = strings(c.args);
-      return args[0] === "serve" && args.includes("--model");
-    });
+    const container = containers.find((c) => subcommand(c, "serve")?.includes("--model"));
     if (!container) continue;
     const init = asArray(pod.initContainers)
       .filter(isRecord)
-      .find((c) => strings(c.args)[0] === "download");
+      .find((c) => subcommand(c, "download") !== undefined);
     const labels = asRecord(at(o.obj, "spec.template.metadata.labels"));
     out.push({
       object: o,
       pool: typeof labels["llm.platform/pool"] === "string" ? labels["llm.platform/pool"] : undefined,
       container,
-      args: strings(container.args),
-      downloadArgs: init ? strings(init.args) : undefined,
+      args: subcommand(container, "serve")!,
+      downloadArgs: init ? subcommand(init, "download") : undefined,
     });
   }
   return out;
