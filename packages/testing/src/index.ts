@@ -35,3 +35,4 @@ export {
   normal,
   type Random,
 } from "./random/prng.js";
+export { type RedisServer, startRedisServer } from "./redis/redis-server.js";

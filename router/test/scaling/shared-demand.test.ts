@@ -1,3 +1,4 @@
+import { type RedisServer, startRedisServer } from "@llm/testing";
 import { Redis } from "ioredis";
 import { PendingDemand } from "../../src/scaling/demand.js";
 import { demandAt, demandKeys, EPOCH_HALF_LIVES, SharedDemand } from "../../src/scaling/shared-demand.js";
@@ -12,7 +13,6 @@ import { MemoryStateStore } from "../../src/state/memory.js";
 import { RedisStateStore } from "../../src/state/redis.js";
 import type { Target } from "../../src/targets/target.js";
 import { listen, silent } from "../helpers/router.js";
-import { type RedisServer, startRedisServer } from "../state/redis-server.js";
 
 const H = 60_000;
 

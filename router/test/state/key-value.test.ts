@@ -1,9 +1,9 @@
+import { type RedisServer, startRedisServer } from "@llm/testing";
 import { Redis } from "ioredis";
 import { KeyValueLimitError, type KeyValueStore } from "../../src/state/key-value.js";
 import { MemoryStateStore } from "../../src/state/memory.js";
 import { RedisStateStore } from "../../src/state/redis.js";
 import type { StateStore } from "../../src/state/types.js";
-import { type RedisServer, startRedisServer } from "./redis-server.js";
 
 let redis: RedisServer;
 const opened: StateStore[] = [];

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parsePrometheusText as parsePromText } from "@llm/contracts";
 import { FakeUpstream } from "@llm/testing";
-import { listen, post } from "./helpers/router.js";
+import { listen, post } from "../helpers/router.js";
 
 const PROMTOOL = join(process.cwd(), ".tools/bin/promtool");
 

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
-import { listen } from "./helpers/router.js";
+import { listen } from "../helpers/router.js";
 
 const CHUNKS = 20_000;
 const PIECE = "x".repeat(1024);

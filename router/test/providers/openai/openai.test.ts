@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "@llm/contracts";
 import { type FakeServer, startFakeOpenAI } from "@llm/testing";
-import { createOpenAIAdapter } from "../src/providers/openai/index.js";
-import { type ProviderAdapter, UpstreamError } from "../src/providers/types.js";
+import { createOpenAIAdapter } from "../../../src/providers/openai/index.js";
+import { type ProviderAdapter, UpstreamError } from "../../../src/providers/types.js";
 
 const ctx = (model = "gpt-4o-mini-2024-07-18") => ({
   signal: new AbortController().signal,

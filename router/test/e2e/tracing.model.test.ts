@@ -3,7 +3,7 @@ import { type RuntimeHandle, startRuntime } from "@llm/runtime";
 import { GenAiAttr, setupTelemetry, type Telemetry } from "@llm/telemetry";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-node";
 import OpenAI from "openai";
-import { listen } from "./helpers/router.js";
+import { listen } from "../helpers/router.js";
 
 const SECRET = "trace-cluster-secret-0123456789";
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

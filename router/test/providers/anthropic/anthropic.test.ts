@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, ChatCompletionRequest } from "@llm/contracts";
 import { startFakeAnthropic } from "@llm/testing";
-import { createAnthropicAdapter, toAnthropicRequest } from "../src/providers/anthropic/index.js";
-import { UpstreamError } from "../src/providers/types.js";
+import { createAnthropicAdapter, toAnthropicRequest } from "../../../src/providers/anthropic/index.js";
+import { UpstreamError } from "../../../src/providers/types.js";
 
 const ctx = () => ({ signal: new AbortController().signal, upstreamModel: "claude-haiku-4-5" });
 

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from "@llm/contracts";
 import { startFakeGemini } from "@llm/testing";
-import { createGeminiAdapter, toGeminiRequest } from "../src/providers/gemini/index.js";
-import { UpstreamError } from "../src/providers/types.js";
+import { createGeminiAdapter, toGeminiRequest } from "../../../src/providers/gemini/index.js";
+import { UpstreamError } from "../../../src/providers/types.js";
 
 const KEY = "AIzaFAKEKEY0123456789";
 const ctx = (m = "gemini-2.5-flash") => ({ signal: new AbortController().signal, upstreamModel: m });

@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
-import { UsageLedger } from "../src/usage/ledger.js";
-import type { UsageRecord } from "../src/usage/types.js";
+import { UsageLedger } from "../../src/usage/ledger.js";
+import type { UsageRecord } from "../../src/usage/types.js";
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 

@@ -1,7 +1,7 @@
 import { parsePrometheusText as parsePromText, sumSamples as promValue } from "@llm/contracts";
 import { FakeUpstream } from "@llm/testing";
-import { CircuitBreaker } from "../src/health/breaker.js";
-import { type ErrorJson, listen, post } from "./helpers/router.js";
+import { CircuitBreaker } from "../../src/health/breaker.js";
+import { type ErrorJson, listen, post } from "../helpers/router.js";
 
 const chat = { model: "tiny", messages: [{ role: "user", content: "hi" }] };
 

@@ -1,54 +1,27 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import type { HttpError } from "@llm/contracts";
+import { type RedisServer, startRedisServer } from "@llm/testing";
 import type { Request } from "express";
 import { Redis } from "ioredis";
-import { RedisStateStore } from "../src/state/redis.js";
-import { type RateLimitConfig, tenantsConfigSection } from "../src/tenants/config.js";
-import { createAccessGuard, type TenantAccessGuard } from "../src/tenants/guard.js";
-import { UsageLedger } from "../src/usage/ledger.js";
+import { RedisStateStore } from "../../src/state/redis.js";
+import { type RateLimitConfig, tenantsConfigSection } from "../../src/tenants/config.js";
+import { createAccessGuard, type TenantAccessGuard } from "../../src/tenants/guard.js";
+import { UsageLedger } from "../../src/usage/ledger.js";
 
 const KEY = "sk-shared-tenant-0123456789";
 const req = { headers: { authorization: `Bearer ${KEY}` } } as unknown as Request;
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-let redis: ChildProcess;
+let redis: RedisServer;
 let url: string;
 const clients: Redis[] = [];
 
 beforeAll(async () => {
-  const port = await freePort();
-  redis = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  url = `redis://127.0.0.1:${port}`;
-  // Redis logs this line once it accepts connections; waiting for it avoids probing with retries.
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    redis.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) resolve();
-    });
-    redis.once("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  redis.stdout!.resume();
+  redis = await startRedisServer();
+  url = redis.url;
 });
 
 afterAll(async () => {
   for (const c of clients) c.disconnect();
-  redis.kill("SIGTERM");
-  await new Promise((r) => redis.once("exit", r));
+  await redis.stop();
 });
 
 /** Two guards as two router replicas: each with its own Redis connection, sharing one Redis. */

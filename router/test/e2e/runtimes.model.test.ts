@@ -1,7 +1,7 @@
 import { ensureModel } from "@llm/gguf";
 import { type RuntimeHandle, startRuntime } from "@llm/runtime";
 import OpenAI from "openai";
-import { listen, post } from "./helpers/router.js";
+import { listen, post } from "../helpers/router.js";
 
 const SECRET = "e2e-cluster-secret-0123456789";
 

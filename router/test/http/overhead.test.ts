@@ -1,6 +1,6 @@
 import { FakeUpstream } from "@llm/testing";
 import OpenAI from "openai";
-import { listen } from "./helpers/router.js";
+import { listen } from "../helpers/router.js";
 
 const UPSTREAM_DELAY_MS = 120;
 

@@ -1,7 +1,7 @@
 import { type FakeServer, startFakeAnthropic, startFakeGemini, startFakeOpenAI } from "@llm/testing";
 import OpenAI from "openai";
-import { createPriceTable } from "../src/pricing/table.js";
-import { listen } from "./helpers/router.js";
+import { createPriceTable } from "../../src/pricing/table.js";
+import { listen } from "../helpers/router.js";
 
 describe("external providers through the router (openai SDK as the client)", () => {
   let oa: FakeServer;

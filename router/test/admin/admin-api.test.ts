@@ -5,9 +5,9 @@ import { join } from "node:path";
 import type { FakeServer } from "@llm/testing";
 import { startFakeAnthropic } from "@llm/testing";
 import OpenAI from "openai";
-import { createRouter, type RouterAccess } from "../src/create-router.js";
-import type { RunningRouter } from "../src/server.js";
-import { config, listenWithAccess, silent } from "./helpers/router.js";
+import { createRouter, type RouterAccess } from "../../src/create-router.js";
+import type { RunningRouter } from "../../src/server.js";
+import { config, listenWithAccess, silent } from "../helpers/router.js";
 
 const TENANT_KEY = "sk-acme-tenant-key-0123456789";
 const POOR_KEY = "sk-poor-tenant-key-0123456789";

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { FakeUpstream } from "@llm/testing";
 import OpenAI from "openai";
-import { config, createApp, type ErrorJson, listen, post, silent } from "./helpers/router.js";
+import { config, createApp, type ErrorJson, listen, post, silent } from "../helpers/router.js";
 
 const SECRET = "cluster-secret-0123456789";
 

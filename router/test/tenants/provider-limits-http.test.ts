@@ -1,7 +1,7 @@
 import { type FakeServer, FakeUpstream, startFakeOpenAI } from "@llm/testing";
 import OpenAI from "openai";
-import type { RunningRouter } from "../src/server.js";
-import { config, type ErrorJson, listenWithAccess, post } from "./helpers/router.js";
+import type { RunningRouter } from "../../src/server.js";
+import { config, type ErrorJson, listenWithAccess, post } from "../helpers/router.js";
 
 /** A provider's own rateLimit through the whole router: skipped when spent, 429 when pinned. */
 describe("externalProviders[].rateLimit over HTTP", () => {

@@ -1,9 +1,9 @@
-import { egressCostUsd } from "../src/pricing/egress.js";
-import { createPriceTable, priceRequest } from "../src/pricing/table.js";
-import { redact, upstreamError } from "../src/providers/errors.js";
-import { parseRetryAfter } from "../src/providers/shared/retry-after.js";
-import { sseEvents as parseSse } from "../src/providers/shared/sse.js";
-import { UpstreamError } from "../src/providers/types.js";
+import { egressCostUsd } from "../../src/pricing/egress.js";
+import { createPriceTable, priceRequest } from "../../src/pricing/table.js";
+import { redact, upstreamError } from "../../src/providers/errors.js";
+import { parseRetryAfter } from "../../src/providers/shared/retry-after.js";
+import { sseEvents as parseSse } from "../../src/providers/shared/sse.js";
+import { UpstreamError } from "../../src/providers/types.js";
 
 async function* chunks(...parts: string[]) {
   for (const p of parts) yield new TextEncoder().encode(p);

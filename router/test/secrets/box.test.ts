@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { loadStateKey, SecretBox, SecretBoxError } from "../src/secrets/box.js";
+import { loadStateKey, SecretBox, SecretBoxError } from "../../src/secrets/box.js";
 
 describe("AES-256-GCM secret box", () => {
   const box = new SecretBox(randomBytes(32));

@@ -1,9 +1,9 @@
 import type { HttpError } from "@llm/contracts";
-import { createPriceTable } from "../src/pricing/table.js";
-import { planRoute } from "../src/routing/plan.js";
-import { chatProfile, embeddingsProfile } from "../src/routing/profile.js";
-import { TargetSet } from "../src/targets/set.js";
-import { config, planningRegistry, silent } from "./helpers/router.js";
+import { createPriceTable } from "../../src/pricing/table.js";
+import { planRoute } from "../../src/routing/plan.js";
+import { chatProfile, embeddingsProfile } from "../../src/routing/profile.js";
+import { TargetSet } from "../../src/targets/set.js";
+import { config, planningRegistry, silent } from "../helpers/router.js";
 
 /**
  * Three clusters and two external providers:

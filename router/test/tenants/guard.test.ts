@@ -1,11 +1,11 @@
 import { HttpError } from "@llm/contracts";
 import { startFake } from "@llm/testing";
 import type { Request } from "express";
-import { MemoryStateStore } from "../src/state/memory.js";
-import { type BudgetAlert, webhookSink } from "../src/tenants/alerts.js";
-import { tenantsConfigSection } from "../src/tenants/config.js";
-import { createAccessGuard } from "../src/tenants/guard.js";
-import { hashKey } from "../src/tenants/keys.js";
+import { MemoryStateStore } from "../../src/state/memory.js";
+import { type BudgetAlert, webhookSink } from "../../src/tenants/alerts.js";
+import { tenantsConfigSection } from "../../src/tenants/config.js";
+import { createAccessGuard } from "../../src/tenants/guard.js";
+import { hashKey } from "../../src/tenants/keys.js";
 
 const KEY_A = "sk-tenant-a-0123456789";
 const KEY_B = "sk-tenant-b-0123456789";

@@ -1,12 +1,12 @@
 import { HttpError } from "@llm/contracts";
 import { FakeUpstream } from "@llm/testing";
 import OpenAI from "openai";
-import { createPriceTable } from "../src/pricing/table.js";
-import { planRoute } from "../src/routing/plan.js";
-import { chatProfile } from "../src/routing/profile.js";
-import { parseRegionPreference } from "../src/routing/region.js";
-import { TargetSet } from "../src/targets/set.js";
-import { config, type ErrorJson, listen, planningRegistry, post, silent } from "./helpers/router.js";
+import { createPriceTable } from "../../src/pricing/table.js";
+import { planRoute } from "../../src/routing/plan.js";
+import { chatProfile } from "../../src/routing/profile.js";
+import { parseRegionPreference } from "../../src/routing/region.js";
+import { TargetSet } from "../../src/targets/set.js";
+import { config, type ErrorJson, listen, planningRegistry, post, silent } from "../helpers/router.js";
 
 /** us-cheap is the cheapest; eu-dear sits in eu-west-1 and costs more; openai has no region. */
 const raw = {

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { FakeUpstream } from "@llm/testing";
 import OpenAI from "openai";
-import { listen, post } from "./helpers/router.js";
+import { listen, post } from "../helpers/router.js";
 
 const chat = { model: "tiny", messages: [{ role: "user", content: "hi" }] };
 

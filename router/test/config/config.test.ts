@@ -3,10 +3,10 @@ import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeUpstream } from "@llm/testing";
-import { ConfigError } from "../src/config/errors.js";
-import { loadConfigFile, parseConfig, parseConfigText } from "../src/config/load.js";
-import { ConfigWatcher } from "../src/config/watch.js";
-import { listen, post, silent } from "./helpers/router.js";
+import { ConfigError } from "../../src/config/errors.js";
+import { loadConfigFile, parseConfig, parseConfigText } from "../../src/config/load.js";
+import { ConfigWatcher } from "../../src/config/watch.js";
+import { listen, post, silent } from "../helpers/router.js";
 
 const errorOf = (fn: () => unknown): string => {
   try {
