@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ensureModel } from "@llm/gguf";
 import { defaultThreadCount } from "@llm/runtime";
-import { startRuntimeProcess } from "@llm/scripts/runtime-process";
+import { startRuntimeProcess } from "@llm/runtime/process";
 import { median } from "../stats/distribution.js";
 import { type Peer, startPeer } from "./peer.js";
 import { measureRaw, type Round } from "./raw.js";

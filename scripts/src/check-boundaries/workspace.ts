@@ -8,7 +8,7 @@ export interface WorkspacePackage {
   name: string;
   /** Absolute folder. */
   dir: string;
-  /** Subpaths of `exports` (`.`, `./runtime-process`); undefined when there is no `exports` field. */
+  /** Subpaths of `exports` (`.`, `./process`); undefined when there is no `exports` field. */
   exports?: string[];
 }
 

@@ -4,9 +4,9 @@ import { join, resolve } from "node:path";
 import { buildRouterConfig, type StackOutputs } from "@llm/contracts";
 import { ensureModel, type PresetName } from "@llm/gguf";
 import { loadConfigFile, type RunningRouter, startRouter } from "@llm/router";
+import { type RuntimeProcess, startRuntimeProcess } from "@llm/runtime/process";
 import type { Logger } from "pino";
 import { stringify } from "yaml";
-import { type RuntimeProcess, startRuntimeProcess } from "./runtime-process.js";
 
 export interface LocalStackOptions {
   repoRoot: string;

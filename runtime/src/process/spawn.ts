@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 export interface RuntimeProcessOptions {
-  repoRoot: string;
+  /** Working directory of the child (relative model paths resolve from it). Defaults to `process.cwd()`. */
+  repoRoot?: string;
   model: string;
   /** 0 lets the runtime pick a free port (read back from its ready line). */
   port: number;
@@ -25,6 +26,9 @@ export interface RuntimeProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** This package's own CLI, wherever the package lives. */
+const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
+
 const READY = /^runtime ready on (http:\/\/\S+)/;
 
 /**
@@ -36,7 +40,7 @@ export async function startRuntimeProcess(o: RuntimeProcessOptions): Promise<Run
   const args = [
     "--import",
     "tsx",
-    join(o.repoRoot, "runtime/src/cli.ts"),
+    CLI,
     "serve",
     "--model",
     o.model,
@@ -58,7 +62,7 @@ export async function startRuntimeProcess(o: RuntimeProcessOptions): Promise<Run
   if (o.hmacSecret === undefined) delete env.RUNTIME_HMAC_SECRET;
   else env.RUNTIME_HMAC_SECRET = o.hmacSecret;
   const child = spawn(process.execPath, args, {
-    cwd: o.repoRoot,
+    cwd: o.repoRoot ?? process.cwd(),
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
