@@ -35,6 +35,8 @@ const endpointOf: Record<string, EndpointLabel> = {
   "/health": "health",
   "/ready": "ready",
   "/metrics": "metrics",
+  "/v1/health": "health",
+  "/v1/metrics": "metrics",
 };
 
 /** Stamps arrival time, counts requests and durations once the response closes (finished or not). */
@@ -66,7 +68,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(observe(deps));
   app.use(tracing());
 
-  // Probes and scraping stay unauthenticated: kubelet and Prometheus cannot sign requests.
+  // Probes and scraping stay unauthenticated: kubelet and Prometheus cannot sign requests, and they
+  // reach the pod in-cluster. The public Ingress routes only /v1, so the router polls the signed
+  // /v1/health and /v1/metrics below instead.
   app.get("/health", health(h, startedAt));
   app.get("/ready", ready(h));
   app.get("/metrics", metrics(h));
@@ -77,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
   v1.post("/completions", completions(h));
   v1.post("/embeddings", embeddings(h));
   v1.get("/models", models(h, startedAt));
+  v1.get("/health", health(h, startedAt));
+  v1.get("/metrics", metrics(h));
   app.use("/v1", v1);
 
   app.use((req, _res, next) => {

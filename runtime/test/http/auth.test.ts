@@ -102,6 +102,30 @@ describe("cluster HMAC auth", () => {
     expect(((await replay.json()) as ErrorJson).error.code).toBe("signature_replayed");
   });
 
+  it("serves /v1/health and /v1/metrics only to a signed request (the Ingress exposes /v1 alone)", async () => {
+    for (const path of ["/v1/health", "/v1/metrics"]) {
+      const unsigned = await fetch(`${url}${path}`);
+      expect(unsigned.status).toBe(401);
+      expect(((await unsigned.json()) as ErrorJson).error.code).toBe("signature_missing");
+    }
+    const health = await fetch(`${url}/v1/health`, {
+      headers: signRequest(SECRET, { method: "GET", path: "/v1/health", body: "" }),
+    });
+    expect(health.status).toBe(200);
+    const plain = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
+    const { uptime_seconds: _u1, ...signedBody } = (await health.json()) as Record<string, unknown>;
+    const { uptime_seconds: _u2, ...plainBody } = plain;
+    expect(signedBody).toEqual(plainBody);
+    expect(signedBody).toMatchObject({ status: "ok", ready: false, model: "tiny" });
+
+    const metrics = await fetch(`${url}/v1/metrics`, {
+      headers: signRequest(OLD, { method: "GET", path: "/v1/metrics", body: "" }),
+    });
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get("content-type")).toContain("text/plain");
+    expect(await metrics.text()).toContain('llm_runtime_requests_total{endpoint="health",status="200"}');
+  });
+
   it("leaves probes and metrics unauthenticated", async () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect((await fetch(`${url}/ready`)).status).toBe(503);
