@@ -94,6 +94,8 @@ export async function prepare(
   });
   // Every admitted answer carries the tenant's x-ratelimit-* headers, as OpenAI's do.
   writeRateLimitHeaders(res, reservation);
+  // The strategy that ranked the targets (the config's, or the request's x-router-strategy).
+  res.setHeader("x-router-strategy", strategy);
 
   return { body, profile, candidates, reservation, gen };
 }

@@ -37,6 +37,10 @@ describe("prepare (validate, plan, admit)", () => {
     const res = { headersSent: false, setHeader: (k: string, v: string) => (set[k] = v) };
     const p = await prepare(deps, "chat", { headers: {}, body: chat } as never, res as never, tenant);
     expect(p.candidates.map((c) => c.target.name)).toEqual(["a"]);
-    expect(set).toEqual({ "x-ratelimit-limit-requests": "5", "x-ratelimit-remaining-requests": "4" });
+    expect(set).toEqual({
+      "x-ratelimit-limit-requests": "5",
+      "x-ratelimit-remaining-requests": "4",
+      "x-router-strategy": "hybrid",
+    });
   });
 });
