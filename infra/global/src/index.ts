@@ -104,9 +104,19 @@ export function deployGlobal(config: GlobalConfig = loadGlobalConfig()): GlobalS
 
   let dns: CloudflareDns | undefined;
   if (config.cloudflare) {
-    const origins: RouterOrigin[] = routers.map((r, i) => {
+    const origins: RouterOrigin[] = routers.map((_r, i) => {
       const name = routerStackNames[i]!;
-      return { name: shortName(name), address: config.routerOrigins[name] ?? r.ingressAddress() };
+      // The router cluster's reserved ingress address (a cloud-stack output, known before any
+      // Service exists); routerOrigins overrides it.
+      const reserved = byName.get(name)!.outputs.apply((o) => {
+        const address = o.ingressAddresses?.[0];
+        if (!address)
+          throw new Error(
+            `stack ${name} exports no ingressAddresses; set llm-platform:routerOrigins.${name}`,
+          );
+        return address;
+      });
+      return { name: shortName(name), address: config.routerOrigins[name] ?? reserved };
     });
     dns = new CloudflareDns("router-dns", {
       zoneId: config.cloudflare.zoneId,

@@ -113,7 +113,11 @@ function defaultComputed(
 ): Record<string, unknown> {
   const azureName = azureNameInputs[type];
   const named = azureName ? { name: inputs[azureName] ?? name } : {};
-  return { ...named, ...computedByType(type, name) };
+  const computed = computedByType(type, name);
+  // ACR's login server is named after the registry, as Azure names it.
+  if (type === "azure-native:containerregistry:Registry" && typeof inputs.registryName === "string")
+    computed.loginServer = `${inputs.registryName.toLowerCase()}.azurecr.io`;
+  return { ...named, ...computed };
 }
 
 function computedByType(type: string, name: string): Record<string, unknown> {
