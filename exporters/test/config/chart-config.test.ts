@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
-import { loadConfig, parseConfig } from "../src/config/load.js";
+import { loadConfig, parseConfig } from "../../src/config/load.js";
 
 const root = process.cwd();
 const helm = resolve(root, ".tools/bin/helm");

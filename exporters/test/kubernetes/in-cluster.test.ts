@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FakeKubeApi } from "@llm/testing";
-import { harness } from "./helpers.js";
+import { harness } from "../helpers.js";
 
 const fixtures = resolve(process.cwd(), "exporters/test/fixtures");
 const tls = {

@@ -1,8 +1,8 @@
-import { applyEnv, parseConfig } from "../src/config/load.js";
-import { capacityTypeOf, nodeInfo } from "../src/kubernetes/node-info.js";
-import { nodePricePerHour } from "../src/pricing/node-price.js";
-import { instancePrices } from "../src/pricing/price-table.js";
-import { parsePromText, sumOf } from "../src/scrape/prom-text.js";
+import { applyEnv, parseConfig } from "../../src/config/load.js";
+import { capacityTypeOf, nodeInfo } from "../../src/kubernetes/node-info.js";
+import { nodePricePerHour } from "../../src/pricing/node-price.js";
+import { instancePrices } from "../../src/pricing/price-table.js";
+import { parsePromText, sumOf } from "../../src/scrape/prom-text.js";
 
 describe("capacity type from node labels", () => {
   it.each([
