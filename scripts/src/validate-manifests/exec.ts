@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import pLimit from "p-limit";
 
 /** Outcome of one external command; never throws on a non-zero exit. */
 export interface ExecResult {
@@ -24,14 +25,6 @@ export function run(cmd: string, args: string[], cwd: string): Promise<ExecResul
 
 /** Maps `items` through `fn` with at most `limit` calls in flight, keeping input order. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
+  const run = pLimit(Math.max(1, limit));
+  return Promise.all(items.map((item) => run(() => fn(item))));
 }

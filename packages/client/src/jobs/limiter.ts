@@ -1,18 +1,14 @@
-/** Runs at most `limit` tasks at once, in submission order. */
+import pLimit, { type LimitFunction } from "p-limit";
+
+/** Runs at most `limit` tasks at once, in submission order (p-limit's queue). */
 export class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly limited: LimitFunction;
 
-  constructor(private readonly limit: number) {}
+  constructor(limit: number) {
+    this.limited = pLimit(limit);
+  }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.limited(task);
   }
 }
