@@ -3,8 +3,10 @@ import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { median } from "../stats/distribution.js";
 import { fixedRate, makePool, maxThroughput, sequential, summarize } from "./load.js";
 import { startRouterProcess, startUpstream } from "./processes.js";
+import { versus } from "./versus.js";
 
 /**
  * pnpm bench:router — the router's overhead against a fast fake upstream on loopback:
@@ -19,6 +21,9 @@ const { values } = parseArgs({
     rates: { type: "string" },
     concurrency: { type: "string" },
     json: { type: "string" },
+    /** Another checkout (e.g. a git worktree of the base commit): its router is measured against this one. */
+    base: { type: "string" },
+    rounds: { type: "string" },
   },
 });
 const SEQ = Number(values.sequential ?? 2000);
@@ -39,6 +44,41 @@ async function cpuSeconds(pid: number | undefined): Promise<number> {
 }
 
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+
+/** `--base <dir>`: this tree's router against another checkout's, interleaved round by round. */
+async function mainVersus(baseRoot: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-router-"));
+  const upstream = await startUpstream();
+  const base = await startRouterProcess(baseRoot, await mkdtemp(join(dir, "base-")), upstream.url);
+  const mine = await startRouterProcess(repoRoot, await mkdtemp(join(dir, "this-")), upstream.url);
+  const direct = makePool(upstream.url);
+  const sides = [base, mine].map((p, i) => ({
+    name: i === 0 ? "base" : "this tree",
+    pool: makePool(p.url),
+    cpu: () => cpuSeconds(p.child.pid),
+  }));
+  try {
+    for (const s of sides) await sequential(s.pool, 300);
+    await sequential(direct, 300);
+    const rounds = Number(values.rounds ?? 15);
+    const r = await versus(direct, sides[0]!, sides[1]!, rounds, Math.max(100, Math.round(SEQ / rounds)));
+    const fmtR = (x: { median: number; min: number; max: number }) =>
+      `${fmt(x.median, 3)} [${fmt(x.min, 2)}-${fmt(x.max, 2)}]`;
+    console.log(`router: this tree vs ${baseRoot}, ${rounds} interleaved rounds, ${cpus().length} CPUs`);
+    console.log(`  added p50 ratio (this/base): ${fmtR(r.addedP50Ratio)}`);
+    console.log(`  router CPU per request ratio (this/base): ${fmtR(r.cpuRatio)}`);
+    const med = (i: 0 | 1, k: "addedP50" | "cpuUs") => fmt(median(r.rounds.map((x) => x[k][i])), 3);
+    console.log(`  medians: added p50 base ${med(0, "addedP50")} ms, this ${med(1, "addedP50")} ms;`);
+    console.log(`           CPU base ${med(0, "cpuUs")} µs/request, this ${med(1, "cpuUs")} µs/request`);
+  } finally {
+    await direct.close();
+    for (const s of sides) await s.pool.close();
+    await base.stop();
+    await mine.stop();
+    await upstream.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bench-router-"));
@@ -131,7 +171,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
+(values.base ? mainVersus(values.base) : main()).catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
 });
