@@ -1,3 +1,4 @@
+// Over 300 lines: the AWS program's mocks run and every assertion on it, in one place (deploy-path checks: deploy-path.test.ts).
 import { stackOutputs } from "@llm/contracts";
 import { collectExports, instanceCatalog, podsPerNode, runtimeRequests } from "@llm/infra-common";
 import {
