@@ -72,7 +72,10 @@ describe("program entry", () => {
   });
 
   it("runs the Azure program when llm-platform:cloud is azure", async () => {
-    setStackConfig(fixtureConfig("azure-dev", { "llm-platform:deployMode": "none" }));
+    // No apps: nothing polls the router, so no routerUrl is needed.
+    setStackConfig(
+      fixtureConfig("azure-dev", { "llm-platform:deployMode": "none", "llm-platform:routerUrl": undefined }),
+    );
     const out = await resolved(await main());
     await settle();
     expect(mocks.ofType("azure-native:containerservice:ManagedCluster")).toHaveLength(1);

@@ -81,22 +81,29 @@ export function deployClusterStack(args: ClusterStackArgs) {
     imageRefs = images.refs;
   } else imageRefs = configuredImages(config.images);
 
-  const values = stackAppValues({
-    cloud,
-    clusterName: args.clusterName,
-    region: args.region,
-    acmeEmail: config.acmeEmail,
-    authMode: config.authMode,
-    pools: args.pools,
-    exporterHost: new URL(exporterEndpoint).hostname,
-    routerUrl: config.routerUrl,
-    images: imageRefs,
-    ingressService: args.ingress.service,
-    clusterAutoscaler:
-      args.clusterAutoscalerRoleArn !== undefined
-        ? { roleArn: args.clusterAutoscalerRoleArn, kubernetesVersion: config.kubernetesVersion ?? "1.34" }
-        : undefined,
-  });
+  // Without apps nothing reads the stack values (and KEDA's router URL is not needed).
+  const values =
+    config.deployMode === "none"
+      ? {}
+      : stackAppValues({
+          cloud,
+          clusterName: args.clusterName,
+          region: args.region,
+          acmeEmail: config.acmeEmail,
+          authMode: config.authMode,
+          pools: args.pools,
+          exporterHost: new URL(exporterEndpoint).hostname,
+          routerUrl: config.routerUrl,
+          images: imageRefs,
+          ingressService: args.ingress.service,
+          clusterAutoscaler:
+            args.clusterAutoscalerRoleArn !== undefined
+              ? {
+                  roleArn: args.clusterAutoscalerRoleArn,
+                  kubernetesVersion: config.kubernetesVersion ?? "1.34",
+                }
+              : undefined,
+        });
 
   const { platform, apps } = deployClusterSoftware({
     cloud,

@@ -254,10 +254,11 @@ export async function setupPulumiMocks(setup: MockSetup = {}): Promise<MockRecor
   };
 }
 
-/** Replaces the whole stack config (fully qualified keys; non-strings JSON-encoded). */
+/** Replaces the whole stack config (fully qualified keys; non-strings JSON-encoded; undefined unsets). */
 export function setStackConfig(config: Record<string, unknown>): void {
   const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) flat[k] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(config))
+    if (v !== undefined) flat[k] = typeof v === "string" ? v : JSON.stringify(v);
   pulumi.runtime.setAllConfig(flat, []);
 }
 
