@@ -1,15 +1,27 @@
-import { parsePrometheusText, sumSamples } from "@llm/contracts";
+import { signRequest } from "@llm/contracts";
 import type { Logger } from "pino";
 import { Agent, request } from "undici";
 import { clusterTls } from "../providers/cluster/adapter.js";
 import type { Target } from "../targets/target.js";
+import { type ExporterReading, readExporter, readPool } from "./exporter-reading.js";
+import { applyRuntimeMetrics, readHealth } from "./runtime-reading.js";
 
-const RUNTIME_METRICS = new Set([
-  "llm_runtime_tokens_per_second",
-  "llm_runtime_queue_depth",
-  "llm_runtime_completion_tokens_total",
-]);
-const EXPORTER_METRICS = new Set(["llm_cluster_cost_per_1k_tokens", "llm_cluster_pool_ready_replicas"]);
+/**
+ * Where a runtime answers the poller. `v1`: the signed `/v1/health` and `/v1/metrics`, the only
+ * paths its public Ingress routes. `root`: `/health` and `/metrics`, for runtimes that predate
+ * them (and the @llm/testing fakes), found when `/v1/health` answers 404.
+ */
+type ProbePaths = "v1" | "root";
+const PROBE_PATHS: Record<ProbePaths, { health: string; metrics: string }> = {
+  v1: { health: "/v1/health", metrics: "/v1/metrics" },
+  root: { health: "/health", metrics: "/metrics" },
+};
+
+interface Answer {
+  status: number;
+  text: string;
+  contentType?: string;
+}
 
 export interface PollerOptions {
   /** Current targets (changes on reload). */
@@ -20,25 +32,10 @@ export interface PollerOptions {
   now?: () => number;
 }
 
-/** Reads the fields we use from a runtime's /health JSON, tolerating naming variants. */
-function readHealth(body: unknown): { ready?: boolean; queueDepth?: number; backend?: string } {
-  if (!body || typeof body !== "object") return {};
-  const b = body as Record<string, unknown>;
-  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
-  const queue = b.queue && typeof b.queue === "object" ? (b.queue as Record<string, unknown>) : {};
-  let ready: boolean | undefined;
-  if (typeof b.ready === "boolean") ready = b.ready;
-  else if (typeof b.status === "string") ready = ["ok", "healthy", "ready"].includes(b.status);
-  return {
-    ready,
-    queueDepth: num(b.queueDepth) ?? num(b.queue_depth) ?? num(queue.depth) ?? num(queue.waiting),
-    backend: typeof b.backend === "string" ? b.backend : undefined,
-  };
-}
-
 /**
- * Polls every cluster target's /health and /metrics (and its exporter) in the background at a
- * fixed interval — never on the request path. External providers are never polled: a health
+ * Polls every cluster target's health and metrics (signed `/v1/health` and `/v1/metrics`, or
+ * `/health` and `/metrics` on older runtimes) and its exporter (`/v1/pools` JSON or Prometheus
+ * text) in the background at a fixed interval — never on the request path. External providers are never polled: a health
  * probe there would be a paid call, so their health is passive (request outcomes only).
  */
 export class HealthPoller {
@@ -46,6 +43,12 @@ export class HealthPoller {
   private readonly agent = new Agent({ connections: 4, keepAliveTimeout: 10_000 });
   private readonly running = new Set<string>();
   private readonly tlsAgents = new Map<Target, Agent>();
+  /** Which paths each target's runtime answers, learnt once (a reload keeps unchanged targets). */
+  private readonly paths = new WeakMap<Target, ProbePaths>();
+  /** Targets whose signed probe was refused, warned about once. */
+  private readonly refusedWarned = new WeakSet<Target>();
+  /** Last exporter problem logged per target, so a poll every few seconds warns once per change. */
+  private readonly exporterProblems = new Map<string, string>();
   private readonly now: () => number;
 
   constructor(private opts: PollerOptions) {
@@ -71,9 +74,15 @@ export class HealthPoller {
     this.timer = undefined;
   }
 
-  /** Polls every cluster now; resolves when all polls finished. */
+  /**
+   * Polls every cluster now; resolves when all polls finished. The pools of one cluster share its
+   * exporter, so each exporter URL is fetched once per round.
+   */
   async pollAll(): Promise<void> {
-    await Promise.all(this.opts.targets().map((t) => (t.kind === "cluster" ? this.poll(t) : undefined)));
+    const exporters = new Map<string, Promise<ExporterReading | undefined>>();
+    await Promise.all(
+      this.opts.targets().map((t) => (t.kind === "cluster" ? this.poll(t, exporters) : undefined)),
+    );
   }
 
   /** mTLS clusters need their client certificate on the probe connections too. */
@@ -88,23 +97,91 @@ export class HealthPoller {
     return agent;
   }
 
-  private async get(url: string, dispatcher: Agent = this.agent): Promise<{ status: number; text: string }> {
+  private async get(
+    url: string,
+    dispatcher: Agent = this.agent,
+    headers?: Record<string, string>,
+  ): Promise<Answer> {
     const res = await request(url, {
       dispatcher,
+      headers,
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
-    return { status: res.statusCode, text: await res.body.text() };
+    const type = res.headers["content-type"];
+    return {
+      status: res.statusCode,
+      text: await res.body.text(),
+      contentType: Array.isArray(type) ? type[0] : type,
+    };
   }
 
-  async poll(target: Target): Promise<void> {
+  /**
+   * GET on a target's runtime over its mTLS connection where it has one, HMAC-signed where it uses
+   * HMAC: a fresh nonce per call (the runtime refuses a replayed one), over the exact request path,
+   * timestamped by the wall clock (the runtime checks it against its own, never the router's test clock).
+   */
+  private runtimeGet(target: Target, url: string): Promise<Answer> {
+    const cluster = target.cluster;
+    let headers: Record<string, string> | undefined;
+    if (cluster?.authType === "hmac" && cluster.sharedSecret) {
+      const { pathname, search } = new URL(url);
+      headers = signRequest(cluster.sharedSecret, { method: "GET", path: pathname + search, body: "" });
+    }
+    return this.get(url, this.dispatcherFor(target), headers);
+  }
+
+  /**
+   * The runtime's health answer. `/v1/health` until it answers 404, then `/health` from then on, so
+   * a steady poll costs one request whichever the runtime serves. A known `/health` that answers 404
+   * (the runtime was upgraded behind an Ingress that routes only /v1) looks at `/v1` again next poll.
+   * A refused signature (401/403: the runtime holds another secret) also tries `/health`: where that
+   * is reachable (locally, in-cluster) it still says whether the runtime is up, and the request path
+   * reports the credentials (a 502 naming the cluster); through a /v1-only Ingress the refusal stands.
+   * `used` is the pair the answer came from; this poll reads metrics from the same pair.
+   */
+  private async fetchHealth(target: Target, base: string): Promise<{ res: Answer; used: ProbePaths }> {
+    if (this.paths.get(target) === "root") {
+      const res = await this.runtimeGet(target, base + PROBE_PATHS.root.health);
+      if (res.status === 404) this.paths.delete(target);
+      return { res, used: "root" };
+    }
+    const res = await this.runtimeGet(target, base + PROBE_PATHS.v1.health);
+    if (res.status === 404) {
+      this.paths.set(target, "root");
+      return { res: await this.runtimeGet(target, base + PROBE_PATHS.root.health), used: "root" };
+    }
+    if (res.status === 401 || res.status === 403) {
+      if (!this.refusedWarned.has(target)) {
+        this.refusedWarned.add(target);
+        this.opts.logger.warn(
+          { target: target.name, status: res.status },
+          "cluster refused the signed /v1/health: check its shared secret; trying /health",
+        );
+      }
+      const root = await this.runtimeGet(target, base + PROBE_PATHS.root.health);
+      if (root.status < 300) {
+        this.paths.set(target, "root");
+        return { res: root, used: "root" };
+      }
+      return { res, used: "v1" };
+    }
+    // Only a real answer settles it: a 5xx (a cold pool behind its Ingress) proves nothing.
+    if (res.status < 300) this.paths.set(target, "v1");
+    return { res, used: "v1" };
+  }
+
+  async poll(target: Target, exporters?: Map<string, Promise<ExporterReading | undefined>>): Promise<void> {
     const cluster = target.cluster;
     if (!cluster || this.running.has(target.name)) return;
     this.running.add(target.name);
     const base = cluster.endpoint.replace(/\/+$/, "");
     const live = { ...target.live };
+    let used: ProbePaths = "v1";
     try {
       try {
-        const health = await this.get(`${base}/health`, this.dispatcherFor(target));
+        const probed = await this.fetchHealth(target, base);
+        used = probed.used;
+        const health = probed.res;
         let parsed: unknown;
         try {
           parsed = JSON.parse(health.text);
@@ -122,8 +199,16 @@ export class HealthPoller {
         live.ready = undefined;
         live.lastError = (err as { code?: string }).code ?? (err as Error).name;
       }
-      if (live.reachable) await this.pollMetrics(`${base}/metrics`, live, this.dispatcherFor(target));
-      if (cluster.exporterEndpoint) await this.pollExporter(cluster.exporterEndpoint, cluster.pool, live);
+      if (live.reachable) await this.pollMetrics(target, `${base}${PROBE_PATHS[used].metrics}`, live);
+      if (cluster.exporterEndpoint) {
+        const url = cluster.exporterEndpoint;
+        let reading = exporters?.get(url);
+        if (!reading) {
+          reading = this.fetchExporter(url);
+          exporters?.set(url, reading);
+        }
+        this.applyExporter(target, url, await reading, live);
+      }
     } finally {
       live.polledAt = this.now();
       target.live = live;
@@ -131,46 +216,53 @@ export class HealthPoller {
     }
   }
 
-  private async pollMetrics(url: string, live: Target["live"], dispatcher: Agent): Promise<void> {
+  private async pollMetrics(target: Target, url: string, live: Target["live"]): Promise<void> {
     try {
-      const res = await this.get(url, dispatcher);
+      const res = await this.runtimeGet(target, url);
       if (res.status >= 300) return;
-      const samples = parsePrometheusText(res.text, { names: RUNTIME_METRICS });
-      const queue = sumSamples(samples, "llm_runtime_queue_depth");
-      if (queue !== undefined) live.queueDepth = queue;
-      const gauge = sumSamples(samples, "llm_runtime_tokens_per_second");
-      const counter = sumSamples(samples, "llm_runtime_completion_tokens_total");
-      const at = this.now();
-      let rate: number | undefined;
-      if (gauge !== undefined && gauge > 0) rate = gauge;
-      else if (counter !== undefined && live.completionCounter && at > live.completionCounter.at) {
-        const delta = counter - live.completionCounter.value;
-        if (delta > 0) rate = (delta * 1000) / (at - live.completionCounter.at);
-      }
-      // Keep the last non-zero rate: an idle runtime decodes nothing, but its price per token has not changed.
-      if (rate !== undefined) live.tokensPerSecond = rate;
-      if (counter !== undefined) live.completionCounter = { value: counter, at };
+      applyRuntimeMetrics(res.text, live, this.now());
     } catch (err) {
       this.opts.logger.debug({ err: (err as Error).message }, "runtime metrics poll failed");
     }
   }
 
-  private async pollExporter(url: string, pool: string, live: Target["live"]): Promise<void> {
+  /** The exporter's answer, parsed; undefined when it could not be fetched (the last figures stay). */
+  private async fetchExporter(url: string): Promise<ExporterReading | undefined> {
     try {
       const res = await this.get(url);
-      if (res.status >= 300) return;
-      const samples = parsePrometheusText(res.text, { names: EXPORTER_METRICS });
-      const cost =
-        sumSamples(samples, "llm_cluster_cost_per_1k_tokens", { pool }) ??
-        sumSamples(samples, "llm_cluster_cost_per_1k_tokens");
-      const replicas =
-        sumSamples(samples, "llm_cluster_pool_ready_replicas", { pool }) ??
-        sumSamples(samples, "llm_cluster_pool_ready_replicas");
-      live.exporterCostPer1K = cost;
-      live.readyReplicas = replicas;
+      if (res.status >= 300) {
+        this.opts.logger.debug({ url, status: res.status }, "exporter poll failed");
+        return undefined;
+      }
+      return readExporter(url, res);
     } catch (err) {
-      this.opts.logger.debug({ err: (err as Error).message }, "exporter poll failed");
+      this.opts.logger.debug({ url, err: (err as Error).message }, "exporter poll failed");
+      return undefined;
     }
+  }
+
+  private applyExporter(
+    target: Target,
+    url: string,
+    reading: ExporterReading | undefined,
+    live: Target["live"],
+  ) {
+    const cluster = target.cluster;
+    if (!reading || !cluster) return;
+    const pool = readPool(reading, { name: target.name, provider: cluster.provider, pool: cluster.pool });
+    if (pool.problem) {
+      // A wrong cluster or pool is config, a malformed answer the exporter's fault: say it once per change.
+      if (this.exporterProblems.get(target.name) !== pool.problem)
+        this.opts.logger.warn(
+          { target: target.name, url, problem: pool.problem },
+          "exporter answer not used",
+        );
+      this.exporterProblems.set(target.name, pool.problem);
+      // A malformed answer is like a failed fetch (the last figures stay); a mismatch clears them.
+      if (reading.format === "malformed") return;
+    } else this.exporterProblems.delete(target.name);
+    live.exporterCostPer1K = pool.costPer1K;
+    live.readyReplicas = pool.readyReplicas;
   }
 
   async close(): Promise<void> {
