@@ -151,7 +151,7 @@ describe("router deployment", () => {
         existingConfigSecretKey: "router.yaml",
         auth: { mode: "apiKey" },
         ingress: { enabled: true, host: "router.llm.acme.io" },
-        podAnnotations: { "checksum/config": expect.stringMatching(/^[0-9a-f]{64}$/) },
+        podAnnotations: { "checksum/router-config-content": expect.stringMatching(/^[0-9a-f]{64}$/) },
       });
     }
   });

@@ -112,7 +112,9 @@ export class RouterDeployment extends pulumi.ComponentResource {
           auth: { mode: args.authMode },
           scaling: { existingSecret: SCALING_TOKEN_SECRET, existingSecretKey: SCALING_TOKEN_SECRET_KEY },
           redis,
-          podAnnotations: { "checksum/config": checksum },
+          // The chart renders checksum/config itself (of the Secret name only, with an existing
+          // Secret): the content hash rolls the pods when the generated config changes.
+          podAnnotations: { "checksum/router-config-content": checksum },
           ingress: { enabled: true, host: args.hostname },
         },
         timeout: 600,

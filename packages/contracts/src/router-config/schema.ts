@@ -131,7 +131,11 @@ export const clusterSection = z
     certFile: z.string().min(1).optional(),
     keyFile: z.string().min(1).optional(),
     caFile: z.string().min(1).optional(),
-    /** URL of the cluster's cost exporter /metrics (llm_cluster_cost_per_1k_tokens). */
+    /**
+     * URL of the cluster's cost exporter: its `/v1/pools` (JSON; what generated configs set, the
+     * only path the exporter's Ingress routes) or its `/metrics` (Prometheus text,
+     * `llm_cluster_cost_per_1k_tokens`).
+     */
     exporterEndpoint: z.url().optional(),
     /** The pool may be at zero replicas; unreachable then means cold, not broken. Defaults to false. */
     scaleToZero: z.boolean().default(false),

@@ -46,13 +46,14 @@ async function tools(): Promise<() => void> {
 }
 
 /**
- * Parses a rendered stream. Duplicate keys are allowed (last wins), as Helm's own YAML reader
- * takes them; validate-manifests is where rendered YAML is held to the strict rules.
+ * Parses a rendered stream. A duplicate key is an error: Helm's own reader lets the last one win,
+ * but Argo CD ("mapping key already defined") and strict Kubernetes decoding refuse the manifest,
+ * and a values layer that silently loses to another (e.g. two checksum/config annotations) is a defect.
  */
 function parsed(stdout: string): Rendered {
   const docs: KubeObject[] = [];
   const errors: string[] = [];
-  parseAllDocuments(stdout, { uniqueKeys: false }).forEach((d, i) => {
+  parseAllDocuments(stdout).forEach((d, i) => {
     if (d.errors.length) errors.push(`document ${i + 1}: ${d.errors[0]!.message}`);
     const v = d.toJS() as unknown;
     if (isRecord(v) && typeof v.kind === "string" && typeof v.apiVersion === "string")
