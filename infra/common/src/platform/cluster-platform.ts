@@ -5,7 +5,7 @@ import { chartPath, REPO_ROOT } from "../apps/repo-paths.js";
 import type { ClusterCloud } from "../naming/naming.js";
 import { type PinnedChart, type PlatformComponent, platformCharts } from "./charts.js";
 import { type PlatformStackArgs, platformStackValues } from "./platform-stack-values.js";
-import { mergeValues, platformComponentValues, type Values } from "./platform-values.js";
+import { argoCdValues, mergeValues, platformComponentValues, type Values } from "./platform-values.js";
 
 export interface ClusterPlatformArgs extends Omit<PlatformStackArgs, "clusterAutoscaler"> {
   /** Provider pointing at the cluster. */
@@ -33,26 +33,6 @@ export function gpuSoftwareFor(cloud: ClusterCloud): "device-plugin" | "none" {
 }
 
 /**
- * Argo CD's health check for Application resources, removed from Argo CD in 1.8: without it a
- * parent app marks a child healthy as soon as it exists, so sync waves between child apps order
- * nothing. The documented restoration (argo-cd.readthedocs.io/en/release-2.14/operator-manual/
- * health/#argocd-app), verbatim.
- */
-export const APPLICATION_HEALTH_LUA = `hs = {}
-hs.status = "Progressing"
-hs.message = ""
-if obj.status ~= nil then
-  if obj.status.health ~= nil then
-    hs.status = obj.status.health.status
-    if obj.status.health.message ~= nil then
-      hs.message = obj.status.health.message
-    end
-  end
-end
-return hs
-`;
-
-/**
  * Values Pulumi always sets whatever the chart files say, because the platform only works with
  * them: Prometheus must select every release's ServiceMonitors and PrometheusRules (the
  * kube-prometheus-stack 79.8.2 defaults select only its own), cert-manager must own its CRDs.
@@ -70,12 +50,6 @@ const requiredValues: Partial<Record<PlatformComponent, Values>> = {
     },
   },
   certManager: { crds: { enabled: true } },
-  argoCd: {
-    configs: {
-      params: { "server.insecure": true },
-      cm: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
-    },
-  },
 };
 
 /**
@@ -138,7 +112,13 @@ export class ClusterPlatform extends pulumi.ComponentResource {
           namespace: c.namespace,
           createNamespace: true,
           values: stackValuesOf(component).apply((s) =>
-            mergeValues(platformComponentValues(args.cloud, component, root), requiredValues[component], s),
+            mergeValues(
+              platformComponentValues(args.cloud, component, root),
+              // Argo CD's own settings (Application health among them) live in one file.
+              component === "argoCd" ? argoCdValues(root) : undefined,
+              requiredValues[component],
+              s,
+            ),
           ),
           // Wait for readiness so dependants (ClusterIssuer, apps) find CRDs and webhooks up.
           skipAwait: false,

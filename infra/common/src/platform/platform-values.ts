@@ -52,3 +52,11 @@ export function platformComponentValues(cloud: ClusterCloud, key: string, root: 
   const values = isMap(component) ? component.values : undefined;
   return isMap(values) ? values : {};
 }
+
+/**
+ * Values of the argo-cd release (clusters/base/argocd/values.yaml): the one source of Argo CD's
+ * settings, Application health for app-of-apps sync waves among them, for both deploy modes.
+ */
+export function argoCdValues(root: string = REPO_ROOT): Values {
+  return readYaml(path.join(root, "clusters", "base", "argocd", "values.yaml"));
+}
