@@ -137,6 +137,7 @@ export class LlmApps extends pulumi.ComponentResource {
           gitRevision,
           appsNamespace: this.namespace,
           values: v,
+          gpuPool: "llm-runtime-gpu" in v,
         }),
       );
       const objects = rootAppObjects({

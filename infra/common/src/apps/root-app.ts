@@ -144,13 +144,17 @@ function applicationPatch(name: string, spec: Record<string, unknown>): string {
  * - every child: `spec.source.repoURL` and `targetRevision` (every child follows the stack's repo);
  * - children labelled `llm.platform/apps-namespace=true`: `spec.destination.namespace`;
  * - each child with stack values (stackAppValues), by name: `spec.source.helm.valuesObject`,
- *   which Argo CD merges over the Application's value files.
+ *   which Argo CD merges over the Application's value files;
+ * - a stack without a GPU pool: `$patch: delete` of the llm-runtime-gpu child (without stack
+ *   values it cannot render: no router URL or KEDA target), as helm mode skips that release.
  */
 export function rootAppPatches(args: {
   gitRepoUrl: string;
   gitRevision: string;
   appsNamespace: string;
   values: AppValues;
+  /** Whether the stack has a GPU pool. Defaults to true. */
+  gpuPool?: boolean;
 }): KustomizePatch[] {
   const patches: KustomizePatch[] = [
     {
@@ -168,6 +172,16 @@ export function rootAppPatches(args: {
     patches.push({
       target: { ...APPLICATION, name },
       patch: applicationPatch(name, { source: { helm: { valuesObject } } }),
+    });
+  if (args.gpuPool === false)
+    patches.push({
+      target: { ...APPLICATION, name: "llm-runtime-gpu" },
+      patch: stringify({
+        $patch: "delete",
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Application",
+        metadata: { name: "llm-runtime-gpu" },
+      }),
     });
   return patches;
 }

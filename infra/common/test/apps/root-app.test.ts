@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { REPO_ROOT, renderRootAppYaml, rootAppObjects, rootAppPatches } from "../../src/index.js";
 
 describe("clusters/<cloud>/root-app.yaml", () => {
@@ -75,5 +77,32 @@ describe("root app patches (how Pulumi hands stack values to Argo CD)", () => {
         },
       },
     });
+  });
+});
+
+describe("root app patches for a stack without a GPU pool", () => {
+  it("deletes the llm-runtime-gpu child (it has no stack values to render with), and only that one", () => {
+    const patches = rootAppPatches({
+      gitRepoUrl: "https://git.acme.test/llm.git",
+      gitRevision: "main",
+      appsNamespace: "llm",
+      values: {},
+      gpuPool: false,
+    });
+    const deletes = patches.filter((p) => parse(p.patch).$patch === "delete");
+    expect(deletes.map((p) => p.target.name)).toEqual(["llm-runtime-gpu"]);
+    // kustomize really drops it from the dev overlay the root app renders.
+    const dir = mkdtempSync(path.join(tmpdir(), "root-app-"));
+    cpSync("clusters", path.join(dir, "clusters"), { recursive: true });
+    const overlay = path.join(dir, "clusters/aws/overlays/dev");
+    const kust = parse(readFileSync(path.join(overlay, "kustomization.yaml"), "utf8"));
+    kust.patches = [...(kust.patches ?? []), ...patches];
+    writeFileSync(path.join(overlay, "kustomization.yaml"), stringify(kust));
+    const out = execFileSync(".tools/bin/kubectl", ["kustomize", overlay], { encoding: "utf8" });
+    const names = parseAllDocuments(out).map(
+      (d) => (d.toJS() as { metadata: { name: string } }).metadata.name,
+    );
+    expect(names).toContain("llm-runtime-cpu");
+    expect(names).not.toContain("llm-runtime-gpu");
   });
 });
