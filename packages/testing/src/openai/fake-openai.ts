@@ -97,11 +97,6 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
       return sendJson(res, 401, errorBody(401, "invalid API key", { code: "invalid_api_key" }));
     }
-    // A fake is not a runtime: the router's signed health poll of /v1/health|metrics gets the
-    // 404 an older runtime gives (it then polls /health), unrecorded and untouched by fault modes.
-    if (req.method === "GET" && (path === "/v1/health" || path === "/v1/metrics")) {
-      return sendJson(res, 404, errorBody(404, `no route ${path}`, { code: "not_found" }));
-    }
     const route = routeOf(path, opts.prefix);
     if (route === "models" && req.method === "GET") {
       const id = opts.model ?? name;
@@ -121,6 +116,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     }
     const rec: Received = { method: req.method ?? "", url, path, headers: req.headers, body };
     if (opts.record !== false) fake.received.push(rec);
+    // A fake is not a runtime: the router's signed health poll of /v1/health|metrics gets the 404
+    // an older runtime gives (the poller then uses /health), whatever failNext, mode or delay say.
+    if (req.method === "GET" && (path === "/v1/health" || path === "/v1/metrics")) {
+      return sendJson(res, 404, errorBody(404, `no route ${path}`, { code: "not_found" }));
+    }
     res.on("close", () => {
       if (res.writableFinished) return;
       abortedCount++;
