@@ -75,6 +75,8 @@ export interface RouterApp {
   targets(): readonly Target[];
   /** Swaps in a new (already validated) config; in-flight requests finish on the old one. */
   reload(config: RouterConfig): void;
+  /** Marks the router draining: `/readyz` answers 503 while requests are still served. */
+  drain(): void;
   /** Stops polling and closes every upstream pool (after in-flight requests on them end). */
   close(): Promise<void>;
 }
@@ -134,7 +136,8 @@ export function createApp(deps: RouterDeps): RouterApp {
   app.get("/health", healthHandler(current, now));
   app.get("/metrics", metricsHandler(metrics, current));
   const scaling = createScaling({ current, kv: deps.state?.kv, registry: metrics.registry, now, logger });
-  app.use(probesRouter(), scaling.router); // /livez, /readyz, /scaling/:target (bearer when ROUTER_SCALING_TOKEN is set)
+  const drainState = { draining: false };
+  app.use(probesRouter(drainState), scaling.router); // /livez, /readyz, /scaling/:target (bearer when ROUTER_SCALING_TOKEN is set)
   // After the OpenAI routes, so inference requests never walk the admin router's table.
   for (const r of deps.extraRouters ?? []) app.use(r);
   app.use((req, res) =>
@@ -157,6 +160,9 @@ export function createApp(deps: RouterDeps): RouterApp {
     logger,
     config: () => gen.config,
     targets: () => gen.targets.list,
+    drain() {
+      drainState.draining = true;
+    },
     reload(config) {
       const targets = TargetSet.build(config, registry, prices, logger, gen.targets, now);
       gen = { config, targets };

@@ -86,7 +86,10 @@ describe("router chart", () => {
       key: "openai",
       optional: true,
     });
-    expect(env.every((e) => !("value" in e) || e.name === "REDIS_URL")).toBe(true);
+    // Literal values only for what is no secret: the Redis URL of the in-chart Redis and the drain delay.
+    expect(
+      env.every((e) => !("value" in e) || ["REDIS_URL", "ROUTER_DRAIN_DELAY"].includes(String(e.name))),
+    ).toBe(true);
   });
 
   it("ships HPA, PDB and ServiceMonitor, and an in-chart Redis whose pods the router Service never selects", async () => {
@@ -146,6 +149,17 @@ describe("router chart", () => {
       const c = at(deployment(r.docs), "spec.template.spec.containers.0");
       expect(at(c, "livenessProbe.httpGet.path")).toBe("/livez");
       expect(at(c, "readinessProbe.httpGet.path")).toBe("/readyz");
+    });
+
+    it("drains on SIGTERM for less than the grace period: ROUTER_DRAIN_DELAY from drainDelaySeconds", async () => {
+      const r = await helmTemplate(chart, { release: "r" });
+      const spec = at(deployment(r.docs), "spec.template.spec") as Manifest;
+      const env = at(spec, "containers.0.env") as Manifest[];
+      expect(env.find((e) => e.name === "ROUTER_DRAIN_DELAY")).toEqual({
+        name: "ROUTER_DRAIN_DELAY",
+        value: "5s",
+      });
+      expect(Number(at(spec, "terminationGracePeriodSeconds"))).toBeGreaterThan(5);
     });
 
     it("passes KEDA's bearer token as ROUTER_SCALING_TOKEN from a Secret", async () => {

@@ -10,9 +10,16 @@ import { Router } from "express";
  * - `GET /readyz`: 200 while the server accepts requests; 503 once it is draining. The app only exists
  *   after its config loaded, so any answer implies that; draining is read from the listening
  *   server itself (`server.close()`, which shutdown on SIGTERM calls first, stops `listening` at
- *   once while requests on open keep-alive connections are still served).
+ *   once while requests on open keep-alive connections are still served), or set earlier by
+ *   `drain()`: the CLI marks the router draining on SIGTERM and keeps serving for
+ *   `ROUTER_DRAIN_DELAY` so load balancers unlist it before the listener closes.
  */
-export function probesRouter(): Router {
+/** Set by `RouterApp.drain()` (SIGTERM): readiness fails while requests are still served. */
+export interface DrainState {
+  draining: boolean;
+}
+
+export function probesRouter(drain: DrainState = { draining: false }): Router {
   const router = Router();
   router.get("/livez", (_req, res) => {
     res.json({ status: "alive" });
@@ -20,7 +27,7 @@ export function probesRouter(): Router {
   router.get("/readyz", (req, res) => {
     // node:net sets `server` on every socket a server accepts (undocumented but stable since Node 0.x).
     const server = (req.socket as { server?: Server }).server;
-    if (server && !server.listening) {
+    if (drain.draining || (server && !server.listening)) {
       res.status(503).json({ status: "draining" });
       return;
     }

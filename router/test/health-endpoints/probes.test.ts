@@ -52,4 +52,16 @@ describe("liveness and readiness probes", () => {
     expect(status).toBe("HTTP/1.1 503 Service Unavailable");
     await closing;
   });
+
+  it("drain() fails readiness while the router still serves (the SIGTERM drain delay)", async () => {
+    const r = await listen(raw);
+    try {
+      r.app.drain();
+      expect((await fetch(`${r.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${r.url}/livez`)).status).toBe(200);
+      expect((await fetch(`${r.url}/v1/models`)).status).toBe(200);
+    } finally {
+      await r.close();
+    }
+  });
 });
