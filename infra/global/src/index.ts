@@ -157,9 +157,9 @@ export function deployGlobal(config: GlobalConfig = loadGlobalConfig()): GlobalS
 }
 
 /**
- * The one bearer token the router accepts on `/scaling/*`: every cloud stack's KEDA sends its
- * stack's `scalingToken`, so they must all be equal (set the same `llm-platform:scalingToken`
- * secret in each cloud stack). Errors name the stacks, never a token.
+ * The bearer tokens the router accepts on `/scaling/*`, comma-separated (ROUTER_SCALING_TOKEN
+ * takes a list): every cloud stack's KEDA sends its own stack's `scalingToken`, generated per
+ * stack unless `llm-platform:scalingToken` sets one. Errors name the stacks, never a token.
  */
 export function sharedScalingToken(names: string[], outputs: { scalingToken?: string }[]): string {
   const missing = names.filter((_, i) => !outputs[i]?.scalingToken);
@@ -167,10 +167,9 @@ export function sharedScalingToken(names: string[], outputs: { scalingToken?: st
     throw new Error(
       `stacks ${missing.join(", ")} export no scalingToken; KEDA there could not reach /scaling`,
     );
-  const tokens = new Set(outputs.map((o) => o.scalingToken));
-  if (tokens.size > 1)
-    throw new Error(
-      `stacks ${names.join(", ")} export different scalingTokens; set the same llm-platform:scalingToken secret in each`,
-    );
-  return outputs[0]!.scalingToken!;
+  const tokens = [...new Set(outputs.map((o) => o.scalingToken!.trim()))];
+  const bad = names.filter((_, i) => /[,\s]/.test(outputs[i]!.scalingToken!.trim()));
+  if (bad.length > 0)
+    throw new Error(`stacks ${bad.join(", ")}: llm-platform:scalingToken must not contain commas or spaces`);
+  return tokens.join(",");
 }

@@ -90,13 +90,23 @@ describe("router", () => {
     });
   });
 
-  it("refuses cloud stacks whose scaling tokens differ, naming the key to set", () => {
-    expect(() =>
+  it("lets the router accept every cloud stack's own scaling token (each stack generates one)", () => {
+    expect(
       program.sharedScalingToken(
-        ["a", "b"],
-        [{ scalingToken: "x".repeat(16) }, { scalingToken: "y".repeat(16) }],
+        ["a", "b", "c"],
+        [
+          { scalingToken: "x".repeat(16) },
+          { scalingToken: "y".repeat(16) },
+          { scalingToken: "x".repeat(16) },
+        ],
       ),
-    ).toThrow(/llm-platform:scalingToken/);
+    ).toBe(`${"x".repeat(16)},${"y".repeat(16)}`);
+    expect(() => program.sharedScalingToken(["a", "b"], [{ scalingToken: "x".repeat(16) }, {}])).toThrow(
+      /stacks b export no scalingToken/,
+    );
+    expect(() => program.sharedScalingToken(["a"], [{ scalingToken: "x,y".repeat(8) }])).toThrow(
+      /llm-platform:scalingToken must not contain commas/,
+    );
   });
 
   it("runs two replicas on a shared Redis that the router config references", async () => {

@@ -48,6 +48,25 @@ describe("/scaling/* behind ROUTER_SCALING_TOKEN", () => {
     }
   });
 
+  it("accepts each of several comma-separated tokens (one per cloud stack's KEDA), and no other", async () => {
+    const other = "gcp-keda-scaling-token-abcdef0123";
+    process.env[SCALING_TOKEN_ENV] = `${TOKEN}, ${other}`;
+    const r = await listen(raw);
+    try {
+      const as = (t: string) =>
+        fetch(`${r.url}/scaling/aws-gpu`, { headers: { authorization: `Bearer ${t}` } });
+      expect((await as(TOKEN)).status).toBe(200);
+      expect((await as(other)).status).toBe(200);
+      expect((await as(`${TOKEN},${other}`)).status).toBe(401);
+      expect((await as("not-one-of-them-0123456789")).status).toBe(401);
+    } finally {
+      await r.close();
+    }
+    expect(() => scalingTokenFromEnv({ [SCALING_TOKEN_ENV]: `${TOKEN},short` })).toThrow(
+      /token 2\) must be at least 16/,
+    );
+  });
+
   it("needs no token when the variable is unset (in-cluster use)", async () => {
     const r = await listen(raw);
     try {
