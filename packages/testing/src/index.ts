@@ -36,3 +36,4 @@ export {
   type Random,
 } from "./random/prng.js";
 export { type RedisServer, startRedisServer } from "./redis/redis-server.js";
+export { makeTestPki, type TestPki } from "./tls/pki.js";

@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp as createRuntimeApp, RuntimeMetrics, RuntimeState } from "@llm/runtime";
-import { FakeUpstream } from "@llm/testing";
+import { FakeUpstream, makeTestPki } from "@llm/testing";
 import pino from "pino";
 import { listen, silent } from "../helpers/router.js";
 
@@ -106,24 +105,10 @@ describe("health polls through an Ingress that routes only /v1", () => {
   });
 });
 
-/** A throwaway CA with a server certificate for 127.0.0.1 and a client certificate (openssl, EC keys). */
-function makePki(dir: string): void {
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  run("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=ca");
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
-  for (const name of ["server", "client"]) {
-    run("req", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`);
-    const ext = name === "server" ? ["-extfile", "san.ext"] : [];
-    const ca = ["-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1"];
-    run("x509", "-req", "-in", `${name}.csr`, ...ca, "-out", `${name}.pem`, ...ext);
-  }
-}
-
 describe("health polls of an mTLS cluster", () => {
   it("presents the client certificate on /v1/health and /v1/metrics", async () => {
     const dir = mkdtempSync(join(tmpdir(), "router-poll-mtls-"));
-    makePki(dir);
+    makeTestPki(dir);
     const paths: string[] = [];
     const server = createHttpsServer(
       {

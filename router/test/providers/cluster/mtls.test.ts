@@ -1,62 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeTestPki } from "@llm/testing";
 import { listen, post } from "../../helpers/router.js";
-
-/** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-function makePki(dir: string) {
-  const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  run(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=test-ca",
-  );
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
-  for (const name of ["server", "client"]) {
-    run(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    );
-    run(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      "-days",
-      "1",
-      ...(name === "server" ? ["-extfile", "san.ext"] : []),
-    );
-  }
-}
 
 describe("mTLS to a cluster", () => {
   let dir: string;
@@ -66,7 +15,7 @@ describe("mTLS to a cluster", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "router-mtls-"));
-    makePki(dir);
+    makeTestPki(dir);
     server = createServer(
       {
         key: readFileSync(join(dir, "server.key")),
