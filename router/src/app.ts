@@ -12,7 +12,7 @@ import { errorHandler, sendError } from "./http/errors.js";
 import { healthHandler } from "./http/health.js";
 import { createInferenceEndpoint, INFERENCE_PATHS } from "./http/inference.js";
 import { metricsHandler } from "./http/metrics.js";
-import { modelsHandler } from "./http/models.js";
+import { modelsHandlers } from "./http/models.js";
 import { stampResponse } from "./http/request-id.js";
 import { createRouterMetrics, type RouterMetrics } from "./metrics/metrics.js";
 import { createPriceTable } from "./pricing/table.js";
@@ -132,7 +132,9 @@ export function createApp(deps: RouterDeps): RouterApp {
     next();
   });
   app.use(jsonBody(bodyLimit));
-  app.get("/v1/models", modelsHandler(current, createdAt));
+  const models = modelsHandlers(current, guard, createdAt);
+  app.get("/v1/models", models.list);
+  app.get("/v1/models/*id", models.retrieve); // ids may contain "/" (org/name)
   app.get("/health", healthHandler(current, now));
   app.get("/metrics", metricsHandler(metrics, current));
   const scaling = createScaling({ current, kv: deps.state?.kv, registry: metrics.registry, now, logger });
