@@ -1,5 +1,6 @@
 import type { LlamaGrammar, LlamaText, Token } from "node-llama-cpp";
 import type { Slot } from "./engine.js";
+import { StopStringMatcher } from "./stop-strings.js";
 
 /** A validated request turned into engine input, ready to run once a slot is free. */
 export interface PreparedGeneration {
@@ -14,8 +15,10 @@ export interface PreparedGeneration {
   temperature?: number;
   topP?: number;
   seed?: number;
-  /** Client stop strings plus the chat template's end-of-turn triggers. */
+  /** The chat template's end-of-turn triggers (node-llama-cpp matches these on tokens). */
   stop: (string | LlamaText)[];
+  /** Client stop strings, matched on the decoded text (see StopStringMatcher); empty = none. */
+  stopStrings?: string[];
   /** Grammar that constrains the output (response_format json). */
   grammar?: LlamaGrammar;
   /** presence/frequency penalties mapped to node-llama-cpp's repeat penalty; undefined = off. */
@@ -44,6 +47,18 @@ export async function generate(
 ): Promise<GenerateResult> {
   const meter = slot.sequence.tokenMeter;
   const before = meter.usedOutputTokens;
+  // Only requests with stop strings pay for the matcher and a second signal; the common path is as before.
+  const matcher =
+    p.stopStrings && p.stopStrings.length > 0
+      ? new StopStringMatcher(p.stopStrings, control.onText)
+      : undefined;
+  const stopper = matcher ? new AbortController() : undefined;
+  const onTextChunk =
+    matcher && stopper
+      ? (text: string) => {
+          if (matcher.push(text)) stopper.abort();
+        }
+      : control.onText;
   await slot.decodeAhead?.begin(slot.sequenceId, p.maxTokens);
   slot.barrier?.begin(slot.sequenceId);
   let res: Awaited<ReturnType<typeof slot.completion.generateCompletionWithMeta>>;
@@ -55,8 +70,9 @@ export async function generate(
       seed: p.seed,
       grammar: p.grammar,
       customStopTriggers: p.stop.length > 0 ? p.stop : undefined,
-      signal: control.signal,
-      stopOnAbortSignal: false,
+      signal: stopper ? AbortSignal.any([control.signal, stopper.signal]) : control.signal,
+      // A matched stop string aborts `stopper`: LlamaCompletion then returns after that token instead of throwing.
+      stopOnAbortSignal: stopper !== undefined,
       // The request was sized to fit, so the context never needs shifting (shifting would silently drop the prompt's start).
       disableContextShift: true,
       contextShiftSize: 0,
@@ -68,17 +84,21 @@ export async function generate(
             frequencyPenalty: p.penalties.frequencyPenalty,
           }
         : false,
-      onTextChunk: control.onText,
+      onTextChunk,
     });
   } finally {
     slot.barrier?.end(slot.sequenceId);
     await slot.decodeAhead?.end(slot.sequenceId);
   }
+  if (matcher) {
+    if (control.signal.aborted) throw control.signal.reason;
+    if (!matcher.stopped) matcher.flush();
+  }
   // Logit-producing evaluations on this sequence = tokens the model generated (stop-string tokens included).
   const completionTokens = Math.max(0, meter.usedOutputTokens - before);
   return {
-    text: res.response,
+    text: matcher?.stopped ? matcher.text : res.response,
     completionTokens: Math.min(completionTokens, p.maxTokens),
-    finishReason: res.metadata.stopReason === "maxTokens" ? "length" : "stop",
+    finishReason: res.metadata.stopReason === "maxTokens" && !matcher?.stopped ? "length" : "stop",
   };
 }

@@ -79,7 +79,8 @@ export async function prepareChat(
     promptTokens,
     maxTokens,
     ...sampling(req),
-    stop: [...stopList(req.stop), ...stopTriggers],
+    stop: stopTriggers,
+    stopStrings: stopList(req.stop),
     grammar: await grammars.forFormat(req.response_format),
   };
 }
@@ -106,6 +107,7 @@ export function prepareCompletion(
     // OpenAI's legacy completions default to 16 tokens; an unbounded default would surprise clients.
     maxTokens: req.max_tokens == null ? Math.min(16, maxTokens) : maxTokens,
     ...sampling(req),
-    stop: stopList(req.stop),
+    stop: [],
+    stopStrings: stopList(req.stop),
   };
 }
