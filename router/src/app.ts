@@ -8,6 +8,7 @@ import type { ForwardDeps, Generation } from "./forward/context.js";
 import { HealthPoller } from "./health/poller.js";
 import { probesRouter } from "./health-endpoints/probes.js";
 import { jsonBody, parseByteSize } from "./http/body.js";
+import { applyCors } from "./http/cors.js";
 import { errorHandler, sendError } from "./http/errors.js";
 import { healthHandler } from "./http/health.js";
 import { createInferenceEndpoint, INFERENCE_PATHS } from "./http/inference.js";
@@ -125,6 +126,10 @@ export function createApp(deps: RouterDeps): RouterApp {
   app.set("etag", false);
   const bodyLimit = parseByteSize(deps.config.server.bodyLimit);
   const inference = createInferenceEndpoint(fwd, bodyLimit);
+  // CORS before everything (server.cors; off by default), so refusals and streams carry it too.
+  app.use((req, res, next) => {
+    if (!applyCors(gen.config.server.cors, req, res)) next();
+  });
   // The inference endpoints first: they stamp their headers and read their body themselves.
   for (const [path, kind] of INFERENCE_PATHS) app.post(path, (req, res) => inference(kind, req, res));
   app.use((req, res, next) => {
@@ -150,8 +155,9 @@ export function createApp(deps: RouterDeps): RouterApp {
   // The same inference endpoint as the express routes above, reached without express's dispatch.
   const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
     const kind = req.method === "POST" && req.url !== undefined ? INFERENCE_PATHS.get(req.url) : undefined;
-    if (kind) inference(kind, req, res);
-    else app(req, res);
+    if (kind) {
+      if (!applyCors(gen.config.server.cors, req, res)) inference(kind, req, res);
+    } else app(req, res);
   };
 
   return {

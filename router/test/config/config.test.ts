@@ -38,6 +38,7 @@ describe("router config", () => {
       shutdownGrace: 10_000,
       readTimeout: 60_000,
       idleTimeout: 65_000,
+      cors: { allowedOrigins: [], allowCredentials: false, maxAge: 600_000 },
     });
     expect(cfg.router).toMatchObject({
       routingStrategy: "hybrid",

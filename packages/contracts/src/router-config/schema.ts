@@ -16,6 +16,37 @@ const targetName = z
 export const routingStrategyName = z.enum(["hybrid", "cost", "latency", "cluster_first", "external_first"]);
 export type RoutingStrategyName = z.infer<typeof routingStrategyName>;
 
+/**
+ * CORS for browser apps calling the router directly. Off unless `allowedOrigins` lists origins:
+ * a request from any other origin gets no CORS headers, so the browser blocks its answer.
+ */
+export const corsSection = z
+  .object({
+    /**
+     * Origins allowed to call the router (`https://app.example.com`, exact match of the `Origin`
+     * header), or `"*"` for any origin. Defaults to none: CORS off.
+     */
+    allowedOrigins: z
+      .array(
+        z.union([
+          z.literal("*"),
+          // An origin is scheme://host[:port] with no path; the browser sends exactly that.
+          z
+            .string()
+            .regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i, "must be an origin like https://app.example.com"),
+        ]),
+      )
+      .default([]),
+    /**
+     * Send `Access-Control-Allow-Credentials: true` (cookies, browser-held auth). With it the
+     * allowed origin is always echoed, never `*`, as the Fetch standard requires. Defaults to false.
+     */
+    allowCredentials: z.boolean().default(false),
+    /** How long a browser may cache a preflight answer (`Access-Control-Max-Age`). Defaults to 10m. */
+    maxAge: duration.default(600_000),
+  })
+  .strict();
+
 export const serverSection = z
   .object({
     /** Listen address. Defaults to 0.0.0.0. */
@@ -41,6 +72,8 @@ export const serverSection = z
     writeTimeout: duration.optional(),
     /** Go-compatible: keep-alive idle timeout of client connections. Defaults to 65s. */
     idleTimeout: duration.default(65_000),
+    /** Cross-origin access for browser apps. Defaults to off (no allowed origins, no CORS headers). */
+    cors: corsSection.default(corsSection.parse({})),
   })
   .strict()
   .transform((s) => ({ ...s, requestTimeout: s.requestTimeout ?? s.writeTimeout ?? 120_000 }));
