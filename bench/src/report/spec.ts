@@ -17,6 +17,11 @@ export interface BarChartSpec {
   series: { name: string; values: (number | null)[] }[];
   /** Decimal places in labels. Defaults to 2. */
   digits?: number;
+  /**
+   * Lower end of the value axis. Defaults to 0; a rate that is all above 90 % sets it higher so the
+   * differences show (bars then start at the axis, which the chart says under its title).
+   */
+  yMin?: number;
 }
 
 /** Lines through (x, y) points, e.g. a latency CDF or a rate curve over time. */
@@ -29,6 +34,11 @@ export interface LineChartSpec {
   series: { name: string; points: [number, number][] }[];
   /** Draw steps instead of straight segments (CDFs). Defaults to false. */
   step?: boolean;
+  /** `log` for a quantity spanning decades (tokens per day); x must then be > 0. Defaults to `linear`. */
+  xScale?: "linear" | "log";
+  /** Fixed y range; points outside are clamped. Defaults to the data's range, 0 included. */
+  yMin?: number;
+  yMax?: number;
 }
 
 export type ChartSpec = BarChartSpec | LineChartSpec;
@@ -43,4 +53,37 @@ export function cdfPoints(values: number[], maxPoints = 200): [number, number][]
   for (let i = 0; i < n; i += step) points.push([sorted[i]!, (i + 1) / n]);
   if (points[points.length - 1]![1] !== 1) points.push([sorted[n - 1]!, 1]);
   return points;
+}
+
+/**
+ * Round axis ticks covering [min, max]: a step of 1, 2 or 5 × 10^k giving about `count` intervals,
+ * ends widened to multiples of the step. Also inlined into the report's chart script.
+ */
+export function niceTicks(
+  min: number,
+  max: number,
+  count = 5,
+): { lo: number; hi: number; step: number; values: number[] } {
+  const top = max > min ? max : min + (min === 0 ? 1 : Math.abs(min));
+  const raw = (top - min) / Math.max(1, count);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / p;
+  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  const fix = (v: number) => Number(v.toFixed(decimals));
+  const lo = fix(Math.floor(min / step + 1e-9) * step);
+  const hi = fix(Math.ceil(top / step - 1e-9) * step);
+  const values: number[] = [];
+  for (let i = 0; lo + i * step <= hi + step / 2; i++) values.push(fix(lo + i * step));
+  return { lo, hi, step, values };
+}
+
+/**
+ * Lower end of a percentage axis: 0, unless every value is above 90 %, then the round value
+ * (multiple of 5) under the smallest one, so 96.7 % and 100 % do not draw as equal bars.
+ */
+export function percentAxisMin(values: readonly (number | null)[]): number {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (!v.length || Math.min(...v) <= 90) return 0;
+  return Math.max(0, Math.floor((Math.min(...v) - 1) / 5) * 5);
 }

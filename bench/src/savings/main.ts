@@ -37,12 +37,36 @@ async function main(): Promise<void> {
   const scenario = parseScenario({ ...base, ...overrides }, "command line");
   const started = Date.now();
   const { report } = await runSavings({ scenario, outDir: values.out, log: (l) => console.log(l) });
+  const days = (h: number) => `${h.toFixed(1)} simulated hours`;
+  console.log(
+    `simulated duration: ${days(scenario.simulatedHours)} (${scenario.durationMs} ms real); ` +
+      "total = node-hours of every pool over it (always-on: all of it; scale to zero: warm-up + warm) + external spend",
+  );
   for (const r of report.runs) {
-    const saved = r.savingsVsBaseline === null ? "" : `  saved ${(r.savingsVsBaseline * 100).toFixed(1)}%`;
+    const vs =
+      r.totalSavingsVsReference === null
+        ? ""
+        : r.totalSavingsVsReference >= 0
+          ? `  saved ${(r.totalSavingsVsReference * 100).toFixed(1)}%`
+          : `  costs ${(r.totalCostUsd / r.referenceCostUsd).toFixed(1)}x all-external`;
     console.log(
-      `${r.run.padEnd(16)} cost $${r.costUsd.toFixed(4)}  $/1K ${r.costPer1kTokens?.toFixed(5) ?? "n/a"}  ` +
-        `p50 ${r.latencyMs.p50?.toFixed(0) ?? "n/a"} ms  p95 ${r.latencyMs.p95?.toFixed(0) ?? "n/a"} ms  ` +
-        `failed ${r.failed}  cold starts ${r.coldStarts}${saved}`,
+      `${r.run.padEnd(16)} total $${r.totalCostUsd.toFixed(4)} (nodes $${r.nodeCostUsd.toFixed(4)} + external ` +
+        `$${r.externalCostUsd.toFixed(4)}) vs all-external $${r.referenceCostUsd.toFixed(4)}${vs}  ` +
+        `[token-attributed $${r.costUsd.toFixed(4)}]  p50 ${r.latencyMs.p50?.toFixed(0) ?? "n/a"} ms  ` +
+        `p95 ${r.latencyMs.p95?.toFixed(0) ?? "n/a"} ms  failed ${r.failed}  cold starts ${r.coldStarts}` +
+        (r.simulatedHours > scenario.simulatedHours + 1e-9 ? `  (${days(r.simulatedHours)})` : ""),
+    );
+  }
+  const be = report.breakEven;
+  const tok = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : `${(v / 1e3).toFixed(1)}K`);
+  console.log(
+    `trace volume ${tok(be.traceTokensPerDay)} tokens/day; all-external reference ` +
+      `$${(be.referenceUsdPerToken * 1000).toFixed(5)}/1K tokens`,
+  );
+  for (const p of be.pools) {
+    console.log(
+      `break-even ${p.name.padEnd(12)} ${p.breakEvenTokensPerDay === null ? p.note : `${tok(p.breakEvenTokensPerDay)} tokens/day`}` +
+        ` (capacity ${tok(p.capacityTokensPerDay)}/day, fixed $${p.fixedUsdPerDay.toFixed(2)}/day)`,
     );
   }
   console.log(

@@ -108,6 +108,8 @@ export async function runOne(
         records,
         prices,
         pools: history,
+        clusters: spec.withClusters ? s.clusters : [],
+        externals: s.externals,
         realDurationMs,
         simulatedHours: (s.simulatedHours * realDurationMs) / s.durationMs,
         routerReportedCostUsd: await routerCost(running.url),

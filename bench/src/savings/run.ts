@@ -1,5 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import {
+  type CurvePoint,
+  type PoolEconomics,
+  poolEconomics,
+  savingCurve,
+  volumeGrid,
+} from "./analysis/break-even.js";
 import { priceBook } from "./analysis/cost.js";
 import type { RunSummary } from "./analysis/summary.js";
 import { renderSavingsReport } from "./output/report.js";
@@ -16,6 +23,51 @@ export interface SavingsReport {
   runs: RunSummary[];
   /** Target per request id for each run (the routing sequence). */
   sequences: Record<string, string[]>;
+  /** When the pools pay off against the all-external reference, and the saving by daily volume. */
+  breakEven: BreakEven;
+}
+
+/** savings.json `breakEven`. */
+export interface BreakEven {
+  /** USD per token at the all-external reference price for this trace's input/output mix. */
+  referenceUsdPerToken: number;
+  /** The trace's volume as tokens a day (prompt + completion of the successful requests). */
+  traceTokensPerDay: number;
+  /** Wake-ups a day assumed per scale-to-zero pool: the replays' median, at least 1. */
+  wakesPerDay: number;
+  pools: PoolEconomics[];
+  curve: CurvePoint[];
+}
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length ? v[Math.floor((v.length - 1) / 2)]! : 0;
+};
+
+/** Break-even and curve from the scenario's pools, priced at the reference for the replayed mix. */
+export function breakEvenFor(s: SavingsScenario, runs: readonly RunSummary[]): BreakEven {
+  const ref = runs.find((r) => r.run === "baseline") ?? runs[0];
+  const tokens = ref ? ref.promptTokens + ref.completionTokens : 0;
+  const referenceUsdPerToken = ref && tokens > 0 ? ref.referenceCostUsd / tokens : 0;
+  const traceTokensPerDay = ref ? (tokens * 24) / ref.simulatedHours : 0;
+  const stz = s.clusters.filter((c) => c.scaleToZero).length;
+  const wakes = runs
+    .filter((r) => r.pools.length > 0 && !r.run.includes("+"))
+    .map((r) => (r.coldStarts / Math.max(1, stz)) * (24 / r.simulatedHours));
+  const wakesPerDay = Math.max(1, Math.round(median(wakes)));
+  const pools = poolEconomics(s.clusters, referenceUsdPerToken, wakesPerDay);
+  const capacity = pools.reduce((n, p) => n + p.capacityTokensPerDay, 0);
+  const volumes = volumeGrid(Math.min(1e4, Math.max(1, traceTokensPerDay)), 2 * capacity, [
+    traceTokensPerDay,
+    ...pools.map((p) => p.breakEvenTokensPerDay ?? 0),
+  ]);
+  return {
+    referenceUsdPerToken,
+    traceTokensPerDay,
+    wakesPerDay,
+    pools,
+    curve: savingCurve(pools, referenceUsdPerToken, volumes),
+  };
 }
 
 /** Options of {@link runSavings}. */
@@ -99,6 +151,10 @@ export async function runSavings(
     trace: traceStats(trace),
     runs: results.map((r) => r.summary),
     sequences: Object.fromEntries(results.map((r) => [r.summary.run, r.records.map((x) => x.target)])),
+    breakEven: breakEvenFor(
+      s,
+      results.map((r) => r.summary),
+    ),
   };
   if (opts.outDir) {
     await mkdir(opts.outDir, { recursive: true });

@@ -187,9 +187,29 @@ describe("savings replay through the real router", () => {
     expect(failure!.failed).toBe(0);
     expect(failure!.succeeded).toBe(60);
 
+    // Total cost: the always-on CPU pool is billed the whole simulated day, the GPU pool while
+    // warm, plus external spend; compared with the same requests at the all-external price.
+    for (const r of report.runs) {
+      expect(r.totalCostUsd).toBeCloseTo(r.nodeCostUsd + r.externalCostUsd, 12);
+      expect(r.simulatedHours).toBeGreaterThanOrEqual(24);
+    }
+    expect(baseline!.nodeCostUsd).toBe(0);
+    const cpu = hybrid!.pools.find((p) => p.name === "cpu")!;
+    expect(cpu.billedHours).toBeCloseTo(hybrid!.simulatedHours, 9);
+    expect(hybrid!.nodeCostUsd).toBeGreaterThanOrEqual(0.05 * 24);
+    // 60 requests a day cannot pay for a day of nodes.
+    expect(hybrid!.totalCostUsd).toBeGreaterThan(hybrid!.referenceCostUsd);
+    expect(hybrid!.totalSavingsVsReference).toBeLessThan(0);
+    expect(report.breakEven.pools.map((p) => p.name)).toEqual(["cpu", "gpu"]);
+    expect(report.breakEven.curve.length).toBeGreaterThan(5);
+    const html = await readFile(join(out, "savings.html"), "utf8");
+    expect(html).toContain("Break-even");
+    expect(html).toContain("Simulated duration");
+
     const dom = await renderInBrowser(join(out, "savings.html"));
     expect(dom).toContain('data-charts-drawn="6"');
     expect(dom.match(/<rect [^>]*data-chart="savings-cost"/g)).toHaveLength(3);
     expect(dom).toMatch(/<path [^>]*data-chart="savings-trace-rate"/);
+    expect(dom).toMatch(/<path [^>]*data-chart="savings-curve"/);
   });
 });

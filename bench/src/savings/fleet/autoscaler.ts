@@ -7,8 +7,13 @@ export interface PoolHistory {
   costPerHour: number;
   /** Times the pool was woken from zero. */
   coldStarts: number;
-  /** Real ms the pool was warm (ready). */
+  /** Real ms the pool was warm (ready), its idle scale-down window included. */
   warmMs: number;
+  /**
+   * Real ms the pool spent starting (wake-up signal to ready): the node is up and billed while it
+   * boots, pulls the image and loads the model, so this counts towards its node-hours too.
+   */
+  startingMs: number;
 }
 
 /** Options of {@link startAutoscaler}. */
@@ -47,6 +52,7 @@ export function startAutoscaler(opts: AutoscalerOptions): Autoscaler {
         pool: p,
         phase: "cold" as "cold" | "starting" | "warm",
         readyAt: 0,
+        startedAt: 0,
         warmSince: 0,
         lastBusy: 0,
         lastRequests: 0,
@@ -55,6 +61,7 @@ export function startAutoscaler(opts: AutoscalerOptions): Autoscaler {
           costPerHour: p.spec.costPerHour,
           coldStarts: 0,
           warmMs: 0,
+          startingMs: 0,
         } as PoolHistory,
       },
     ]),
@@ -68,6 +75,7 @@ export function startAutoscaler(opts: AutoscalerOptions): Autoscaler {
       for (const s of state.values()) {
         if (s.pool.dead) {
           if (s.phase === "warm") s.history.warmMs += now - s.warmSince;
+          if (s.phase === "starting") s.history.startingMs += now - s.startedAt;
           s.phase = "cold";
           continue;
         }
@@ -76,10 +84,12 @@ export function startAutoscaler(opts: AutoscalerOptions): Autoscaler {
           const body = (await res.body.json()) as { pendingDemand?: number };
           if ((body.pendingDemand ?? 0) >= activation) {
             s.phase = "starting";
+            s.startedAt = now;
             s.readyAt = now + opts.coldStartMs;
           }
         } else if (s.phase === "starting" && now >= s.readyAt) {
           s.phase = "warm";
+          s.history.startingMs += now - s.startedAt;
           s.warmSince = now;
           s.lastBusy = now;
           s.lastRequests = s.pool.server.requests;
@@ -109,10 +119,9 @@ export function startAutoscaler(opts: AutoscalerOptions): Autoscaler {
       clearInterval(timer);
       const now = performance.now();
       return [...state.values()].map((s) => {
-        if (s.phase === "warm") {
-          s.history.warmMs += now - s.warmSince;
-          s.phase = "cold";
-        }
+        if (s.phase === "warm") s.history.warmMs += now - s.warmSince;
+        if (s.phase === "starting") s.history.startingMs += now - s.startedAt;
+        s.phase = "cold";
         return { ...s.history };
       });
     },
