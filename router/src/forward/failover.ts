@@ -103,6 +103,16 @@ export const FAILURE_TABLE: readonly FailureRule[] = [
   },
   // Bytes reached the client: never fail over (the answer would be spliced); the stream ends with an error event.
   { rule: "mid_stream", when: (f) => f.phase === "mid_stream", action: "return_to_client", breaker: "trip" },
+  // Overflow: a cluster runtime whose sequences are all busy and whose wait queue is full
+  // (runtime/src/engine/slots.ts: 429 `queue_full`). The pool is healthy and saturated; the
+  // request spills to the next ranked target instead of the client getting the 429
+  // (router/README.md § Cost model). Kept apart from rate_limited so logs and tests name it.
+  {
+    rule: "saturated",
+    when: (f) => f.status === 429 && f.code === "queue_full",
+    action: "fail_over",
+    breaker: "healthy",
+  },
   // Busy, not broken; Retry-After is kept for the 429 answered when every target is rate limited.
   { rule: "rate_limited", when: (f) => f.status === 429, action: "fail_over", breaker: "healthy" },
   // The stream died (or sent an error event) before anything reached the client, so failing over is still clean.

@@ -3,6 +3,8 @@ import type { ClusterLive } from "../targets/live.js";
 
 const RUNTIME_METRICS = new Set([
   "llm_runtime_tokens_per_second",
+  "llm_runtime_decode_tokens_per_second",
+  "llm_runtime_capacity_tokens_per_second",
   "llm_runtime_queue_depth",
   "llm_runtime_completion_tokens_total",
 ]);
@@ -24,22 +26,39 @@ export function readHealth(body: unknown): { ready?: boolean; queueDepth?: numbe
 }
 
 /**
- * Folds a runtime's Prometheus text into what the poller knows: queue depth, and decode throughput
- * from the gauge, else from the completion-token counter's rate since the last reading.
+ * Folds a runtime's Prometheus text into what the poller knows: queue depth; capacity throughput
+ * (`llm_runtime_capacity_tokens_per_second`, summed over the series: one per replica when the
+ * endpoint aggregates them) and the per-sequence decode rate, which price the pool; and the rate it
+ * served (the recent-rate gauge, else the completion counter's rate since the last reading), which
+ * is shown but never priced: an idle pool serves 0 tokens/s and costs what it cost busy.
  */
 export function applyRuntimeMetrics(text: string, live: ClusterLive, at: number): void {
   const samples = parsePrometheusText(text, { names: RUNTIME_METRICS });
   const queue = sumSamples(samples, "llm_runtime_queue_depth");
   if (queue !== undefined) live.queueDepth = queue;
+  const capacity = sumSamples(samples, "llm_runtime_capacity_tokens_per_second");
+  // Keep the last measured capacity: a runtime that restarted has not measured one yet (0).
+  if (capacity !== undefined && capacity > 0) {
+    live.tokensPerSecond = capacity;
+    live.capacitySource = "runtime";
+  }
+  const decode = sumSamples(samples, "llm_runtime_decode_tokens_per_second");
+  if (decode !== undefined && decode > 0) live.decodeTokensPerSecond = decode;
   const gauge = sumSamples(samples, "llm_runtime_tokens_per_second");
   const counter = sumSamples(samples, "llm_runtime_completion_tokens_total");
-  let rate: number | undefined;
-  if (gauge !== undefined && gauge > 0) rate = gauge;
-  else if (counter !== undefined && live.completionCounter && at > live.completionCounter.at) {
-    const delta = counter - live.completionCounter.value;
-    if (delta > 0) rate = (delta * 1000) / (at - live.completionCounter.at);
+  let served: number | undefined = gauge;
+  if (
+    served === undefined &&
+    counter !== undefined &&
+    live.completionCounter &&
+    at > live.completionCounter.at
+  )
+    served = (Math.max(0, counter - live.completionCounter.value) * 1000) / (at - live.completionCounter.at);
+  if (served !== undefined) live.servedTokensPerSecond = served;
+  // A runtime that predates the capacity gauge: the busiest rate seen is what it can at least do.
+  if (capacity === undefined && served !== undefined && served > 0 && live.capacitySource !== "runtime") {
+    live.tokensPerSecond = Math.max(live.tokensPerSecond ?? 0, served);
+    live.capacitySource = "peak";
   }
-  // Keep the last non-zero rate: an idle runtime decodes nothing, but its price per token has not changed.
-  if (rate !== undefined) live.tokensPerSecond = rate;
   if (counter !== undefined) live.completionCounter = { value: counter, at };
 }

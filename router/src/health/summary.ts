@@ -8,12 +8,18 @@ export interface TargetHealthDetail {
   region?: string;
   status: TargetHealth;
   circuit: string;
+  /** Amortized USD per 1K tokens (clusters: node $/h over capacity); what bills and thresholds use. */
   costPer1K: number | null;
+  /** USD per 1K tokens one more request adds (0 on an always-on cluster with a free slot). */
+  marginalCostPer1K: number | null;
   latencyEwmaMs: number | null;
   latencyP95Ms: number | null;
   inFlight: number;
   queueDepth?: number;
+  /** Capacity throughput (tokens/s when busy) the amortized price divides by. */
   tokensPerSecond?: number;
+  /** Tokens/s actually served over the last poll, idle time included (the old measured rate). */
+  servedTokensPerSecond?: number;
   backend?: string;
   ready?: boolean;
   lastCheck?: string;
@@ -58,6 +64,7 @@ export function summarizeHealth(targets: readonly Target[], now: number): Health
     if (ok || status === "degraded") usable++;
     if (status === "unhealthy" || status === "degraded") troubled++;
     const cost = t.costPer1K();
+    const marginal = t.marginalCostPer1K();
     const d: TargetHealthDetail = {
       name: t.name,
       type: t.type,
@@ -65,6 +72,7 @@ export function summarizeHealth(targets: readonly Target[], now: number): Health
       status,
       circuit: t.breaker.state,
       costPer1K: Number.isFinite(cost) ? cost : null,
+      marginalCostPer1K: Number.isFinite(marginal) ? marginal : null,
       latencyEwmaMs: t.latency.ewma ?? null,
       latencyP95Ms: t.latency.p95() ?? null,
       inFlight: t.inFlight,
@@ -75,6 +83,7 @@ export function summarizeHealth(targets: readonly Target[], now: number): Health
       Object.assign(d, {
         queueDepth: l.queueDepth,
         tokensPerSecond: l.tokensPerSecond,
+        servedTokensPerSecond: l.servedTokensPerSecond,
         backend: l.backend,
         ready: l.ready,
         lastCheck: l.polledAt ? new Date(l.polledAt).toISOString() : undefined,

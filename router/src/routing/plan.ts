@@ -30,6 +30,7 @@ function candidate(t: Target, upstreamModel: string, p: RequestProfile): Candida
     upstreamModel,
     costUsd: t.estimateCost(upstreamModel, p.promptTokens, p.completionTokens),
     costPer1K: t.costPer1K(upstreamModel),
+    marginalPer1K: t.marginalCostPer1K(upstreamModel),
     reason: "",
   };
 }
@@ -141,6 +142,7 @@ export function planRoute(input: PlanInput): Candidate[] {
   const usable: Candidate[] = [];
   const overloaded: Candidate[] = [];
   let coldPreferred: Target | undefined;
+  const coldWanted: Target[] = [];
   let downPreferred = false;
   for (const c of ranked) {
     const t = c.target;
@@ -148,7 +150,7 @@ export function planRoute(input: PlanInput): Candidate[] {
       // Demand counts for cold targets the strategy ranked above every warm one.
       if (usable.length === 0 && overloaded.length === 0) {
         if (t.isCold()) {
-          t.demand.add(1);
+          coldWanted.push(t);
           coldPreferred ??= t;
         } else downPreferred = true;
       }
@@ -161,6 +163,14 @@ export function planRoute(input: PlanInput): Candidate[] {
     (busy ? overloaded : usable).push(c);
   }
   const out = [...usable, ...overloaded.map((c) => ({ ...c, reason: "overloaded" }))];
+  // Demand for a cold pool is raised only when what waits for it pays for waking it (pricing/wake-up.ts).
+  const alternative = out[0]?.costPer1K ?? Number.POSITIVE_INFINITY;
+  for (const t of coldWanted)
+    t.demand.offer(profile.promptTokens + profile.completionTokens, {
+      costPerHour: t.cluster?.costPerHour ?? 0,
+      warmMinutes: settings.wakeUpWarmMinutes,
+      alternativePer1K: alternative,
+    });
   if (out.length === 0) {
     const msg = coldPreferred
       ? `Target "${coldPreferred.name}" is scaling up from zero and no other target is available; retry shortly`

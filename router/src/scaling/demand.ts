@@ -1,3 +1,5 @@
+import { type WakeUpInputs, wakeUpPays } from "../pricing/wake-up.js";
+
 /**
  * Requests that would have preferred a cold (scaled-to-zero) target, as an exponentially
  * decaying count: each adds 1, and the total halves every `halfLifeMs`. KEDA reads it to
@@ -12,6 +14,9 @@ export class PendingDemand {
   private at = 0;
   private unsynced = 0;
   private unsyncedAt = 0;
+  /** Tokens of the requests offered here, decayed: the volume a wake-up is weighed against. */
+  private volume = 0;
+  private volumeAt = 0;
 
   constructor(
     private halfLifeMs: number,
@@ -38,6 +43,20 @@ export class PendingDemand {
     this.unsynced = this.decay(this.unsynced, this.unsyncedAt, t);
     this.unsyncedAt = t;
     return this.unsynced;
+  }
+
+  /**
+   * One request of `tokens` that wanted this cold target: its volume is kept (decayed with the same
+   * half-life), and demand is raised only once that waiting volume pays for a wake-up
+   * (pricing/wake-up.ts, router/README.md § Cost model). Returns whether it was raised.
+   */
+  offer(tokens: number, wake: Omit<WakeUpInputs, "waitingTokens">): boolean {
+    const t = this.now();
+    this.volume = this.decay(this.volume, this.volumeAt, t) + tokens;
+    this.volumeAt = t;
+    if (!wakeUpPays({ ...wake, waitingTokens: this.volume })) return false;
+    this.add(1);
+    return true;
   }
 
   add(n = 1): void {

@@ -7,8 +7,21 @@ export interface ClusterLive {
   /** The runtime reported a loaded model and accepts work. */
   ready?: boolean;
   queueDepth?: number;
-  /** Last non-zero measured decode throughput (tokens/s). */
+  /**
+   * Capacity throughput (tokens/s the pool produces when busy, at its slot count): the runtime's
+   * `llm_runtime_capacity_tokens_per_second`; what the amortized $/1K divides by.
+   */
   tokensPerSecond?: number;
+  /**
+   * `runtime`: tokensPerSecond is the runtime's capacity gauge. `peak`: a runtime without that
+   * gauge; tokensPerSecond is the highest rate it was seen serving, a lower bound on capacity, so
+   * pricing takes the larger of it and the prior.
+   */
+  capacitySource?: "runtime" | "peak";
+  /** Per-sequence decode rate while generating (`llm_runtime_decode_tokens_per_second`). */
+  decodeTokensPerSecond?: number;
+  /** Tokens the pool served per second over the last poll interval, idle time included (0 when idle). */
+  servedTokensPerSecond?: number;
   backend?: string;
   /** From the exporter: USD per 1K tokens and ready replicas of this pool. */
   exporterCostPer1K?: number;

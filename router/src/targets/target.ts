@@ -1,7 +1,7 @@
 import type { ClusterConfig, ExternalProviderConfig, RouterSettings } from "../config/schema.js";
 import { CircuitBreaker } from "../health/breaker.js";
 import { LatencyTracker } from "../health/latency.js";
-import { clusterCostPer1K } from "../pricing/cluster-cost.js";
+import { clusterCostPer1K, marginalCostPer1K } from "../pricing/cluster-cost.js";
 import { egressCostUsd } from "../pricing/egress.js";
 import { CHARS_PER_TOKEN } from "../pricing/estimate.js";
 import { priceRequest } from "../pricing/table.js";
@@ -129,17 +129,25 @@ export class Target {
     return this.prices.lookup(p.type, model);
   }
 
-  /** USD per 1K tokens, blended for externals as the mean of input and output prices. */
+  /**
+   * USD per 1K tokens, blended for externals as the mean of input and output prices. Clusters:
+   * amortized at capacity (pricing/cluster-cost.ts), what thresholds compare and bills use.
+   */
   costPer1K(upstreamModel?: string): number {
     const c = this.cluster;
     if (c) {
+      const l = this.live;
+      const prior = this.settings.assumedTokensPerSecond;
+      // A runtime's own capacity gauge stands; a peak served rate only raises the prior.
+      const capacity =
+        l.capacitySource === "runtime" ? l.tokensPerSecond : Math.max(l.tokensPerSecond ?? 0, prior);
       return (
         this.settings.overheadFactor *
         clusterCostPer1K({
-          exporterCostPer1K: this.live.exporterCostPer1K,
+          exporterCostPer1K: l.exporterCostPer1K,
           costPerHour: c.costPerHour,
-          tokensPerSecond: this.live.tokensPerSecond,
-          assumedTokensPerSecond: this.settings.assumedTokensPerSecond,
+          capacityTokensPerSecond: capacity,
+          assumedTokensPerSecond: prior,
         })
       );
     }
@@ -147,6 +155,22 @@ export class Target {
     // An unpriced external model ranks as expensive rather than free.
     if (!price) return Number.POSITIVE_INFINITY;
     return (price.inputPer1M + price.outputPer1M) / 2 / 1000;
+  }
+
+  /**
+   * USD per 1K tokens one more request adds: ~0 on an always-on pool with a free slot (its node
+   * hours are paid anyway), the amortized figure once saturated or when it scales to zero;
+   * externals: their price. Ranking only; bills use costPer1K.
+   */
+  marginalCostPer1K(upstreamModel?: string): number {
+    const amortized = this.costPer1K(upstreamModel);
+    const c = this.cluster;
+    if (!c) return amortized;
+    return marginalCostPer1K({
+      amortizedPer1K: amortized,
+      scaleToZero: c.scaleToZero,
+      queueDepth: this.live.queueDepth,
+    });
   }
 
   /** Estimated USD for a request of this size sent as `upstreamModel` (plus egress when configured). */

@@ -28,6 +28,7 @@ describe("the failure classification table", () => {
       "healthy",
     ],
     ["mid_stream", f({ phase: "mid_stream", status: 502 }), "return_to_client", "trip"],
+    ["saturated", f({ status: 429, code: "queue_full", retryAfter: 1 }), "fail_over", "healthy"],
     ["rate_limited", f({ status: 429, retryAfter: 7 }), "fail_over", "healthy"],
     ["first_event", f({ phase: "first_event", status: 502 }), "fail_over", "trip"],
     ["context_window", f({ status: 400, code: "context_length_exceeded" }), "fall_back", "healthy"],

@@ -129,6 +129,7 @@ export async function harness(
         upstreamModel: "tiny",
         costUsd: 0,
         costPer1K: 0,
+        marginalPer1K: 0,
         reason: "lowest_cost",
       }));
       const a: AttemptInput = {

@@ -152,7 +152,9 @@ describe("background health polling", () => {
     }).start();
     router = await listen(
       {
-        router: { pendingDemandHalfLife: "60s", maxQueueDepth: 4 },
+        // A near-free wake-up (node $/h for ~0 warm minutes) pays for any waiting request, so each
+        // bypassing request raises demand; the rule itself: test/pricing/wake-up.test.ts.
+        router: { pendingDemandHalfLife: "60s", maxQueueDepth: 4, wakeUpWarmMinutes: 0.0001 },
         clusters: [
           {
             name: "aws-gpu",

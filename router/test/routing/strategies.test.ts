@@ -118,6 +118,29 @@ describe("routing strategies", () => {
     ]);
   });
 
+  it("labels a cluster over the threshold that serves because no external can as no_capable_external", () => {
+    const { plan } = setup({
+      ...base,
+      router: { ...base.router, clusterCostThreshold: 0.0001 },
+      externalProviders: [],
+    });
+    // `cluster_over_threshold` means "so the cheapest external": never the label of a cluster's answer.
+    expect(names(plan({ model: "tiny" }, "hybrid"))).toEqual([
+      "cheap:no_capable_external",
+      "mid:no_capable_external",
+      "dear:no_capable_external",
+    ]);
+  });
+
+  it("orders clusters under the threshold by marginal cost: a paid-for idle pool before a busy cheaper one", () => {
+    const { plan, t } = setup();
+    t("cheap").live.queueDepth = 1; // waiting requests: its next one costs its amortized price
+    expect(names(plan({ model: "tiny" }, "hybrid")).slice(0, 2)).toEqual([
+      "mid:cluster_under_threshold",
+      "cheap:cluster_under_threshold",
+    ]);
+  });
+
   it("uses live cluster prices: the exporter's $/1K, else cost per hour over measured tokens/s", () => {
     const { plan, t } = setup();
     t("cheap").live.exporterCostPer1K = 0.05;
@@ -250,7 +273,9 @@ describe("scale-to-zero awareness", () => {
       },
       { name: "cpu", endpoint: "http://10.0.0.8", models: ["tiny"], costPerHour: 0.072 },
     ],
-    router: { pendingDemandHalfLife: "10s" },
+    // A wake-up this cheap (node $/h for ~0 warm minutes) pays for any waiting request; the
+    // wake-up rule itself is tested in test/pricing/wake-up.test.ts.
+    router: { pendingDemandHalfLife: "10s", wakeUpWarmMinutes: 0.0001 },
   };
 
   it("routes around a cold pool and raises its pending demand, then returns once it is ready", () => {
@@ -266,6 +291,9 @@ describe("scale-to-zero awareness", () => {
         strategy: "hybrid",
       });
     gpu.live = { polledAt: now, reachable: false };
+    // A queue on the always-on pool: its next request costs its amortized price, so the cheaper
+    // gpu pool ranks first (with a free slot the paid-for cpu pool would, at ~$0 marginal).
+    targets.byName.get("cpu")!.live = { queueDepth: 1 };
     expect(gpu.isCold()).toBe(true);
     expect(names(plan())).toEqual(["cpu:cold_target_bypassed:gpu"]);
     plan();

@@ -109,8 +109,18 @@ export const routerSection = z
     maxRetries: z.number().int().min(0).max(10).default(2),
     /** Completion tokens assumed for cost estimates when a request sets no max_tokens. Defaults to 256. */
     defaultMaxTokens: z.number().int().positive().default(256),
-    /** Throughput assumed for a cluster before any is measured (tokens/s). Defaults to 20. */
+    /**
+     * Capacity throughput assumed for a cluster before its runtime has measured one (tokens/s at
+     * its slot count, `llm_runtime_capacity_tokens_per_second`): the prior of the amortized
+     * $/1K (router/README.md § Cost model). Defaults to 20.
+     */
     assumedTokensPerSecond: z.number().positive().default(20),
+    /**
+     * Minutes a woken scale-to-zero pool stays paid for: its wake-up cost is node $/h × this, and
+     * pending demand is raised only when the volume waiting for it pays that. Defaults to 25
+     * (the chart's KEDA cooldownPeriod 900 s + the cluster autoscaler's 10 min scale-down delay).
+     */
+    wakeUpWarmMinutes: z.number().positive().default(25),
     /** Half-life of the pending-demand signal for cold targets. Defaults to 60s. */
     pendingDemandHalfLife: duration.default(60_000),
     /**
