@@ -16,6 +16,7 @@ import { checkPoolMinZero, checkTaints, poolFromOutputs, TAINT_CHECK } from "./c
 import { COMPLETION_CHECK, checkCompletion, checkRuntimeHealth, HEALTH_CHECK } from "./checks/runtime.js";
 import { runSmokePod, SMOKE_CHECK } from "./checks/smoke-pod.js";
 import { detectCloud, type GpuCloud } from "./cloud.js";
+import { kubeconfigProblem } from "./kubeconfig.js";
 import { findKubectl, Kubectl } from "./kubectl.js";
 
 export interface RunDeps {
@@ -43,6 +44,10 @@ export async function validateGpu(deps: RunDeps): Promise<CheckResult[]> {
   } catch (err) {
     return [fail("kubectl", (err as Error).message)];
   }
+  // Before any kubectl call: without a kubeconfig kubectl talks to localhost:8080 and the error
+  // it reports ("the server could not find the requested resource") says nothing about why.
+  const noCluster = kubeconfigProblem(deps.env, opts.context);
+  if (noCluster) return [fail("kubeconfig", noCluster)];
   let cloud: GpuCloud | undefined = opts.cloud;
   try {
     if (!cloud && opts.outputs) {

@@ -15,6 +15,13 @@ import { validateGpu } from "../../src/validate-gpu/run.js";
 
 const fakeDir = fakeKubectlDir;
 
+/** A kubeconfig for the fake kubectl (validate-gpu refuses to run without one; see kubeconfig.test.ts). */
+const KUBECONFIG = join(mkdtempSync(join(tmpdir(), "validate-gpu-kubeconfig-")), "config");
+writeFileSync(
+  KUBECONFIG,
+  "apiVersion: v1\nkind: Config\ncurrent-context: fake\ncontexts:\n  - name: fake\n    context: {cluster: fake, user: fake}\n  - name: eks-dev\n    context: {cluster: fake, user: fake}\n",
+);
+
 interface Run {
   results: CheckResult[];
   log: string[];
@@ -33,6 +40,7 @@ async function runScenario(scenario: string, argv: string[] = []): Promise<Run> 
       PATH: `${fakeDir}${delimiter}${process.env.PATH}`,
       FAKE_KUBECTL_SCENARIO: scenario,
       FAKE_KUBECTL_STATE: stateDir,
+      KUBECONFIG,
     },
     log: (line) => log.push(line),
   });
@@ -274,6 +282,7 @@ describe("validate-gpu pieces", () => {
           PATH: `${fakeDir}${delimiter}${process.env.PATH}`,
           FAKE_KUBECTL_SCENARIO: "no-gpu-pool",
           FAKE_KUBECTL_STATE: stateDir,
+          KUBECONFIG,
         },
       },
     ).then(
