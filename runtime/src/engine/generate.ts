@@ -21,6 +21,8 @@ export interface PreparedGeneration {
   stopStrings?: string[];
   /** Grammar that constrains the output (response_format json). */
   grammar?: LlamaGrammar;
+  /** Checks a finished (not truncated) text against the response format's schema; throws the client's error. */
+  checkOutput?: (text: string) => void;
   /** presence/frequency penalties mapped to node-llama-cpp's repeat penalty; undefined = off. */
   penalties?: { presencePenalty?: number; frequencyPenalty?: number };
 }

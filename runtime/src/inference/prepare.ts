@@ -73,6 +73,7 @@ export async function prepareChat(
     requestedMaxTokens(req),
     "messages",
   );
+  const constrained = await grammars.forFormat(req.response_format);
   return {
     input,
     evaluated,
@@ -81,7 +82,8 @@ export async function prepareChat(
     ...sampling(req),
     stop: stopTriggers,
     stopStrings: stopList(req.stop),
-    grammar: await grammars.forFormat(req.response_format),
+    grammar: constrained?.grammar,
+    checkOutput: constrained?.check,
   };
 }
 

@@ -35,6 +35,8 @@ export interface InferenceOptions {
  */
 export class InferenceService {
   readonly grammars: GrammarCache;
+  /** Sequences generating now (leased), the batch size the capacity estimate files rates under. */
+  private generating = 0;
 
   constructor(
     readonly engine: Engine,
@@ -67,30 +69,47 @@ export class InferenceService {
       deadline.dispose();
       throw deadline.reason(err);
     }
+    // Sequences generating alongside this one (itself included), for the capacity estimate.
+    let batch = ++this.generating;
     try {
       ctx.onStart?.();
       this.metrics.promptTokens.inc(p.promptTokens);
       this.metrics.promptCachedTokens.inc(reusedPrefix(lease.item, p.evaluated));
       let first = true;
       let streamed = 0;
+      let firstAt = 0;
       const result = await generate(lease.item, p, {
         signal,
         onText: (text) => {
           if (first) {
             first = false;
-            this.metrics.timeToFirstToken.observe((performance.now() - ctx.receivedAt) / 1000);
+            firstAt = performance.now();
+            this.metrics.timeToFirstToken.observe((firstAt - ctx.receivedAt) / 1000);
           }
+          batch = Math.max(batch, this.generating);
           streamed++;
           this.metrics.addCompletionTokens(1);
           ctx.onText?.(text);
         },
       });
+      // Decode rate while generating (metrics/capacity.ts): tokens after the first, first to last.
+      if (firstAt > 0)
+        this.metrics.capacity.observe(
+          result.completionTokens - 1,
+          performance.now() - firstAt,
+          batch,
+          this.engine.info.parallel,
+        );
       // Text chunks are not always one per token (stop strings, multi-byte characters): settle the count.
       this.metrics.addCompletionTokens(result.completionTokens - streamed);
+      // Schema outputs are checked before the 200 (or, streamed, before the finish event); a text cut by
+      // max_tokens is incomplete by definition and says so with finish_reason "length".
+      if (p.checkOutput && result.finishReason === "stop") p.checkOutput(result.text);
       return { ...result, promptTokens: p.promptTokens };
     } catch (err) {
       throw deadline.reason(err);
     } finally {
+      this.generating--;
       deadline.dispose();
       lease.release();
     }

@@ -1,5 +1,6 @@
 import type { Llama, LlamaGrammar } from "node-llama-cpp";
 import { GrammarCache } from "../../src/inference/grammar.js";
+import { compileJsonSchema } from "../../src/inference/schema/index.js";
 
 /** A Llama that "compiles" a schema into a token object and counts compilations per schema. */
 function fakeLlama() {
@@ -39,7 +40,9 @@ describe("grammar cache", () => {
     await cache.forFormat(format("a"));
     expect(compiled).toEqual([]);
     await cache.forFormat(format("b"));
-    expect(compiled).toEqual([JSON.stringify({ type: "object", title: "b" })]);
+    // What node-llama-cpp compiles is the schema as translated for the grammar (schema/translate.ts).
+    const translated = compileJsonSchema({ type: "object", title: "b" }, { strict: false, param: "p" });
+    expect(compiled).toEqual([JSON.stringify(translated.grammarSchema)]);
   });
 
   it("does not keep a schema that failed to compile", async () => {
