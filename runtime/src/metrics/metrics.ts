@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { CapacityEstimator } from "./capacity.js";
 import { DecodeRate } from "./decode-rate.js";
 
 /** Endpoint labels; a fixed set so unknown paths cannot explode label cardinality. */
@@ -28,6 +29,8 @@ export class RuntimeMetrics {
   readonly batchTokens: Histogram;
   readonly decodeAheadTokens: Counter<"outcome">;
   private readonly decodeRate = new DecodeRate();
+  /** Per-sequence and capacity throughput (capacity.ts), fed by InferenceService.run. */
+  readonly capacity = new CapacityEstimator();
 
   constructor() {
     const registers = [this.registry];
@@ -72,6 +75,24 @@ export class RuntimeMetrics {
       registers,
       collect() {
         this.set(rate.perSecond());
+      },
+    });
+    const capacity = this.capacity;
+    // The names the router and exporter read (router/src/health/runtime-reading.ts, exporters/src/pools).
+    new Gauge({
+      name: "llm_runtime_decode_tokens_per_second",
+      help: "Per-sequence decode rate, measured only while generating (smoothed; 0 before the first generation)",
+      registers,
+      collect() {
+        this.set(capacity.decodeTokensPerSecond());
+      },
+    });
+    new Gauge({
+      name: "llm_runtime_capacity_tokens_per_second",
+      help: "Tokens/s this runtime produces when busy: per-sequence rate x min(slots, observed batch scaling)",
+      registers,
+      collect() {
+        this.set(capacity.capacityTokensPerSecond());
       },
     });
     this.queueDepth = new Gauge({
