@@ -10,7 +10,18 @@ export interface UnsupportedFields {
   suffix?: string | null;
   /** A boolean on chat, a count on text completions; either way truthy asks for them. */
   logprobs?: boolean | number | null;
+  /** Chat only. */
+  top_logprobs?: number | null;
 }
+
+/**
+ * Why no logprobs (checked in node-llama-cpp 3.22.1's typings): the decode path, LlamaCompletion (which
+ * carries lockstep batching and decode-ahead), exposes no token probabilities; only the low-level
+ * `LlamaContextSequence.evaluateWithMetadata` does, as the full-vocabulary distribution *after*
+ * sampling options per token, which is neither cheap nor OpenAI's logprobs.
+ */
+const LOGPROBS_MESSAGE =
+  "logprobs are not supported by this runtime: its engine (node-llama-cpp's completion path) does not expose token probabilities";
 
 /** One row per field, checked in this order: the first one a request uses is the one named. */
 const RULES: readonly {
@@ -41,7 +52,12 @@ const RULES: readonly {
   {
     param: "logprobs",
     used: (r) => Boolean(r.logprobs),
-    message: "logprobs are not supported by this runtime",
+    message: LOGPROBS_MESSAGE,
+  },
+  {
+    param: "top_logprobs",
+    used: (r) => r.top_logprobs != null && r.top_logprobs > 0,
+    message: LOGPROBS_MESSAGE,
   },
 ];
 
