@@ -15,11 +15,23 @@ export class ExporterMetrics {
   );
   private readonly pricedTokensPerSecond = this.gauge(
     "llm_cluster_priced_tokens_per_second",
-    "Throughput that prices tokens: measured, or while idle the last busy throughput (else the idle floor)",
+    "Throughput that prices tokens: the replicas' capacity; for runtimes without the capacity gauge, measured, or while idle the last busy throughput (else the idle floor)",
+  );
+  private readonly capacityTokensPerSecond = this.gauge(
+    "llm_cluster_capacity_tokens_per_second",
+    "Tokens/s the pool produces when busy: llm_runtime_capacity_tokens_per_second summed over its replicas",
   );
   private readonly costPer1k = this.gauge(
     "llm_cluster_cost_per_1k_tokens",
-    "USD per 1000 tokens: cost_per_hour / (priced_tokens_per_second * 3.6); 0 at zero nodes",
+    "USD per 1000 tokens amortized at capacity: cost_per_hour / (priced_tokens_per_second * 3.6); 0 at zero nodes",
+  );
+  private readonly utilization = this.gauge(
+    "llm_cluster_utilization",
+    "Served over priced throughput (0..1): the share of the paid capacity doing work",
+  );
+  private readonly idleCostPerHour = this.gauge(
+    "llm_cluster_idle_cost_per_hour",
+    "USD per hour of node time doing nothing: cost_per_hour * (1 - utilization)",
   );
   private readonly nodes = new Gauge({
     name: "llm_cluster_nodes",
@@ -72,6 +84,9 @@ export class ExporterMetrics {
       this.tokensPerSecond.set({ pool }, s.tokensPerSecond);
       this.pricedTokensPerSecond.set({ pool }, s.pricedTokensPerSecond);
       this.costPer1k.set({ pool }, s.costPer1kTokens);
+      this.capacityTokensPerSecond.set({ pool }, s.capacityTokensPerSecond);
+      this.utilization.set({ pool }, s.utilization);
+      this.idleCostPerHour.set({ pool }, s.idleCostPerHour);
       this.nodes.set({ pool, capacity_type: "spot" }, s.nodesByCapacityType.spot);
       this.nodes.set({ pool, capacity_type: "on-demand" }, s.nodesByCapacityType["on-demand"]);
       this.gpuNodes.set({ pool }, s.gpuNodes);

@@ -20,10 +20,25 @@ export interface PoolSummary {
   tokensPerSecond: number;
   completionTokensPerSecond: number;
   promptTokensPerSecond: number;
-  /** Throughput that priced the tokens: measured, or the idle fallback (last busy, else the floor). */
+  /**
+   * Throughput that priced the tokens: the replicas' capacity (`llm_runtime_capacity_tokens_per_second`,
+   * summed) when they report it; else, for runtimes that predate it, the superseded fallback:
+   * measured, or while idle the last busy rate, else the floor (`idleThroughput`/`idleThroughputFloor`).
+   */
   pricedTokensPerSecond: number;
-  /** cost_per_hour / (pricedTokensPerSecond * 3.6); 0 when the pool has no nodes. */
+  /** Capacity tokens/s summed over the replicas; 0 when none reports one. */
+  capacityTokensPerSecond: number;
+  /** Tokens/s actually served (= tokensPerSecond), for symmetry with the router's /health. */
+  servedTokensPerSecond: number;
+  /**
+   * Amortized USD per 1K tokens: cost_per_hour / (pricedTokensPerSecond * 3.6), stable when idle (the
+   * router's clusterCostThreshold compares it; router/README.md § Cost model); 0 with no nodes.
+   */
   costPer1kTokens: number;
+  /** Served over priced throughput, 0..1: how much of the paid capacity does work. */
+  utilization: number;
+  /** USD/hour of node time doing nothing: cost_per_hour × (1 − utilization). */
+  idleCostPerHour: number;
   /** Requests waiting across the pool's runtime replicas. */
   queueDepth: number;
   /** Runtime replicas that are Ready (pods) or answered their scrape (static URLs). */
@@ -38,6 +53,8 @@ export interface PoolThroughput {
   promptTokensPerSecond: number;
   queueDepth: number;
   readyReplicas: number;
+  /** Sum of the replicas' capacity gauges; undefined when none reports one. */
+  capacityTokensPerSecond?: number;
 }
 
 export interface SummaryOptions {
@@ -73,9 +90,18 @@ export function summarizePool(
       ? throughput.completionTokensPerSecond + throughput.promptTokensPerSecond
       : throughput.completionTokensPerSecond;
   const floor = opts.idleThroughputFloor;
+  const capacity = throughput.capacityTokensPerSecond ?? 0;
+  // Capacity counts generated tokens; with tokenBasis total the prompt tokens served ride on top.
+  const capacityBasis =
+    capacity > 0 && opts.tokenBasis === "total" ? capacity + throughput.promptTokensPerSecond : capacity;
   const priced =
-    tokensPerSecond >= floor ? tokensPerSecond : Math.max(opts.lastBusyTokensPerSecond ?? floor, floor);
+    capacityBasis > 0
+      ? Math.max(capacityBasis, tokensPerSecond)
+      : tokensPerSecond >= floor
+        ? tokensPerSecond
+        : Math.max(opts.lastBusyTokensPerSecond ?? floor, floor);
   const tokensPerHour = priced * 3600;
+  const utilization = Math.min(1, Math.max(0, tokensPerSecond / priced));
   return {
     pool,
     nodes: nodes.length,
@@ -89,7 +115,11 @@ export function summarizePool(
     completionTokensPerSecond: round(throughput.completionTokensPerSecond),
     promptTokensPerSecond: round(throughput.promptTokensPerSecond),
     pricedTokensPerSecond: round(priced),
+    capacityTokensPerSecond: round(capacity),
+    servedTokensPerSecond: round(tokensPerSecond),
     costPer1kTokens: round(costPerHour / (tokensPerHour / 1000)),
+    utilization: round(utilization),
+    idleCostPerHour: round(costPerHour * (1 - utilization)),
     queueDepth: throughput.queueDepth,
     readyReplicas: throughput.readyReplicas,
     stale,

@@ -7,6 +7,8 @@ export class FakeRuntime {
   promptTokens = 0;
   queueDepth = 0;
   tokensPerSecond = 0;
+  /** `llm_runtime_capacity_tokens_per_second`; not exported while undefined (a runtime predating it). */
+  capacityTokensPerSecond: number | undefined;
   /** Answer with this status instead of 200. */
   failWith: number | undefined;
   scrapes = 0;
@@ -34,6 +36,9 @@ export class FakeRuntime {
           `llm_runtime_queue_depth ${this.queueDepth}`,
           "# TYPE llm_runtime_tokens_per_second gauge",
           `llm_runtime_tokens_per_second{model="tiny"} ${this.tokensPerSecond}`,
+          ...(this.capacityTokensPerSecond === undefined
+            ? []
+            : [`llm_runtime_capacity_tokens_per_second ${this.capacityTokensPerSecond}`]),
           "",
         ].join("\n"),
       );
