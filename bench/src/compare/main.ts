@@ -37,14 +37,24 @@ async function main(): Promise<void> {
   };
   config.requests = override(values.requests, "requests", 10_000) ?? config.requests;
   config.concurrency = override(values.concurrency, "concurrency", 256) ?? config.concurrency;
-  const { summary, files } = await runCompare({ config, outDir: values.out });
+  // Progress on stderr, so stdout stays the result table.
+  const { summary, files } = await runCompare({
+    config,
+    outDir: values.out,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
   for (const t of summary.targets) {
     console.log(
       `${t.target.padEnd(20)} success ${(t.successRate * 100).toFixed(1).padStart(5)}%  ` +
         `p50 ${String(t.latencyMs.p50 ?? "n/a").padStart(8)} ms  p95 ${String(t.latencyMs.p95 ?? "n/a").padStart(8)} ms  ` +
-        `TTFT p50 ${String(t.ttftMs.p50 ?? "n/a").padStart(8)} ms  $/1K ${t.costPer1kTokens ?? "n/a"}  score ${t.score.total}`,
+        `TTFT p50 ${String(t.ttftMs.p50 ?? "n/a").padStart(8)} ms  $/1K ${t.costPer1kTokens ?? "n/a"}  score ${t.score.total}${t.score.note ? ` (${t.score.note}: cost left out, not ranked)` : ""}`,
     );
   }
+  const r = summary.ranking;
+  console.log(
+    `cheapest: ${r.cheapest ?? "none priced"}  best score: ${r.bestScore ?? "n/a"}` +
+      (r.unpriced.length ? `  (unpriced, not ranked: ${r.unpriced.join(", ")})` : ""),
+  );
   console.log(`wrote ${files.csv}, ${files.summary}, ${files.report}`);
 }
 

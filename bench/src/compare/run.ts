@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import type { FakeOpenAI } from "@llm/testing";
 import { summarise } from "./analysis/aggregate.js";
-import { scoreTargets } from "./analysis/score.js";
+import { rankTargets, scoreTargets } from "./analysis/score.js";
 import type { ProvidersFile } from "./config/schema.js";
 import { type RequestRecord, type RunnableTarget, runTarget } from "./load/runner.js";
 import { startMockTarget } from "./mock/targets.js";
@@ -22,6 +23,11 @@ export interface CompareOptions {
   timeScale?: number;
   /** Clock for `startedAt`. Defaults to now. */
   now?: () => Date;
+  /**
+   * Progress lines while it runs (the CLI writes them to stderr): one at the start, then one per
+   * target every tenth of its requests and when it is done. Defaults to none.
+   */
+  progress?: (line: string) => void;
 }
 
 /** Paths written by a run. */
@@ -60,15 +66,32 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutput> {
       }
     }
     const startedAt = (opts.now?.() ?? new Date()).toISOString();
+    const t0 = performance.now();
+    const every = Math.max(1, Math.ceil(config.requests / 10));
+    opts.progress?.(
+      `compare: ${runnable.length} target(s) × ${config.requests} requests, ${config.concurrency} in flight each`,
+    );
     const perTarget = await Promise.all(
-      runnable.map((t) =>
-        runTarget(t, {
+      runnable.map((t) => {
+        let done = 0;
+        let failed = 0;
+        return runTarget(t, {
           requests: config.requests,
           concurrency: config.concurrency,
           maxTokens: config.maxTokens,
           timeoutMs: config.timeoutMs,
-        }),
-      ),
+          onRecord: (r) => {
+            done++;
+            if (!r.ok) failed++;
+            if (done % every === 0 || done === config.requests) {
+              opts.progress?.(
+                `compare: ${t.name} ${done}/${config.requests}${failed ? ` (${failed} failed)` : ""}` +
+                  `${done === config.requests ? " done" : ""} ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+              );
+            }
+          },
+        });
+      }),
     );
     const summaries = config.targets.map((t, i) =>
       summarise(perTarget[i]!, {
@@ -79,6 +102,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutput> {
       }),
     );
     const scores = scoreTargets(summaries, config.weights);
+    const scored = summaries.map((s, i) => ({ ...s, score: scores[i]! }));
     const summary = roundSummary({
       run: {
         startedAt,
@@ -88,7 +112,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutput> {
         maxTokens: config.maxTokens,
         weights: config.weights,
       },
-      targets: summaries.map((s, i) => ({ ...s, score: scores[i]! })),
+      targets: scored,
+      ranking: rankTargets(scored),
     });
     const records = perTarget.flat();
     await mkdir(opts.outDir, { recursive: true });

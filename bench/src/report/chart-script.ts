@@ -15,6 +15,8 @@ export const CHART_SCRIPT = `
   var NS = "http://www.w3.org/2000/svg";
   var COLORS = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d"];
   var W = 640, PLOT_H = 228, TOP = 16, RIGHT = 24, CHAR = 6.6, MAX_LABEL = 24;
+  // tsx (esbuild keepNames) may wrap functions in __name(); a no-op keeps the inlined source valid.
+  var __name = function (f) { return f; };
   var niceTicks = ${niceTicks.toString()};
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -132,7 +134,7 @@ export const CHART_SCRIPT = `
     var M = f.M, H = f.H;
     var xt;
     if (log) {
-      var e0 = Math.floor(Math.log10(Math.min.apply(null, xs.concat([1])))), e1 = Math.ceil(Math.log10(Math.max.apply(null, xs.concat([10]))));
+      var e0 = Math.floor(Math.log10(xs.length ? Math.min.apply(null, xs) : 1)), e1 = Math.ceil(Math.log10(xs.length ? Math.max.apply(null, xs) : 10));
       if (e1 <= e0) e1 = e0 + 1;
       var every = Math.max(1, Math.ceil((e1 - e0) / 8));
       var vals = [];
@@ -154,7 +156,7 @@ export const CHART_SCRIPT = `
       return M.l + (f.plotW * (x - xt.lo)) / (xt.hi - xt.lo || 1);
     }
     xt.values.forEach(function (v) {
-      text(svg, px(v), H - M.b + 16, xt.label(v), { "text-anchor": "middle", class: "tick x-tick", "data-value": String(v) });
+      text(svg, px(v), H - M.b + 20, xt.label(v), { "text-anchor": "middle", class: "tick x-tick", "data-value": String(v) });
     });
     text(svg, M.l + f.plotW / 2, H - 12, spec.xLabel, { "text-anchor": "middle", class: "axis-label" });
     var drawn = 0;

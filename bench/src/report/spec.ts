@@ -68,13 +68,14 @@ export function niceTicks(
   const raw = (top - min) / Math.max(1, count);
   const p = 10 ** Math.floor(Math.log10(raw));
   const f = raw / p;
-  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
-  const fix = (v: number) => Number(v.toFixed(decimals));
-  const lo = fix(Math.floor(min / step + 1e-9) * step);
-  const hi = fix(Math.ceil(top / step - 1e-9) * step);
+  // No inner functions: this body is inlined into the report by toString(), and tsx's keepNames
+  // would wrap an inner arrow in a `__name` helper the page does not have.
+  const decimals = Math.max(0, -Math.floor(Math.log10(p)));
+  const step = Number(((f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p).toFixed(decimals));
+  const lo = Number((Math.floor(min / step + 1e-9) * step).toFixed(decimals));
+  const hi = Number((Math.ceil(top / step - 1e-9) * step).toFixed(decimals));
   const values: number[] = [];
-  for (let i = 0; lo + i * step <= hi + step / 2; i++) values.push(fix(lo + i * step));
+  for (let i = 0; lo + i * step <= hi + step / 2; i++) values.push(Number((lo + i * step).toFixed(decimals)));
   return { lo, hi, step, values };
 }
 

@@ -319,13 +319,30 @@ describe("bench:compare end to end", () => {
           },
         ],
       });
-      const { summary, records } = await runCompare({ config: providers, outDir: join(dir, "router") });
+      const progress: string[] = [];
+      const { summary, records } = await runCompare({
+        config: providers,
+        outDir: join(dir, "router"),
+        progress: (l) => progress.push(l),
+      });
+      // Progress while it runs: a start line, then the target every tenth of its requests.
+      expect(progress[0]).toBe("compare: 1 target(s) × 8 requests, 2 in flight each");
+      expect(progress.slice(1).map((l) => l.split(" ").slice(1, 3).join(" "))).toEqual(
+        [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `router-cost ${n}/8`),
+      );
+      expect(progress.at(-1)).toMatch(/^compare: router-cost 8\/8 done \d+\.\d s$/);
       expect(summary.targets[0]?.successRate).toBe(1);
       expect(records.every((r) => r.servedBy === "local")).toBe(true);
       expect(records.every((r) => r.completionTokens === 6 && r.ttftMs > 0)).toBe(true);
       // No price for the router target: cost is unknown and left out of its score.
       expect(summary.targets[0]?.costPer1kTokens).toBeNull();
       expect(summary.targets[0]?.score.cost).toBeNull();
+      expect(summary.targets[0]?.score.note).toBe("unpriced");
+      expect(summary.ranking).toEqual({
+        cheapest: null,
+        bestScore: "router-cost",
+        unpriced: ["router-cost"],
+      });
     } finally {
       await router.close();
       await cluster.close();

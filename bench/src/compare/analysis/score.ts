@@ -8,6 +8,36 @@ export interface Score {
   reliability: number;
   throughput: number | null;
   total: number;
+  /**
+   * `unpriced` when the target has no price: its total leaves cost out, so it is not comparable on
+   * cost and {@link rankTargets} ranks it neither cheapest nor best while priced targets exist.
+   */
+  note?: "unpriced";
+}
+
+/** Who comes first in a run: summary.json `ranking`. */
+export interface Ranking {
+  /** Lowest $/1K among priced targets that served something; null when none is priced. */
+  cheapest: string | null;
+  /** Highest total among priced targets (among all when none is priced). */
+  bestScore: string | null;
+  /** Targets left out of both rankings because they have no price. */
+  unpriced: string[];
+}
+
+/** Ranks scored targets; an unpriced target is never the cheapest. */
+export function rankTargets(targets: readonly (TargetSummary & { score: Score })[]): Ranking {
+  const priced = targets.filter((t) => t.costUsd !== null && t.score.note !== "unpriced");
+  const cheapest = [...priced]
+    .filter((t) => t.successes > 0)
+    .sort((a, b) => (a.costPer1kTokens ?? 0) - (b.costPer1kTokens ?? 0))[0];
+  const pool = priced.length ? priced : targets;
+  const best = [...pool].sort((a, b) => b.score.total - a.score.total)[0];
+  return {
+    cheapest: cheapest?.target ?? null,
+    bestScore: best?.target ?? null,
+    unpriced: targets.filter((t) => !priced.includes(t)).map((t) => t.target),
+  };
 }
 
 /** Lower-is-better ratio to the best target: best/x; 1 for the best; 0 when best is 0 but x is not. */
@@ -58,6 +88,8 @@ export function scoreTargets(summaries: readonly TargetSummary[], weights: Weigh
     const used = parts.filter(([, v]) => v !== null) as [number, number][];
     const wsum = used.reduce((a, [w]) => a + w, 0);
     const total = wsum > 0 ? (100 * used.reduce((a, [w, v]) => a + w * v, 0)) / wsum : 0;
-    return { latency, cost, reliability, throughput, total: Math.round(total * 10) / 10 };
+    const score: Score = { latency, cost, reliability, throughput, total: Math.round(total * 10) / 10 };
+    if (s.costUsd === null) score.note = "unpriced";
+    return score;
   });
 }

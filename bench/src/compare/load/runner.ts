@@ -44,6 +44,8 @@ export interface RunOptions {
   concurrency: number;
   maxTokens: number;
   timeoutMs: number;
+  /** Called as each request finishes (progress). */
+  onRecord?: (record: RequestRecord) => void;
 }
 
 /** Cost of one request: prompt and completion tokens at the target's per-1K prices. */
@@ -96,6 +98,7 @@ export async function runTarget(target: RunnableTarget, opts: RunOptions): Promi
         costUsd: r.ok ? requestCost(target.price, r.promptTokens, r.completionTokens) : 0,
         servedBy: r.servedBy ?? "",
       };
+      opts.onRecord?.(records[index]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.requests) }, worker));

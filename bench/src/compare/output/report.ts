@@ -1,4 +1,4 @@
-import { type ChartSpec, cdfPoints, renderReport, type Section } from "../../report/index.js";
+import { type ChartSpec, cdfPoints, percentAxisMin, renderReport, type Section } from "../../report/index.js";
 import type { Weights } from "../config/schema.js";
 import type { RequestRecord } from "../load/runner.js";
 import type { CompareSummary } from "./summary.js";
@@ -10,7 +10,9 @@ const f = (v: number | null | undefined, digits = 1) =>
 export function renderCompareReport(summary: CompareSummary, records: readonly RequestRecord[]): string {
   const ts = summary.targets;
   const names = ts.map((t) => t.target);
-  const best = [...ts].sort((a, b) => b.score.total - a.score.total)[0];
+  const best = ts.find((t) => t.target === summary.ranking.bestScore);
+  const cheapest = ts.find((t) => t.target === summary.ranking.cheapest);
+  const successes = ts.map((t) => t.successRate * 100);
   const charts: ChartSpec[] = [
     {
       kind: "lines",
@@ -53,8 +55,10 @@ export function renderCompareReport(summary: CompareSummary, records: readonly R
       title: "Success rate",
       unit: "%",
       digits: 1,
+      // All above 90 %: start the axis under the lowest, or 96.7 % and 100 % look the same.
+      yMin: percentAxisMin(successes),
       categories: names,
-      series: [{ name: "success", values: ts.map((t) => t.successRate * 100) }],
+      series: [{ name: "success", values: successes }],
     },
     {
       kind: "bars",
@@ -88,6 +92,14 @@ export function renderCompareReport(summary: CompareSummary, records: readonly R
         ...(best
           ? [{ label: "Best score", value: `${best.target}`, note: `${best.score.total} / 100` }]
           : []),
+        {
+          label: "Cheapest",
+          value: cheapest ? cheapest.target : "none priced",
+          note: cheapest ? `$${f(cheapest.costPer1kTokens, 5)} / 1K tokens` : "no target has a price",
+        },
+        ...(summary.ranking.unpriced.length
+          ? [{ label: "Unpriced (not ranked)", value: summary.ranking.unpriced.join(", ") }]
+          : []),
       ],
       tables: [
         {
@@ -116,7 +128,7 @@ export function renderCompareReport(summary: CompareSummary, records: readonly R
             f(t.tokensPerSecond.median),
             f(t.costPer1kTokens, 5),
             f(t.costUsd, 5),
-            f(t.score.total),
+            t.score.note ? `${f(t.score.total)} (${t.score.note})` : f(t.score.total),
           ]),
         },
       ],
@@ -152,6 +164,7 @@ export function scoreExplanation(w: Weights): string {
     `Each component is normalised across the targets of this run: latency = best p95 / p95; ` +
     `cost = cheapest $/1K / $/1K; reliability = success rate; throughput = tokens/s / best tokens/s. ` +
     `Score = 100 × Σ wᵢ·sᵢ / Σ wᵢ with weights latency ${w.latency}, cost ${w.cost}, ` +
-    `reliability ${w.reliability}, throughput ${w.throughput}; a target without a price is scored on the other weights.`
+    `reliability ${w.reliability}, throughput ${w.throughput}; a target without a price is scored on the other weights, ` +
+    "marked unpriced, and ranked neither cheapest nor best while priced targets exist."
   );
 }

@@ -1,6 +1,6 @@
 import { round } from "../../stats/distribution.js";
 import type { TargetSummary } from "../analysis/aggregate.js";
-import type { Score } from "../analysis/score.js";
+import type { Ranking, Score } from "../analysis/score.js";
 import type { Weights } from "../config/schema.js";
 
 /** summary.json: run parameters and per-target aggregates with scores. */
@@ -14,6 +14,8 @@ export interface CompareSummary {
     weights: Weights;
   };
   targets: (TargetSummary & { score: Score })[];
+  /** Cheapest and best-scored targets; unpriced targets are ranked in neither. */
+  ranking: Ranking;
 }
 
 /** Rounds every number of a summary for output (ms to 0.001, $ to 1e-9). */
@@ -26,6 +28,7 @@ export function roundSummary(s: CompareSummary): CompareSummary {
   });
   return {
     run: s.run,
+    ranking: s.ranking,
     targets: s.targets.map((t) => ({
       ...t,
       successRate: round(t.successRate, 6)!,
@@ -44,6 +47,7 @@ export function roundSummary(s: CompareSummary): CompareSummary {
         reliability: round(t.score.reliability, 4)!,
         throughput: round(t.score.throughput, 4),
         total: t.score.total,
+        ...(t.score.note ? { note: t.score.note } : {}),
       },
     })),
   };
