@@ -1,6 +1,6 @@
+import { type ExternalPrice, referenceCostUsd } from "@llm/contracts";
 import { percentile } from "../../stats/distribution.js";
 import type { PoolHistory } from "../fleet/autoscaler.js";
-import { type ExternalPrice, referenceCostUsd } from "../reference-price.js";
 import type { ReplayRecord } from "../replay/replay.js";
 import type { FakeCluster } from "../scenario/schema.js";
 import type { PriceBook } from "./cost.js";
