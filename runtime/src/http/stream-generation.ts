@@ -1,4 +1,5 @@
 import type { Response } from "express";
+import { choicesUsage, runChoices } from "../inference/choices.js";
 import type { PreparedGeneration } from "../inference/service.js";
 import { toHttpError } from "./errors.js";
 import { type GenerationContext, usageInfo, usageOf } from "./handlers/context.js";
@@ -7,12 +8,12 @@ import { recordGenAi } from "./tracing.js";
 
 /** The events of one endpoint's stream format (chat chunks, text completion chunks). */
 export interface StreamEvents {
-  /** Sent once a sequence is leased, before any token; undefined sends nothing. */
-  opening(): unknown;
-  /** One piece of generated text. Called per token: build the event and nothing more. */
-  delta(text: string): unknown;
-  /** The event carrying the finish reason. */
-  finish(reason: "stop" | "length"): unknown;
+  /** Sent for each choice once the first sequence is leased, before any token; undefined sends nothing. */
+  opening(index: number): unknown;
+  /** One piece of choice `index`'s text. Called per token: build the event and nothing more. */
+  delta(text: string, index: number): unknown;
+  /** The event carrying a choice's finish reason. */
+  finish(reason: "stop" | "length", index: number): unknown;
   /** The usage-only event at the end (`stream_options.include_usage`); absent = not sent. */
   usage?: (usage: ReturnType<typeof usageOf>) => unknown;
 }
@@ -28,20 +29,27 @@ export async function streamGeneration(
   prepared: PreparedGeneration,
   requestModel: string,
   events: StreamEvents,
+  /** Choices (`n`), each streamed under its own `index`. */
+  n = 1,
 ): Promise<void> {
   try {
-    const r = await g.service.run(prepared, {
-      ...g.run,
+    const results = await runChoices(g.service, prepared, n, g.run, {
       onStart: () => {
         startSse(res);
-        const opening = events.opening();
-        if (opening !== undefined) sendEvent(res, opening);
+        for (let i = 0; i < n; i++) {
+          const opening = events.opening(i);
+          if (opening !== undefined) sendEvent(res, opening);
+        }
       },
-      onText: (text) => sendEvent(res, events.delta(text)),
+      onText: (index, text) => sendEvent(res, events.delta(text, index)),
+      onDone: (index, r) => sendEvent(res, events.finish(r.finishReason, index)),
     });
-    recordGenAi(res, usageInfo(requestModel, g.model, r));
-    sendEvent(res, events.finish(r.finishReason));
-    if (events.usage) sendEvent(res, events.usage(usageOf(r)));
+    const usage = choicesUsage(results);
+    recordGenAi(
+      res,
+      usageInfo(requestModel, g.model, { ...usage, finishReason: results[0]?.finishReason ?? null }),
+    );
+    if (events.usage) sendEvent(res, events.usage(usageOf(usage)));
     endSse(res);
   } catch (err) {
     if (!res.headersSent) throw err;

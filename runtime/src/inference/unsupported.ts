@@ -2,7 +2,6 @@ import { HttpError } from "@llm/contracts";
 
 /** The request fields this runtime cannot honour, on chat and text completions alike. */
 export interface UnsupportedFields {
-  n?: number | null;
   logit_bias?: Record<string, number> | null;
   /** Chat only. */
   tools?: readonly unknown[];
@@ -29,11 +28,6 @@ const RULES: readonly {
   used: (r: UnsupportedFields) => boolean;
   message: string;
 }[] = [
-  {
-    param: "n",
-    used: (r) => r.n != null && r.n > 1,
-    message: "n > 1 is not supported; send one request per choice",
-  },
   {
     param: "logit_bias",
     used: (r) => r.logit_bias != null && Object.keys(r.logit_bias).length > 0,

@@ -355,7 +355,8 @@ describe("bad input", () => {
       "invalid_request",
     ],
     ["missing model", chat({ messages: msgs }), 400, "model", "invalid_request"],
-    ["n > 1", chat({ model: "tiny", messages: msgs, n: 2 }), 400, "n", "unsupported_parameter"],
+    // n > 1 is served now (choices.model.test.ts); more choices than --parallel (2 here) cannot be.
+    ["n above --parallel", chat({ model: "tiny", messages: msgs, n: 3 }), 400, "n", "unsupported_parameter"],
     [
       "image content",
       chat({

@@ -12,7 +12,6 @@ function rejection(req: UnsupportedFields): HttpError | undefined {
 
 describe("unsupported parameters", () => {
   it.each([
-    [{ n: 2 }, "n", "n > 1 is not supported; send one request per choice"],
     [{ logit_bias: { "42": 1 } }, "logit_bias", "logit_bias is not supported by this runtime"],
     [{ tools: [{}] }, "tools", "tools are not supported by this runtime"],
     [{ suffix: "end" }, "suffix", "suffix (infill) is not supported by this runtime"],
@@ -29,8 +28,8 @@ describe("unsupported parameters", () => {
 
   it.each([
     [{}],
-    [{ n: 1, logit_bias: {}, tools: [], suffix: "", logprobs: false }],
-    [{ n: null, logit_bias: null, suffix: null, logprobs: 0 }],
+    [{ logit_bias: {}, tools: [], suffix: "", logprobs: false }],
+    [{ logit_bias: null, suffix: null, logprobs: 0 }],
   ] as [UnsupportedFields][])("accepts %j (defaults and empty values ask for nothing)", (req) => {
     expect(rejection(req)).toBeUndefined();
   });
@@ -40,7 +39,7 @@ describe("unsupported parameters", () => {
   });
 
   it("names the first field in the fixed order when several are used", () => {
-    expect(rejection({ logprobs: true, n: 3, tools: [{}] })?.param).toBe("n");
+    expect(rejection({ logprobs: true, logit_bias: { "1": 1 }, tools: [{}] })?.param).toBe("logit_bias");
     expect(rejection({ logprobs: 1, suffix: "x" })?.param).toBe("suffix");
   });
 });

@@ -5,6 +5,7 @@ import {
   parseBody,
 } from "@llm/contracts";
 import type { RequestHandler } from "express";
+import { choiceCount, choicesUsage, runChoices } from "../../inference/choices.js";
 import { streamGeneration } from "../stream-generation.js";
 import { recordGenAi } from "../tracing.js";
 import { type HandlerDeps, startGeneration, usageInfo, usageOf } from "./context.js";
@@ -14,26 +15,27 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
   return async (req, res) => {
     const body = parseBody(chatCompletionRequest, req.body);
     const g = startGeneration(deps, res, "chatcmpl");
+    const n = choiceCount(body.n, g.service.engine.info.parallel);
     const prepared = await g.service.prepareChat(body);
     const { id, created, model } = g;
 
     if (!body.stream) {
-      const r = await g.service.run(prepared, g.run);
-      recordGenAi(res, usageInfo(body.model, model, r));
+      const results = await runChoices(g.service, prepared, n, g.run);
+      const usage = choicesUsage(results);
+      const finishReason = results[0]?.finishReason ?? null;
+      recordGenAi(res, usageInfo(body.model, model, { ...usage, finishReason }));
       const response: ChatCompletion = {
         id,
         object: "chat.completion",
         created,
         model,
-        choices: [
-          {
-            index: 0,
-            message: { role: "assistant", content: r.text, refusal: null },
-            finish_reason: r.finishReason,
-            logprobs: null,
-          },
-        ],
-        usage: usageOf(r),
+        choices: results.map((r, index) => ({
+          index,
+          message: { role: "assistant", content: r.text, refusal: null },
+          finish_reason: r.finishReason,
+          logprobs: null,
+        })),
+        usage: usageOf(usage),
       };
       res.json(response);
       return;
@@ -43,24 +45,32 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
     const chunk = (
       delta: ChatCompletionChunk["choices"][0]["delta"],
       finish: ChatCompletionChunk["choices"][0]["finish_reason"],
+      index: number,
     ) => {
       const c: ChatCompletionChunk = {
         id,
         object: "chat.completion.chunk",
         created,
         model,
-        choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+        choices: [{ index, delta, finish_reason: finish, logprobs: null }],
       };
       if (includeUsage) c.usage = null;
       return c;
     };
-    await streamGeneration(res, g, prepared, body.model, {
-      opening: () => chunk({ role: "assistant", content: "" }, null),
-      delta: (text) => chunk({ content: text }, null),
-      finish: (reason) => chunk({}, reason),
-      usage: includeUsage
-        ? (usage) => ({ id, object: "chat.completion.chunk", created, model, choices: [], usage })
-        : undefined,
-    });
+    await streamGeneration(
+      res,
+      g,
+      prepared,
+      body.model,
+      {
+        opening: (index) => chunk({ role: "assistant", content: "" }, null, index),
+        delta: (text, index) => chunk({ content: text }, null, index),
+        finish: (reason, index) => chunk({}, reason, index),
+        usage: includeUsage
+          ? (usage) => ({ id, object: "chat.completion.chunk", created, model, choices: [], usage })
+          : undefined,
+      },
+      n,
+    );
   };
 }

@@ -1,5 +1,6 @@
 import { completionRequest, HttpError, parseBody, type TextCompletion } from "@llm/contracts";
 import type { RequestHandler } from "express";
+import { choiceCount, runChoices } from "../../inference/choices.js";
 import { streamGeneration } from "../stream-generation.js";
 import { recordGenAi } from "../tracing.js";
 import { type HandlerDeps, startGeneration, usageInfo, usageOf } from "./context.js";
@@ -16,6 +17,7 @@ export function completions(deps: HandlerDeps): RequestHandler {
         code: "unsupported_parameter",
       });
     }
+    const n = choiceCount(body.n, g.service.engine.info.parallel);
     // Validate every prompt before any work so a bad one does not waste a sequence.
     const prepared = prompts.map((p) => g.service.prepareCompletion(body, p));
     const { id, created, model } = g;
@@ -25,20 +27,21 @@ export function completions(deps: HandlerDeps): RequestHandler {
       const choices: TextCompletion["choices"] = [];
       let promptTokens = 0;
       let completionTokens = 0;
-      for (const [index, p] of prepared.entries()) {
-        const r = await g.service.run(p, g.run);
-        choices.push({
-          index,
-          text: echo ? `${prompts[index]}${r.text}` : r.text,
-          finish_reason: r.finishReason,
-          logprobs: null,
-        });
-        promptTokens += r.promptTokens;
-        completionTokens += r.completionTokens;
-        recordGenAi(
-          res,
-          usageInfo(body.model, model, { promptTokens, completionTokens, finishReason: r.finishReason }),
-        );
+      for (const [promptIndex, p] of prepared.entries()) {
+        // OpenAI numbers choices prompt by prompt: prompt k's choices are k*n .. k*n+n-1.
+        const results = await runChoices(g.service, p, n, g.run);
+        for (const [i, r] of results.entries()) {
+          choices.push({
+            index: promptIndex * n + i,
+            text: echo ? `${prompts[promptIndex]}${r.text}` : r.text,
+            finish_reason: r.finishReason,
+            logprobs: null,
+          });
+          completionTokens += r.completionTokens;
+        }
+        promptTokens += results[0]?.promptTokens ?? 0;
+        const finishReason = results[0]?.finishReason ?? null;
+        recordGenAi(res, usageInfo(body.model, model, { promptTokens, completionTokens, finishReason }));
       }
       const response: TextCompletion = {
         id,
@@ -53,21 +56,28 @@ export function completions(deps: HandlerDeps): RequestHandler {
     }
 
     const includeUsage = body.stream_options?.include_usage === true;
-    const chunk = (text: string, finish: "stop" | "length" | null) => ({
+    const chunk = (text: string, finish: "stop" | "length" | null, index: number) => ({
       id,
       object: "text_completion",
       created,
       model,
-      choices: [{ index: 0, text, finish_reason: finish, logprobs: null }],
+      choices: [{ index, text, finish_reason: finish, logprobs: null }],
       ...(includeUsage ? { usage: null } : {}),
     });
-    await streamGeneration(res, g, prepared[0] as (typeof prepared)[0], body.model, {
-      opening: () => (echo ? chunk(prompts[0] ?? "", null) : undefined),
-      delta: (text) => chunk(text, null),
-      finish: (reason) => chunk("", reason),
-      usage: includeUsage
-        ? (usage) => ({ id, object: "text_completion", created, model, choices: [], usage })
-        : undefined,
-    });
+    await streamGeneration(
+      res,
+      g,
+      prepared[0] as (typeof prepared)[0],
+      body.model,
+      {
+        opening: (index) => (echo ? chunk(prompts[0] ?? "", null, index) : undefined),
+        delta: (text, index) => chunk(text, null, index),
+        finish: (reason, index) => chunk("", reason, index),
+        usage: includeUsage
+          ? (usage) => ({ id, object: "text_completion", created, model, choices: [], usage })
+          : undefined,
+      },
+      n,
+    );
   };
 }
