@@ -31,7 +31,7 @@ export function createRouterMetrics(registry: Registry = new Registry()) {
     }),
     clusterCost: new Gauge({
       name: "llm_router_cluster_cost_per_1k_tokens",
-      help: "USD per 1K tokens of a cluster target (exporter or cost per hour / measured throughput)",
+      help: "USD per 1K tokens of a cluster target, amortized at capacity (exporter, or cost per hour / capacity throughput)",
       labelNames: ["cluster"] as const,
       registers: r,
     }),
