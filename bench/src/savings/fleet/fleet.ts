@@ -36,8 +36,18 @@ export async function startFleet(s: SavingsScenario): Promise<Fleet> {
         ttftMs: c.ttftMs,
         perTokenMs: { median: perToken, p95: perToken * 1.3 },
         ready: !c.scaleToZero,
+        // Capacity and decode rate are what the router prices with (amortized at capacity); the
+        // older served-rate gauge stays for routers that predate them.
         metrics: () =>
-          `# TYPE llm_runtime_tokens_per_second gauge\nllm_runtime_tokens_per_second ${c.tokensPerSecond}\n`,
+          [
+            "# TYPE llm_runtime_capacity_tokens_per_second gauge",
+            `llm_runtime_capacity_tokens_per_second ${c.tokensPerSecond}`,
+            "# TYPE llm_runtime_decode_tokens_per_second gauge",
+            `llm_runtime_decode_tokens_per_second ${c.tokensPerSecond}`,
+            "# TYPE llm_runtime_tokens_per_second gauge",
+            `llm_runtime_tokens_per_second ${c.tokensPerSecond}`,
+            "",
+          ].join("\n"),
         record: false,
       });
       all.push(server);

@@ -34,6 +34,12 @@ export function routerConfigFor(
         // Ten simulated minutes, but never shorter than three autoscaler ticks, or the signal
         // could decay between two reads (KEDA polls every 30 s against a 60 s half-life).
         pendingDemandHalfLife: ms(Math.max(simMinutesToMs(s, 10), 3 * autoscalerTickMs(s))),
+        // The router weighs a wake-up as node $/h × these minutes: the same warm-up + cool-down the
+        // KEDA stand-in bills (analysis/node-hours.ts), so its wake rule and the bill agree.
+        wakeUpWarmMinutes: Math.max(
+          1,
+          ...s.clusters.filter((c) => c.scaleToZero).map((c) => c.coldStartMinutes + c.scaleDownAfterMinutes),
+        ),
         maxRetries: 2,
         circuitBreaker: { failureThreshold: 3, openDuration: ms(simMinutesToMs(s, 5)), halfOpenRequests: 1 },
       },

@@ -9,9 +9,9 @@ export const fakeCluster = z
     name,
     /** Node pool kind. */
     pool: z.enum(["cpu", "gpu"]),
-    /** USD per node-hour the router divides by measured throughput. */
+    /** USD per node-hour; the router divides it by capacity throughput (amortized $/1K). */
     costPerHour: z.number().positive(),
-    /** Decode rate the fake reports as `llm_runtime_tokens_per_second` and streams at (scaled by `speedup`). */
+    /** Capacity the fake reports as `llm_runtime_capacity_tokens_per_second` and streams at (scaled by `speedup`). */
     tokensPerSecond: z.number().positive(),
     /** Time to first token in real ms. */
     ttftMs: lognormalMs,
