@@ -1,4 +1,5 @@
 import type { Usage } from "@llm/contracts";
+import { cacheTokensOf } from "../pricing/cache-pricing.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
 import type { ForwardDeps } from "./context.js";
@@ -26,8 +27,9 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
   const target = o.candidate?.target.name ?? "none";
   const prompt = o.usage?.prompt_tokens ?? 0;
   const completion = o.usage?.completion_tokens ?? 0;
+  const cache = cacheTokensOf(o.usage);
   const costUsd = o.candidate
-    ? o.candidate.target.actualCost(o.candidate.upstreamModel, prompt, completion)
+    ? o.candidate.target.actualCost(o.candidate.upstreamModel, prompt, completion, cache)
     : 0;
   metrics.requests.inc({ target, status: String(o.status) });
   metrics.duration.observe({ target }, latencyMs / 1000);
@@ -53,6 +55,8 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
       upstreamModel: o.candidate?.upstreamModel ?? "",
       promptTokens: prompt,
       completionTokens: completion,
+      ...(cache.cacheReadTokens ? { cacheReadTokens: cache.cacheReadTokens } : {}),
+      ...(cache.cacheWriteTokens ? { cacheWriteTokens: cache.cacheWriteTokens } : {}),
       costUsd,
       latencyMs,
       status: o.status,

@@ -1,6 +1,7 @@
 import type { ClusterConfig, ExternalProviderConfig, RouterSettings } from "../config/schema.js";
 import { CircuitBreaker } from "../health/breaker.js";
 import { LatencyTracker } from "../health/latency.js";
+import { type CacheTokens, cacheAwareCostUsd } from "../pricing/cache-pricing.js";
 import { clusterCostPer1K, marginalCostPer1K } from "../pricing/cluster-cost.js";
 import { egressCostUsd } from "../pricing/egress.js";
 import { CHARS_PER_TOKEN } from "../pricing/estimate.js";
@@ -195,8 +196,25 @@ export class Target {
     );
   }
 
-  /** USD of a finished request; 0 when an external model has no known price. */
-  actualCost(upstreamModel: string, promptTokens: number, completionTokens: number): number {
+  /**
+   * USD of a finished request; 0 when an external model has no known price. An external's cache
+   * reads/writes (from its usage) are priced at their own rates (pricing/cache-pricing.ts).
+   */
+  actualCost(
+    upstreamModel: string,
+    promptTokens: number,
+    completionTokens: number,
+    cache?: CacheTokens,
+  ): number {
+    const price =
+      !this.cluster && (cache?.cacheReadTokens || cache?.cacheWriteTokens)
+        ? this.priceOf(upstreamModel)
+        : undefined;
+    if (price)
+      return (
+        cacheAwareCostUsd(this.type, price, { promptTokens, completionTokens, ...cache }) +
+        this.egressCost(promptTokens, completionTokens)
+      );
     const cost = this.estimateCost(upstreamModel, promptTokens, completionTokens);
     return Number.isFinite(cost) ? cost : 0;
   }
