@@ -63,6 +63,10 @@ async function main(): Promise<void> {
     `trace volume ${tok(be.traceTokensPerDay)} tokens/day; all-external reference ` +
       `$${(be.referenceUsdPerToken * 1000).toFixed(5)}/1K tokens`,
   );
+  console.log(
+    `break-even fleet        ${be.fleetBreakEvenTokensPerDay === null ? "never up to twice its capacity" : `${tok(be.fleetBreakEvenTokensPerDay)} tokens/day`}` +
+      " (all pools as deployed, always-on ones paid anyway)",
+  );
   for (const p of be.pools) {
     console.log(
       `break-even ${p.name.padEnd(12)} ${p.breakEvenTokensPerDay === null ? p.note : `${tok(p.breakEvenTokensPerDay)} tokens/day`}` +

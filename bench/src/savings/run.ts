@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type CurvePoint,
+  fleetBreakEven,
   type PoolEconomics,
   poolEconomics,
   savingCurve,
@@ -36,6 +37,8 @@ export interface BreakEven {
   /** Wake-ups a day assumed per scale-to-zero pool: the replays' median, at least 1. */
   wakesPerDay: number;
   pools: PoolEconomics[];
+  /** Tokens/day above which the fleet as deployed (always-on pools paid anyway) beats all-external. */
+  fleetBreakEvenTokensPerDay: number | null;
   curve: CurvePoint[];
 }
 
@@ -57,8 +60,10 @@ export function breakEvenFor(s: SavingsScenario, runs: readonly RunSummary[]): B
   const wakesPerDay = Math.max(1, Math.round(median(wakes)));
   const pools = poolEconomics(s.clusters, referenceUsdPerToken, wakesPerDay);
   const capacity = pools.reduce((n, p) => n + p.capacityTokensPerDay, 0);
+  const fleet = fleetBreakEven(pools, referenceUsdPerToken, 2 * capacity);
   const volumes = volumeGrid(Math.min(1e4, Math.max(1, traceTokensPerDay)), 2 * capacity, [
     traceTokensPerDay,
+    fleet ?? 0,
     ...pools.map((p) => p.breakEvenTokensPerDay ?? 0),
   ]);
   return {
@@ -66,6 +71,7 @@ export function breakEvenFor(s: SavingsScenario, runs: readonly RunSummary[]): B
     traceTokensPerDay,
     wakesPerDay,
     pools,
+    fleetBreakEvenTokensPerDay: fleet,
     curve: savingCurve(pools, referenceUsdPerToken, volumes),
   };
 }

@@ -123,3 +123,34 @@ export function savingCurve(
     };
   });
 }
+
+/**
+ * Lowest daily volume at which the whole fleet (always-on pools paid whatever the volume) costs no
+ * more than all-external, up to `maxTokensPerDay`: a log scan, then bisection in the crossing
+ * step. Null when it never does.
+ */
+export function fleetBreakEven(
+  pools: readonly PoolEconomics[],
+  referenceUsdPerToken: number,
+  maxTokensPerDay: number,
+): number | null {
+  const pays = (v: number) => fleetUsdPerDay(pools, referenceUsdPerToken, v) <= v * referenceUsdPerToken;
+  let prev = 1;
+  if (pays(prev)) return prev;
+  const steps = 400;
+  for (let i = 1; i <= steps; i++) {
+    const v = maxTokensPerDay ** (i / steps);
+    if (pays(v)) {
+      let lo = prev;
+      let hi = v;
+      for (let k = 0; k < 60; k++) {
+        const mid = (lo + hi) / 2;
+        if (pays(mid)) hi = mid;
+        else lo = mid;
+      }
+      return hi;
+    }
+    prev = v;
+  }
+  return null;
+}

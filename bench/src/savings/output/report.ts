@@ -117,6 +117,14 @@ export function renderSavingsReport(report: SavingsReport, trace: readonly Trace
             ]
           : []),
         { label: "Trace volume", value: `${tok(be.traceTokensPerDay)} tokens/day` },
+        {
+          label: "Break-even fleet",
+          value:
+            be.fleetBreakEvenTokensPerDay === null
+              ? "never"
+              : `${tok(be.fleetBreakEvenTokensPerDay)} tokens/day`,
+          note: "all pools as deployed vs all-external",
+        },
         ...be.pools.map((p) => ({
           label: `Break-even ${p.name}`,
           value: p.breakEvenTokensPerDay === null ? "never" : `${tok(p.breakEvenTokensPerDay)} tokens/day`,

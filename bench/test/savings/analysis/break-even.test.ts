@@ -1,4 +1,5 @@
 import {
+  fleetBreakEven,
   fleetUsdPerDay,
   poolEconomics,
   savingCurve,
@@ -64,6 +65,12 @@ describe("saving vs daily volume", () => {
     expect(below.every((p, i) => i === 0 || p.saving > below[i - 1]!.saving)).toBe(true);
     // Zero saving where the curve crosses the always-on pool's break-even.
     expect(fleetUsdPerDay(pools, REF, 600_000)).toBeCloseTo(600_000 * REF, 9);
+  });
+
+  it("finds the volume where the fleet as deployed starts to beat all-external", () => {
+    // Below the CPU pool's capacity only its day of node-hours counts: $1.20 / $2e-6 per token.
+    expect(fleetBreakEven(pools, REF, 2e7)).toBeCloseTo(600_000, -1);
+    expect(fleetBreakEven(pools, 1e-9, 2e7)).toBeNull();
   });
 
   it("grids volumes on 1-2-5 steps and keeps the extra points", () => {
