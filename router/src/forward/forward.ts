@@ -44,7 +44,7 @@ export async function forward(
     otel.end({ status, error: status >= 500 ? err : undefined });
     throw err;
   }
-  const { body, profile, candidates, reservation, gen } = prepared;
+  const { body, profile, candidates, overflow, reservation, gen } = prepared;
   const outcome: Outcome = {
     requestId,
     tenant,
@@ -62,6 +62,7 @@ export async function forward(
       body,
       profile,
       candidates,
+      overflow,
       res,
       client: res,
       propagate,

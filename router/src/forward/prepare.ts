@@ -10,7 +10,7 @@ import {
 } from "@llm/contracts";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
-import { planRoute } from "../routing/plan.js";
+import { planRouteWithOverflow } from "../routing/plan.js";
 import {
   chatProfile,
   completionProfile,
@@ -48,6 +48,8 @@ export interface Prepared {
   body: AnyRequest;
   profile: RequestProfile;
   candidates: Candidate[];
+  /** The spill target beyond the retry budget (tried only after a "saturated" answer). */
+  overflow?: Candidate;
   reservation: Reservation;
   gen: Generation;
 }
@@ -76,7 +78,7 @@ export async function prepare(
     strategy = parsed.data;
   }
   const profile = profileOf(kind, body, settings.defaultMaxTokens);
-  const candidates = planRoute({
+  const { candidates, overflow } = planRouteWithOverflow({
     profile,
     targets: gen.targets.list,
     settings,
@@ -97,5 +99,5 @@ export async function prepare(
   // The strategy that ranked the targets (the config's, or the request's x-router-strategy).
   res.setHeader("x-router-strategy", strategy);
 
-  return { body, profile, candidates, reservation, gen };
+  return { body, profile, candidates, overflow, reservation, gen };
 }

@@ -70,7 +70,13 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
   let attempted = 0;
   const failures: string[] = [];
 
-  for (const cand of a.candidates) {
+  let lastRule: string | undefined;
+  // The overflow candidate joins only after a "saturated" verdict: a full pool spills even when
+  // the retry budget is spent (maxRetries: 0), and nothing else reaches past the budget.
+  const spill = a.overflow;
+  const ordered = spill ? [...a.candidates, spill] : a.candidates;
+  for (const cand of ordered) {
+    if (cand === spill && lastRule !== "saturated") break;
     const t = cand.target;
     try {
       // A promise only for a target with limits of its own: no await on the common path.
@@ -82,7 +88,7 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
       continue;
     }
     const table = deps.failureRules?.(t) ?? FAILURE_TABLE;
-    const reason = attempted > 0 ? "failover" : cand.reason;
+    const reason = cand === spill ? "overflow" : attempted > 0 ? "failover" : cand.reason;
     const once = (): Promise<AttemptReport | undefined> => {
       if (!t.breaker.tryAcquire()) return Promise.resolve(undefined);
       attempted++;
@@ -101,6 +107,7 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
     const failure = report.failure;
     if (!failure) return;
     const { action, rule } = failure.verdict;
+    lastRule = rule;
     // A failure after the response head went out can only end that response, whatever a table says.
     if (action === "return_to_client" || action === "fall_back" || a.res.headersSent) {
       // fall_back: no fallback chains exist yet (traffic-policies issue); the answer goes back as it is.

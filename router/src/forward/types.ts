@@ -17,6 +17,8 @@ export interface AttemptInput {
   body: AnyRequest;
   profile: RequestProfile;
   candidates: Candidate[];
+  /** Beyond the retry budget: tried only when the last attempt's verdict was `saturated`. */
+  overflow?: Candidate;
   res: Response;
   client: ClientSide;
   propagate: Record<string, string>;

@@ -14,6 +14,24 @@ export interface PlanInput {
   pinned?: string;
   /** `x-router-region` / `x-router-region-policy`; a pinned target must only meet `require`. */
   region?: RegionPreference;
+  /**
+   * Also return the first ranked target beyond the retry budget as `overflow`: tried only when a
+   * target answered "saturated" (its queue is full), so a full pool spills instead of failing.
+   */
+  withOverflow?: boolean;
+}
+
+/** A plan: the candidates within the retry budget, and the spill target beyond it, if asked. */
+export interface Plan {
+  candidates: Candidate[];
+  overflow?: Candidate;
+}
+
+/** planRoute, plus the overflow candidate beyond the retry budget. */
+export function planRouteWithOverflow(input: PlanInput): Plan {
+  const all = planRoute({ ...input, withOverflow: true });
+  const budget = input.pinned ? all.length : input.settings.maxRetries + 1;
+  return { candidates: all.slice(0, budget), overflow: all[budget] };
 }
 
 /** Why a target cannot serve the request at all (null when it can). */
@@ -180,5 +198,5 @@ export function planRoute(input: PlanInput): Candidate[] {
   // Say when the first choice is only there because better-ranked targets are cold or down.
   if (coldPreferred && out[0]) out[0] = { ...out[0], reason: `cold_target_bypassed:${coldPreferred.name}` };
   else if (downPreferred && out[0]) out[0] = { ...out[0], reason: "preferred_unavailable" };
-  return out.slice(0, settings.maxRetries + 1);
+  return out.slice(0, settings.maxRetries + 1 + (input.withOverflow ? 1 : 0));
 }
