@@ -92,7 +92,8 @@ export const CHART_SCRIPT = `
     var angle = widest <= groupW0 * 0.9 ? 0 : groupW0 * 0.57 >= 14 ? 35 : 90;
     var bottom = angle === 0 ? 32 : angle === 35 ? 22 + widest * 0.58 : 22 + widest;
     // A turned first label reaches left of its group: the margin keeps it inside the picture.
-    var f = frame(svg, y, spec.unit, bottom, angle === 35 ? widest * 0.82 - groupW0 * 0.4 + 4 : 0);
+    // An axis that does not start at 0 says so in its title, where no bar value can collide.
+    var f = frame(svg, y, yMin > 0 ? spec.unit + " (axis from " + y.label(y.lo) + ")" : spec.unit, bottom, angle === 35 ? widest * 0.82 - groupW0 * 0.4 + 4 : 0);
     var M = f.M, H = f.H;
     var groupW = f.plotW / Math.max(1, cats.length);
     var barW = (groupW * 0.8) / Math.max(1, spec.series.length);
@@ -119,7 +120,6 @@ export const CHART_SCRIPT = `
         drawn++;
       });
     });
-    if (yMin > 0) text(svg, W - M.r, M.t - 4, "axis from " + y.label(y.lo), { "text-anchor": "end", class: "note", "font-size": 10 });
     if (spec.series.length > 1) legend(fig, spec.series.map(function (s) { return s.name; }));
     return drawn;
   }
