@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { RouterConfig } from "./config/schema.js";
 import { ConfigWatcher } from "./config/watch.js";
 import { type CreateRouterOptions, createRouter, type LlmRouter } from "./create-router.js";
+import { clientErrorListener } from "./http/client-error.js";
 
 export interface StartRouterOptions extends CreateRouterOptions {
   /** Validated config (see loadConfigFile / parseConfig). */
@@ -33,6 +34,8 @@ export async function startRouter(opts: StartRouterOptions): Promise<RunningRout
   const host = opts.host ?? opts.config.server.host;
   const port = opts.port ?? opts.config.server.port;
   const server = createServer(router.handler);
+  // Requests Node cannot parse (bad header line, 431) get OpenAI's error body and a request id.
+  server.on("clientError", clientErrorListener(router.logger));
   server.listen(port, host);
   try {
     await once(server, "listening");

@@ -1,5 +1,6 @@
 import type { RouterConfig } from "../config/schema.js";
 import type { CircuitBreaker } from "../health/breaker.js";
+import { cacheTokensOf } from "../pricing/cache-pricing.js";
 import { usdText } from "../pricing/usd-text.js";
 import type { Candidate } from "../routing/strategies.js";
 import { AttemptContext, AttemptSignal } from "./abort.js";
@@ -87,9 +88,17 @@ export async function attempt(
       };
       a.outcome.usage = usage;
       a.outcome.status = 200;
-      const costUsd = t.estimateCost(cand.upstreamModel, usage.prompt_tokens, usage.completion_tokens);
-      // An unpriced model gets no header rather than a cost of 0 it did not have.
-      if (Number.isFinite(costUsd)) headers["x-router-cost-usd"] = usdText(costUsd);
+      // An unpriced model gets no header rather than a cost of 0 it did not have; a priced one
+      // the same figure the ledger books (cache reads and writes at their own rates).
+      if (Number.isFinite(t.estimateCost(cand.upstreamModel, usage.prompt_tokens, usage.completion_tokens)))
+        headers["x-router-cost-usd"] = usdText(
+          t.actualCost(
+            cand.upstreamModel,
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            cacheTokensOf(usage),
+          ),
+        );
       writeJsonAnswer(a.res, result, headers);
       return report;
     }

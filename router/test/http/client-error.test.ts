@@ -1,5 +1,4 @@
 import { connect } from "node:net";
-import { clientErrorListener } from "../../src/http/client-error.js";
 import type { RunningRouter } from "../../src/server.js";
 import { listen } from "../helpers/router.js";
 
@@ -35,9 +34,7 @@ describe("errors raised before routing carry x-request-id", () => {
   let running: RunningRouter;
   beforeAll(async () => {
     running = await listen({ clusters: [{ name: "a", endpoint: "http://127.0.0.1:1", models: ["tiny"] }] });
-    // What server.ts is to wire (see the report): node's default answers a bare 400.
-    running.server.removeAllListeners("clientError");
-    running.server.on("clientError", clientErrorListener());
+    // startRouter (server.ts) wires clientErrorListener: node's default answers a bare 400.
   });
   afterAll(async () => {
     await running.close();

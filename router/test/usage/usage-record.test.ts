@@ -82,5 +82,7 @@ describe("usage record: cache tokens priced at their own rates", () => {
     expect(rec?.costUsd).toBeCloseTo(expected, 12);
     // Today's bug: the flat price billed the 9k cached tokens as full input.
     expect(rec?.costUsd).toBeLessThan(priceRequest(price, 10_000, 100));
+    // The answer's own cost header says what the ledger booked.
+    expect(Number(res.headers.get("x-router-cost-usd"))).toBeCloseTo(expected, 9);
   });
 });

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, FinishReason } from "@llm/contracts";
 import { upstreamError } from "../errors.js";
 import type { SseEvent } from "../shared/sse.js";
-import { type AnthropicUsage, finishReason, promptTokens } from "./translate.js";
+import { type AnthropicUsage, finishReason, openAIUsage } from "./translate.js";
 
 /**
  * Anthropic streaming events -> OpenAI chat chunks:
@@ -76,15 +76,13 @@ export async function* anthropicToChunks(
         break;
       }
       case "message_stop": {
-        const prompt = promptTokens(usage);
-        const completion = usage.output_tokens ?? 0;
         yield {
           id,
           object: "chat.completion.chunk",
           created,
           model,
           choices: [],
-          usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+          usage: openAIUsage(usage),
         };
         return;
       }

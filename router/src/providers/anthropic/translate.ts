@@ -5,6 +5,7 @@ import {
   contentText,
   type FinishReason,
   requestedMaxTokens,
+  type Usage,
 } from "@llm/contracts";
 
 /** Anthropic Messages API content blocks we send and receive. */
@@ -165,6 +166,27 @@ export function promptTokens(u: AnthropicUsage): number {
   return (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
 }
 
+/**
+ * OpenAI-shaped usage of an Anthropic answer. The cache counts travel on (OpenAI's
+ * `prompt_tokens_details.cached_tokens` plus Anthropic's write count) so accounting prices cache
+ * reads and writes at their own rates (router/src/pricing/cache-pricing.ts reads them back).
+ */
+export function openAIUsage(u: AnthropicUsage): Usage {
+  const prompt = promptTokens(u);
+  const completion = u.output_tokens ?? 0;
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+  if (u.cache_read_input_tokens || u.cache_creation_input_tokens)
+    Object.assign(usage, {
+      prompt_tokens_details: { cached_tokens: u.cache_read_input_tokens ?? 0 },
+      cache_creation_input_tokens: u.cache_creation_input_tokens ?? 0,
+    });
+  return usage;
+}
+
 export function fromAnthropicResponse(res: AnthropicResponse, model: string): ChatCompletion {
   const text = res.content
     .filter((b): b is { type: "text"; text: string } => b.type === "text")
@@ -177,8 +199,6 @@ export function fromAnthropicResponse(res: AnthropicResponse, model: string): Ch
       type: "function",
       function: { name: b.name, arguments: JSON.stringify(b.input) },
     }));
-  const prompt = promptTokens(res.usage);
-  const completion = res.usage.output_tokens ?? 0;
   return {
     id: `chatcmpl-${res.id}`,
     object: "chat.completion",
@@ -196,6 +216,6 @@ export function fromAnthropicResponse(res: AnthropicResponse, model: string): Ch
         logprobs: null,
       },
     ],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+    usage: openAIUsage(res.usage),
   };
 }

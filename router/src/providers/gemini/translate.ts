@@ -33,6 +33,8 @@ export interface GeminiUsage {
   candidatesTokenCount?: number;
   totalTokenCount?: number;
   thoughtsTokenCount?: number;
+  /** Prompt tokens served from cached content (part of promptTokenCount). */
+  cachedContentTokenCount?: number;
 }
 
 export interface GeminiResponse {
@@ -162,11 +164,15 @@ export function usageOf(u: GeminiUsage | undefined): Usage {
   const prompt = u?.promptTokenCount ?? 0;
   // Thinking tokens are billed as output.
   const completion = (u?.candidatesTokenCount ?? 0) + (u?.thoughtsTokenCount ?? 0);
-  return {
+  const usage: Usage = {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: u?.totalTokenCount ?? prompt + completion,
   };
+  // Cached content travels on in OpenAI's shape, so accounting prices it at its own rate.
+  if (u?.cachedContentTokenCount)
+    Object.assign(usage, { prompt_tokens_details: { cached_tokens: u.cachedContentTokenCount } });
+  return usage;
 }
 
 function textAndCalls(parts: GeminiPart[] | undefined, callBase = 0) {
