@@ -97,11 +97,14 @@ export const exporterConfig = z
     /** Timeout of one runtime scrape in milliseconds. Defaults to 3000. */
     scrapeTimeoutMs: z.number().int().positive().default(3000),
     /**
+     * Superseded by the runtimes' capacity gauge (`llm_runtime_capacity_tokens_per_second`): still
+     * accepted, and used only for runtimes that do not export it.
      * Tokens/second below which a pool counts as idle, and the least throughput tokens are ever priced at,
      * so cost per 1K tokens stays finite (floor 1: at most `cost_per_hour / 3.6`). Defaults to 1.
      */
     idleThroughputFloor: z.number().positive().default(1),
     /**
+     * Superseded like `idleThroughputFloor` (capacity pricing is stable when idle); still accepted.
      * What prices tokens while a pool is idle (measured throughput below the floor): `last-busy` uses the
      * last throughput measured above the floor (an idle pool's price per token has not changed, and a
      * high idle price would keep the router away from capacity that is already paid for); `floor` uses

@@ -2,8 +2,8 @@ import type { Logger } from "pino";
 import type { ExporterConfig, PoolConfig } from "../config/schema.js";
 import { type KubeClient, type KubePod, labelSelector } from "../kubernetes/client.js";
 import { type NodeInfo, nodeInfo } from "../kubernetes/node-info.js";
+import { scrapeRuntime } from "../scrape/runtime-metrics.js";
 import { CounterRates } from "./counter-rates.js";
-import { scrapeRuntimeCapacity } from "./runtime-capacity.js";
 import { type PoolSummary, type PoolThroughput, summarizePool } from "./summary.js";
 
 /** Where a refresh failed; the `source` label of `llm_cluster_exporter_errors_total`. */
@@ -186,7 +186,7 @@ export class Collector {
   private async scrape(pool: PoolConfig, targets: Target[]): Promise<PoolThroughput> {
     const at = this.now();
     const results = await Promise.allSettled(
-      targets.map((t) => scrapeRuntimeCapacity(t.url, this.deps.config.scrapeTimeoutMs)),
+      targets.map((t) => scrapeRuntime(t.url, this.deps.config.scrapeTimeoutMs)),
     );
     const out: PoolThroughput = { ...emptyThroughput };
     results.forEach((r, i) => {
