@@ -1,4 +1,4 @@
-import type { Usage } from "@llm/contracts";
+import { referenceCostUsd, savedUsd, type TokenPrice, type Usage } from "@llm/contracts";
 import { cacheTokensOf } from "../pricing/cache-pricing.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
@@ -15,6 +15,12 @@ export interface Outcome {
   status: number;
   stream: boolean;
   startedAt: number;
+  /** Endpoint the client called (`chat`, `completions`, `embeddings`, …). */
+  endpoint?: string;
+  /** What each capable external would bill for this request: the all-external reference. */
+  referencePrices?: readonly TokenPrice[];
+  /** When the first event of a stream (or the whole answer) came back, on deps.now()'s clock. */
+  firstByteAt?: number;
 }
 
 /**
@@ -58,6 +64,7 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
       ...(cache.cacheReadTokens ? { cacheReadTokens: cache.cacheReadTokens } : {}),
       ...(cache.cacheWriteTokens ? { cacheWriteTokens: cache.cacheWriteTokens } : {}),
       costUsd,
+      ...reckoning(o, prompt, completion, cache, costUsd),
       latencyMs,
       status: o.status,
       stream: o.stream,
@@ -65,4 +72,27 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
   } catch (err) {
     deps.logger.error({ err: (err as Error).message, requestId: o.requestId }, "recording usage failed");
   }
+}
+
+/**
+ * The record's derived fields: the endpoint, time to first token, marginal cost (what serving it
+ * added: 0 on an idle always-on pool) and the saving against the all-external reference price
+ * (packages/contracts pricing/reference.ts, the definition bench:savings uses too).
+ */
+function reckoning(
+  o: Outcome,
+  prompt: number,
+  completion: number,
+  cache: { cacheReadTokens?: number; cacheWriteTokens?: number },
+  costUsd: number,
+): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  if (o.endpoint) out.endpoint = o.endpoint;
+  if (o.firstByteAt !== undefined) out.timeToFirstTokenMs = o.firstByteAt - o.startedAt;
+  if (o.status !== 200 || !o.candidate) return out;
+  const marginal = (o.candidate.marginalPer1K * (prompt + completion)) / 1000;
+  if (Number.isFinite(marginal)) out.marginalUsd = marginal;
+  if (o.referencePrices?.length)
+    out.savedUsd = savedUsd(referenceCostUsd(o.referencePrices, prompt, completion, cache), costUsd);
+  return out;
 }

@@ -88,6 +88,7 @@ export async function attempt(
       };
       a.outcome.usage = usage;
       a.outcome.status = 200;
+      a.outcome.firstByteAt = deps.now();
       // An unpriced model gets no header rather than a cost of 0 it did not have; a priced one
       // the same figure the ledger books (cache reads and writes at their own rates).
       if (Number.isFinite(t.estimateCost(cand.upstreamModel, usage.prompt_tokens, usage.completion_tokens)))
@@ -110,7 +111,8 @@ export async function attempt(
     const head = await it.next();
     upstreamAnswered();
     status = 200;
-    const ttft = deps.now() - started;
+    a.outcome.firstByteAt = deps.now();
+    const ttft = a.outcome.firstByteAt - started;
     t.latency.observe(ttft);
     metrics.ttft.observe({ target: t.name }, ttft / 1000);
     a.outcome.status = 200;

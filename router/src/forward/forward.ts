@@ -40,11 +40,19 @@ export async function forward(
   } catch (err) {
     // Refused before any upstream: still one usage record, so every outcome is accounted for.
     const status = err instanceof HttpError ? err.status : 500;
-    await settle(deps, { requestId, tenant, model: modelOf(req.body), status, stream: false, startedAt });
+    await settle(deps, {
+      requestId,
+      tenant,
+      model: modelOf(req.body),
+      status,
+      stream: false,
+      startedAt,
+      endpoint: kind,
+    });
     otel.end({ status, error: status >= 500 ? err : undefined });
     throw err;
   }
-  const { body, profile, candidates, overflow, reservation, gen } = prepared;
+  const { body, profile, candidates, overflow, referencePrices, reservation, gen } = prepared;
   const outcome: Outcome = {
     requestId,
     tenant,
@@ -53,6 +61,8 @@ export async function forward(
     status: 502,
     stream: profile.stream,
     startedAt,
+    endpoint: kind,
+    referencePrices,
   };
   const propagate: Record<string, string> = { "x-request-id": requestId, ...otel.traceHeaders };
 

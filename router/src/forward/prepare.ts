@@ -1,3 +1,4 @@
+import type { TokenPrice } from "@llm/contracts";
 import {
   type ChatCompletionRequest,
   type CompletionRequest,
@@ -50,6 +51,8 @@ export interface Prepared {
   candidates: Candidate[];
   /** The spill target beyond the retry budget (tried only after a "saturated" answer). */
   overflow?: Candidate;
+  /** What each capable external would bill: the usage record's all-external reference. */
+  referencePrices: TokenPrice[];
   reservation: Reservation;
   gen: Generation;
 }
@@ -99,5 +102,10 @@ export async function prepare(
   // The strategy that ranked the targets (the config's, or the request's x-router-strategy).
   res.setHeader("x-router-strategy", strategy);
 
-  return { body, profile, candidates, overflow, reservation, gen };
+  const referencePrices: TokenPrice[] = [];
+  for (const t of gen.targets.list) {
+    const p = t.referencePrice(profile.model);
+    if (p) referencePrices.push(p);
+  }
+  return { body, profile, candidates, overflow, referencePrices, reservation, gen };
 }

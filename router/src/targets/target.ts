@@ -1,7 +1,8 @@
+import type { TokenPrice } from "@llm/contracts";
 import type { ClusterConfig, ExternalProviderConfig, RouterSettings } from "../config/schema.js";
 import { CircuitBreaker } from "../health/breaker.js";
 import { LatencyTracker } from "../health/latency.js";
-import { type CacheTokens, cacheAwareCostUsd } from "../pricing/cache-pricing.js";
+import { type CacheTokens, cacheAwareCostUsd, withCacheRates } from "../pricing/cache-pricing.js";
 import { clusterCostPer1K, marginalCostPer1K } from "../pricing/cluster-cost.js";
 import { egressCostUsd } from "../pricing/egress.js";
 import { CHARS_PER_TOKEN } from "../pricing/estimate.js";
@@ -119,6 +120,18 @@ export class Target {
     if (p.defaultModel && (AUTO_MODELS.has(requested) || p.fallbackForAnyModel))
       return { upstream: p.defaultModel, exact: AUTO_MODELS.has(requested) };
     return undefined;
+  }
+
+  /**
+   * What this external would bill for `requested` (with its cache rates): one entry of the
+   * all-external reference price (packages/contracts pricing/reference.ts). Undefined for clusters,
+   * disabled targets, and models it cannot serve or has no price for.
+   */
+  referencePrice(requested: string): TokenPrice | undefined {
+    if (this.cluster || !this.enabled) return undefined;
+    const match = this.resolveModel(requested);
+    const price = match && this.priceOf(match.upstream);
+    return price ? withCacheRates(this.type, price) : undefined;
   }
 
   /** Config override first, then the price table for this provider type. */
