@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   port?: number;
   parallel?: number;
   threads?: number;
+  /** Requests each runtime queues beyond its slots before answering 429 queue_full. Runtime default (32). */
+  queue?: number;
   /** Routing strategy written into the config. Defaults to hybrid. */
   strategy?: "hybrid" | "cost" | "latency" | "cluster_first" | "external_first";
   logger?: Logger;
@@ -135,6 +137,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
           hmacSecret,
           parallel: o.parallel ?? 2,
           threads: o.threads ?? 1,
+          extraArgs: o.queue === undefined ? [] : ["--queue", String(o.queue)],
         }),
       ),
     );
