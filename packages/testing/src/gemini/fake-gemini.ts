@@ -4,8 +4,12 @@ import { sse } from "../http/sse.js";
 /**
  * A fake Gemini API: generateContent, streamGenerateContent?alt=sse, batchEmbedContents.
  * Refuses requests without `x-goog-api-key` and any request carrying `key=` in the URL.
+ * `streamEvents` replaces the default streamed events (each one a GenerateContentResponse), so a
+ * test can stream function calls or thought parts.
  */
-export function startFakeGemini(opts: { finishReason?: string } = {}): Promise<FakeServer> {
+export function startFakeGemini(
+  opts: { finishReason?: string; streamEvents?: unknown[] } = {},
+): Promise<FakeServer> {
   return startFake((req, res) => {
     const fail = (status: number, grpc: string, message: string) => {
       res.writeHead(status, { "content-type": "application/json" });
@@ -26,6 +30,11 @@ export function startFakeGemini(opts: { finishReason?: string } = {}): Promise<F
           modelVersion: model,
           responseId: "resp-1",
         }),
+      );
+    } else if (method === "streamGenerateContent" && alt && opts.streamEvents) {
+      sse(
+        res,
+        opts.streamEvents.map((data) => ({ data })),
       );
     } else if (method === "streamGenerateContent" && alt) {
       sse(res, [

@@ -58,6 +58,7 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
       return (async function* (): AsyncGenerator<ChatCompletionChunk> {
         const created = Math.floor(Date.now() / 1000);
         const first = new Set<number>();
+        const callCounts = new Map<number, number>();
         let id = `chatcmpl-gemini-${Date.now().toString(36)}`;
         let usage: GeminiResponse["usageMetadata"];
         try {
@@ -71,7 +72,7 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
             if (data.error) throw upstreamError({ provider, status: 200, body: data, secrets });
             if (data.responseId) id = `chatcmpl-${data.responseId}`;
             if (data.usageMetadata) usage = data.usageMetadata;
-            const choices = chunkChoices(data, first);
+            const choices = chunkChoices(data, first, callCounts);
             if (choices.length > 0) yield { id, object: "chat.completion.chunk", created, model, choices };
           }
           // Gemini has no [DONE]; its last event carries the usage, sent here as OpenAI's usage chunk.

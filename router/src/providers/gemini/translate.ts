@@ -26,6 +26,12 @@ export interface GeminiRequest {
   systemInstruction?: { parts: { text: string }[] };
   generationConfig?: Record<string, unknown>;
   tools?: { functionDeclarations: { name: string; description?: string; parameters?: unknown }[] }[];
+  toolConfig?: { functionCallingConfig: GeminiFunctionCallingConfig };
+}
+
+export interface GeminiFunctionCallingConfig {
+  mode: "AUTO" | "ANY" | "NONE";
+  allowedFunctionNames?: string[];
 }
 
 export interface GeminiUsage {
@@ -123,6 +129,8 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
       gen.responseSchema = sanitizeSchema(req.response_format.json_schema.schema);
   }
   const out: GeminiRequest = { contents };
+  const toolConfig = functionCallingConfig(req.tool_choice);
+  if (toolConfig) out.toolConfig = { functionCallingConfig: toolConfig };
   if (system.length > 0) out.systemInstruction = { parts: [{ text: system.join("\n\n") }] };
   if (Object.keys(gen).length > 0) out.generationConfig = gen;
   if (req.tools?.length)
@@ -136,6 +144,20 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
       },
     ];
   return out;
+}
+
+/**
+ * OpenAI `tool_choice` -> Gemini `functionCallingConfig` (ai.google.dev/gemini-api/docs/function-calling,
+ * "Function calling modes"): auto -> AUTO, none -> NONE, required -> ANY, a named function -> ANY
+ * restricted by `allowedFunctionNames`. Anything else is left to Gemini's default (AUTO).
+ */
+function functionCallingConfig(choice: unknown): GeminiFunctionCallingConfig | undefined {
+  if (choice === "auto") return { mode: "AUTO" };
+  if (choice === "none") return { mode: "NONE" };
+  if (choice === "required") return { mode: "ANY" };
+  const name = (choice as { function?: { name?: unknown } } | null)?.function?.name;
+  if (typeof name === "string") return { mode: "ANY", allowedFunctionNames: [name] };
+  return undefined;
 }
 
 /** Gemini finishReason -> OpenAI finish_reason. */
@@ -221,11 +243,21 @@ export function fromGeminiResponse(res: GeminiResponse, model: string): ChatComp
   };
 }
 
-/** Turns one streamed GenerateContentResponse into OpenAI chunk choices. */
-export function chunkChoices(res: GeminiResponse, first: Set<number>): ChatCompletionChunk["choices"] {
+/**
+ * Turns one streamed GenerateContentResponse into OpenAI chunk choices. Gemini streams parallel
+ * calls in separate events, so `callCounts` (per candidate, across the stream) numbers them on:
+ * each call gets its own OpenAI `index`, and a finish after any call is `tool_calls`.
+ */
+export function chunkChoices(
+  res: GeminiResponse,
+  first: Set<number>,
+  callCounts: Map<number, number> = new Map(),
+): ChatCompletionChunk["choices"] {
   return (res.candidates ?? []).map((c, i) => {
     const index = c.index ?? i;
-    const { text, calls } = textAndCalls(c.content?.parts);
+    const { text, calls } = textAndCalls(c.content?.parts, callCounts.get(index) ?? 0);
+    const seen = (callCounts.get(index) ?? 0) + calls.length;
+    callCounts.set(index, seen);
     const delta: ChatCompletionChunk["choices"][number]["delta"] = {};
     if (!first.has(index)) {
       first.add(index);
@@ -233,7 +265,7 @@ export function chunkChoices(res: GeminiResponse, first: Set<number>): ChatCompl
     }
     if (text) delta.content = text;
     if (calls.length > 0) delta.tool_calls = calls;
-    const fr = calls.length > 0 && c.finishReason ? "tool_calls" : finishReason(c.finishReason);
+    const fr = seen > 0 && c.finishReason ? "tool_calls" : finishReason(c.finishReason);
     return { index, delta, finish_reason: fr, logprobs: null };
   });
 }
