@@ -5,7 +5,15 @@ import { sse } from "../http/sse.js";
  * A fake Anthropic Messages API. It refuses requests without `x-api-key` / `anthropic-version`
  * (as the real one does) and answers with the real event sequence when `stream` is set.
  */
-export function startFakeAnthropic(opts: { stopReason?: string; tool?: boolean } = {}): Promise<FakeServer> {
+export function startFakeAnthropic(
+  opts: {
+    stopReason?: string;
+    tool?: boolean;
+    /** Name of the tool_use block (default get_weather). */
+    toolName?: string;
+  } = {},
+): Promise<FakeServer> {
+  const toolName = opts.toolName ?? "get_weather";
   return startFake((req, res) => {
     if (req.url !== "/v1/messages") {
       res.writeHead(404, { "content-type": "application/json" });
@@ -58,7 +66,7 @@ export function startFakeAnthropic(opts: { stopReason?: string; tool?: boolean }
             data: {
               type: "content_block_start",
               index: 1,
-              content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} },
+              content_block: { type: "tool_use", id: "toolu_1", name: toolName, input: {} },
             },
           },
           {
@@ -95,7 +103,7 @@ export function startFakeAnthropic(opts: { stopReason?: string; tool?: boolean }
         content: [
           { type: "text", text: "Hello" },
           ...(opts.tool
-            ? [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Oslo" } }]
+            ? [{ type: "tool_use", id: "toolu_1", name: toolName, input: { city: "Oslo" } }]
             : []),
         ],
         stop_reason: stop,

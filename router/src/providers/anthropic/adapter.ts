@@ -8,6 +8,7 @@ import {
   type AnthropicResponse,
   DEFAULT_ANTHROPIC_MAX_TOKENS,
   fromAnthropicResponse,
+  jsonSchemaTool,
   toAnthropicRequest,
 } from "./translate.js";
 
@@ -44,14 +45,14 @@ export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): Pro
     async chat(req, ctx) {
       const body = toAnthropicRequest(req, ctx.upstreamModel, maxTokens);
       const res = await http.postJson<AnthropicResponse>(path, body, ctx);
-      return fromAnthropicResponse(res, res.model ?? ctx.upstreamModel);
+      return fromAnthropicResponse(res, res.model ?? ctx.upstreamModel, jsonSchemaTool(req));
     },
     async chatStream(req, ctx) {
       const body = { ...toAnthropicRequest(req, ctx.upstreamModel, maxTokens), stream: true };
       const res = await http.postStream(path, body, ctx);
       return (async function* (): AsyncGenerator<ChatCompletionChunk> {
         try {
-          yield* anthropicToChunks(sseEvents(res.body), ctx.upstreamModel, secrets);
+          yield* anthropicToChunks(sseEvents(res.body), ctx.upstreamModel, secrets, jsonSchemaTool(req));
         } catch (err) {
           throw streamFailure(provider, err, ctx.signal, secrets);
         } finally {

@@ -8,13 +8,16 @@ import { type AnthropicUsage, finishReason, openAIUsage } from "./translate.js";
  * message_start -> role chunk; content_block_start (tool_use) -> tool call header;
  * content_block_delta text_delta / input_json_delta -> content / arguments;
  * message_delta -> finish_reason; message_stop -> a final usage chunk; ping ignored;
- * error -> UpstreamError thrown mid-stream.
+ * error -> UpstreamError thrown mid-stream. With `jsonTool` (a json_schema response forced as a
+ * tool), that tool's input_json_delta becomes content and other text is dropped.
  */
 export async function* anthropicToChunks(
   events: AsyncIterable<SseEvent>,
   model: string,
   secrets: (string | undefined)[],
+  jsonTool?: string,
 ): AsyncGenerator<ChatCompletionChunk> {
+  let jsonBlock: number | undefined;
   let id = "chatcmpl-anthropic";
   const created = Math.floor(Date.now() / 1000);
   const usage: AnthropicUsage = {};
@@ -48,7 +51,8 @@ export async function* anthropicToChunks(
       case "content_block_start": {
         const block = data.content_block as { type?: string; id?: string; name?: string; text?: string };
         const index = data.index as number;
-        if (block?.type === "tool_use") {
+        if (jsonTool && block?.type === "tool_use" && block.name === jsonTool) jsonBlock = index;
+        else if (block?.type === "tool_use") {
           const n = toolIndex.size;
           toolIndex.set(index, n);
           yield chunk({
@@ -56,12 +60,15 @@ export async function* anthropicToChunks(
               { index: n, id: block.id, type: "function", function: { name: block.name, arguments: "" } },
             ],
           });
-        } else if (block?.type === "text" && block.text) yield chunk({ content: block.text });
+        } else if (!jsonTool && block?.type === "text" && block.text) yield chunk({ content: block.text });
         break;
       }
       case "content_block_delta": {
         const delta = data.delta as { type?: string; text?: string; partial_json?: string };
-        if (delta?.type === "text_delta" && delta.text) yield chunk({ content: delta.text });
+        if (delta?.type === "text_delta" && delta.text) {
+          if (!jsonTool) yield chunk({ content: delta.text });
+        } else if (delta?.type === "input_json_delta" && delta.partial_json && data.index === jsonBlock)
+          yield chunk({ content: delta.partial_json });
         else if (delta?.type === "input_json_delta" && delta.partial_json) {
           const n = toolIndex.get(data.index as number) ?? 0;
           yield chunk({ tool_calls: [{ index: n, function: { arguments: delta.partial_json } }] });
@@ -71,7 +78,10 @@ export async function* anthropicToChunks(
       case "message_delta": {
         const delta = data.delta as { stop_reason?: string | null } | undefined;
         Object.assign(usage, data.usage as AnthropicUsage | undefined);
-        finish = finishReason(delta?.stop_reason) ?? "stop";
+        finish =
+          jsonBlock !== undefined && delta?.stop_reason === "tool_use"
+            ? "stop"
+            : (finishReason(delta?.stop_reason) ?? "stop");
         yield chunk({}, finish);
         break;
       }

@@ -137,7 +137,25 @@ export function toAnthropicRequest(
     const name = (choice as { function?: { name?: unknown } }).function?.name;
     if (typeof name === "string") out.tool_choice = { type: "tool", name };
   }
+  // Structured output without a beta header: a tool whose input_schema is the schema, forced with
+  // tool_choice (the documented "JSON mode" pattern, docs.anthropic.com tool-use "JSON output";
+  // the same fallback @ai-sdk/anthropic uses where output_config.format is unavailable).
+  // The forced choice wins over a client tool_choice; the reply is unwrapped into `content`.
+  const jsonTool = jsonSchemaTool(req);
+  if (jsonTool && req.response_format?.type === "json_schema") {
+    const { description, schema } = req.response_format.json_schema;
+    out.tools = [
+      ...(out.tools ?? []),
+      { name: jsonTool, description, input_schema: schema ?? { type: "object", properties: {} } },
+    ];
+    out.tool_choice = { type: "tool", name: jsonTool };
+  }
   return out;
+}
+
+/** The forced tool's name when the request asks for a json_schema response, else undefined. */
+export function jsonSchemaTool(req: ChatCompletionRequest): string | undefined {
+  return req.response_format?.type === "json_schema" ? req.response_format.json_schema.name : undefined;
 }
 
 /** Anthropic stop_reason -> OpenAI finish_reason. */
@@ -187,11 +205,25 @@ export function openAIUsage(u: AnthropicUsage): Usage {
   return usage;
 }
 
-export function fromAnthropicResponse(res: AnthropicResponse, model: string): ChatCompletion {
-  const text = res.content
-    .filter((b): b is { type: "text"; text: string } => b.type === "text")
-    .map((b) => b.text)
-    .join("");
+/** `jsonTool`: the forced json_schema tool, whose input becomes the message text (see toAnthropicRequest). */
+export function fromAnthropicResponse(
+  res: AnthropicResponse,
+  model: string,
+  jsonTool?: string,
+): ChatCompletion {
+  const forced = jsonTool
+    ? res.content.find(
+        (b): b is Extract<AnthropicBlock, { type: "tool_use" }> =>
+          b.type === "tool_use" && b.name === jsonTool,
+      )
+    : undefined;
+  if (forced) res = { ...res, content: res.content.filter((b) => b.type === "tool_use" && b !== forced) };
+  const text = forced
+    ? JSON.stringify(forced.input)
+    : res.content
+        .filter((b): b is { type: "text"; text: string } => b.type === "text")
+        .map((b) => b.text)
+        .join("");
   const toolCalls = res.content
     .filter((b): b is Extract<AnthropicBlock, { type: "tool_use" }> => b.type === "tool_use")
     .map((b) => ({
@@ -212,7 +244,7 @@ export function fromAnthropicResponse(res: AnthropicResponse, model: string): Ch
           content: text.length > 0 || toolCalls.length === 0 ? text : null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
-        finish_reason: finishReason(res.stop_reason),
+        finish_reason: forced && res.stop_reason === "tool_use" ? "stop" : finishReason(res.stop_reason),
         logprobs: null,
       },
     ],
