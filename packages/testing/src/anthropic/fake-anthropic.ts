@@ -11,9 +11,13 @@ export function startFakeAnthropic(
     tool?: boolean;
     /** Name of the tool_use block (default get_weather). */
     toolName?: string;
+    /** When set, the reply starts with a thinking block carrying this text. */
+    thinking?: string;
   } = {},
 ): Promise<FakeServer> {
   const toolName = opts.toolName ?? "get_weather";
+  // Content blocks are numbered in order, so a leading thinking block shifts the others.
+  const base = opts.thinking ? 1 : 0;
   return startFake((req, res) => {
     if (req.url !== "/v1/messages") {
       res.writeHead(404, { "content-type": "application/json" });
@@ -46,26 +50,56 @@ export function startFakeAnthropic(
         },
         {
           event: "content_block_start",
-          data: { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+          data: { type: "content_block_start", index: base, content_block: { type: "text", text: "" } },
         },
         { event: "ping", data: { type: "ping" } },
         {
           event: "content_block_delta",
-          data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } },
+          data: { type: "content_block_delta", index: base, delta: { type: "text_delta", text: "Hel" } },
         },
         {
           event: "content_block_delta",
-          data: { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "lo" } },
+          data: { type: "content_block_delta", index: base, delta: { type: "text_delta", text: "lo" } },
         },
-        { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
+        { event: "content_block_stop", data: { type: "content_block_stop", index: base } },
       ];
+      if (opts.thinking)
+        frames.splice(
+          1,
+          0,
+          {
+            event: "content_block_start",
+            data: {
+              type: "content_block_start",
+              index: 0,
+              content_block: { type: "thinking", thinking: "" },
+            },
+          },
+          {
+            event: "content_block_delta",
+            data: {
+              type: "content_block_delta",
+              index: 0,
+              delta: { type: "thinking_delta", thinking: opts.thinking },
+            },
+          },
+          {
+            event: "content_block_delta",
+            data: {
+              type: "content_block_delta",
+              index: 0,
+              delta: { type: "signature_delta", signature: "sig" },
+            },
+          },
+          { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
+        );
       if (opts.tool)
         frames.push(
           {
             event: "content_block_start",
             data: {
               type: "content_block_start",
-              index: 1,
+              index: base + 1,
               content_block: { type: "tool_use", id: "toolu_1", name: toolName, input: {} },
             },
           },
@@ -73,11 +107,11 @@ export function startFakeAnthropic(
             event: "content_block_delta",
             data: {
               type: "content_block_delta",
-              index: 1,
+              index: base + 1,
               delta: { type: "input_json_delta", partial_json: '{"city":"Oslo"}' },
             },
           },
-          { event: "content_block_stop", data: { type: "content_block_stop", index: 1 } },
+          { event: "content_block_stop", data: { type: "content_block_stop", index: base + 1 } },
         );
       frames.push(
         {
@@ -101,6 +135,7 @@ export function startFakeAnthropic(
         role: "assistant",
         model,
         content: [
+          ...(opts.thinking ? [{ type: "thinking", thinking: opts.thinking, signature: "sig" }] : []),
           { type: "text", text: "Hello" },
           ...(opts.tool
             ? [{ type: "tool_use", id: "toolu_1", name: toolName, input: { city: "Oslo" } }]

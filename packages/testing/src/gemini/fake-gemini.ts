@@ -8,7 +8,11 @@ import { sse } from "../http/sse.js";
  * test can stream function calls or thought parts.
  */
 export function startFakeGemini(
-  opts: { finishReason?: string; streamEvents?: unknown[] } = {},
+  opts: {
+    finishReason?: string;
+    streamEvents?: unknown[] /** generateContent reply parts. */;
+    parts?: unknown[];
+  } = {},
 ): Promise<FakeServer> {
   return startFake((req, res) => {
     const fail = (status: number, grpc: string, message: string) => {
@@ -25,7 +29,9 @@ export function startFakeGemini(
       res.writeHead(200, { "content-type": "application/json" });
       res.end(
         JSON.stringify({
-          candidates: [{ index: 0, content: { role: "model", parts: [{ text: "Hello" }] }, finishReason }],
+          candidates: [
+            { index: 0, content: { role: "model", parts: opts.parts ?? [{ text: "Hello" }] }, finishReason },
+          ],
           usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 4, totalTokenCount: 13 },
           modelVersion: model,
           responseId: "resp-1",

@@ -6,7 +6,8 @@ import { type AnthropicUsage, finishReason, openAIUsage } from "./translate.js";
 /**
  * Anthropic streaming events -> OpenAI chat chunks:
  * message_start -> role chunk; content_block_start (tool_use) -> tool call header;
- * content_block_delta text_delta / input_json_delta -> content / arguments;
+ * content_block_delta text_delta / input_json_delta / thinking_delta -> content / arguments /
+ * reasoning_content;
  * message_delta -> finish_reason; message_stop -> a final usage chunk; ping ignored;
  * error -> UpstreamError thrown mid-stream. With `jsonTool` (a json_schema response forced as a
  * tool), that tool's input_json_delta becomes content and other text is dropped.
@@ -24,7 +25,8 @@ export async function* anthropicToChunks(
   // Anthropic numbers content blocks across text and tool_use; OpenAI numbers tool calls alone.
   const toolIndex = new Map<number, number>();
   let finish: FinishReason | null = null;
-  const chunk = (delta: ChatCompletionChunk["choices"][number]["delta"], fr: FinishReason | null = null) => ({
+  type Delta = ChatCompletionChunk["choices"][number]["delta"] & { reasoning_content?: string };
+  const chunk = (delta: Delta, fr: FinishReason | null = null) => ({
     id,
     object: "chat.completion.chunk" as const,
     created,
@@ -64,8 +66,16 @@ export async function* anthropicToChunks(
         break;
       }
       case "content_block_delta": {
-        const delta = data.delta as { type?: string; text?: string; partial_json?: string };
-        if (delta?.type === "text_delta" && delta.text) {
+        const delta = data.delta as {
+          type?: string;
+          text?: string;
+          partial_json?: string;
+          thinking?: string;
+        };
+        // thinking_delta -> reasoning_content (signature_delta has no OpenAI field and is dropped).
+        if (delta?.type === "thinking_delta" && delta.thinking)
+          yield chunk({ reasoning_content: delta.thinking });
+        else if (delta?.type === "text_delta" && delta.text) {
           if (!jsonTool) yield chunk({ content: delta.text });
         } else if (delta?.type === "input_json_delta" && delta.partial_json && data.index === jsonBlock)
           yield chunk({ content: delta.partial_json });

@@ -16,7 +16,8 @@ export type AnthropicBlock =
       source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
     }
   | { type: "tool_use"; id: string; name: string; input: unknown }
-  | { type: "tool_result"; tool_use_id: string; content: string };
+  | { type: "tool_result"; tool_use_id: string; content: string }
+  | { type: "thinking"; thinking: string; signature?: string };
 
 export interface AnthropicMessage {
   role: "user" | "assistant";
@@ -35,6 +36,7 @@ export interface AnthropicRequest {
   tools?: { name: string; description?: string; input_schema: unknown }[];
   tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
   metadata?: { user_id: string };
+  thinking?: { type: "enabled"; budget_tokens: number };
 }
 
 export interface AnthropicResponse {
@@ -150,8 +152,26 @@ export function toAnthropicRequest(
     ];
     out.tool_choice = { type: "tool", name: jsonTool };
   }
+  const forcedTool = out.tool_choice?.type === "any" || out.tool_choice?.type === "tool";
+  if (req.reasoning_effort && !forcedTool) {
+    // Extended thinking (docs.anthropic.com "Building with extended thinking"): budget_tokens >= 1024
+    // and < max_tokens, and no temperature/top_p changes or forced tool_choice with it. The budget is
+    // added on top of max_tokens so the visible answer keeps the room the client asked for.
+    const budget = THINKING_BUDGET[req.reasoning_effort];
+    out.thinking = { type: "enabled", budget_tokens: budget };
+    out.max_tokens += budget;
+    delete out.temperature;
+    delete out.top_p;
+  }
   return out;
 }
+
+/**
+ * reasoning_effort -> thinking budget, the same figures Google's OpenAI layer uses for Gemini
+ * (1K/8K/24K, ai.google.dev/gemini-api/docs/openai) so one effort costs alike on both; `minimal`
+ * takes Anthropic's floor of 1024.
+ */
+const THINKING_BUDGET = { minimal: 1024, low: 1024, medium: 8192, high: 24576 } as const;
 
 /** The forced tool's name when the request asks for a json_schema response, else undefined. */
 export function jsonSchemaTool(req: ChatCompletionRequest): string | undefined {
@@ -217,6 +237,10 @@ export function fromAnthropicResponse(
           b.type === "tool_use" && b.name === jsonTool,
       )
     : undefined;
+  const reasoning = res.content
+    .filter((b): b is Extract<AnthropicBlock, { type: "thinking" }> => b.type === "thinking")
+    .map((b) => b.thinking)
+    .join("");
   if (forced) res = { ...res, content: res.content.filter((b) => b.type === "tool_use" && b !== forced) };
   const text = forced
     ? JSON.stringify(forced.input)
@@ -243,6 +267,8 @@ export function fromAnthropicResponse(
           role: "assistant",
           content: text.length > 0 || toolCalls.length === 0 ? text : null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          // Thinking travels as `reasoning_content`, as llama-server and LiteLLM send it.
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
         },
         finish_reason: forced && res.stop_reason === "tool_use" ? "stop" : finishReason(res.stop_reason),
         logprobs: null,

@@ -67,6 +67,14 @@ function sanitizeSchema(schema: unknown): unknown {
 }
 
 /**
+ * reasoning_effort -> thinkingBudget: Google's own OpenAI-compatibility layer maps low/medium/high to
+ * 1K/8K/24K thinking tokens (ai.google.dev/gemini-api/docs/openai, "reasoning_effort"); 24576 is the
+ * 2.5 Flash maximum and 512 sits inside both Flash (0..24576) and Pro (128..32768) ranges
+ * (ai.google.dev/gemini-api/docs/thinking). includeThoughts returns thought summaries as `thought` parts.
+ */
+const THINKING_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } as const;
+
+/**
  * OpenAI chat request -> Gemini generateContent body: system/developer messages become
  * `systemInstruction`, assistant becomes `model`, tool results become functionResponse parts
  * (named by the assistant call they answer), same-role turns are merged, and sampling options
@@ -122,6 +130,8 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
   if (req.seed != null) gen.seed = req.seed;
   if (req.presence_penalty != null) gen.presencePenalty = req.presence_penalty;
   if (req.frequency_penalty != null) gen.frequencyPenalty = req.frequency_penalty;
+  if (req.reasoning_effort)
+    gen.thinkingConfig = { thinkingBudget: THINKING_BUDGET[req.reasoning_effort], includeThoughts: true };
   if (req.response_format?.type === "json_object") gen.responseMimeType = "application/json";
   if (req.response_format?.type === "json_schema") {
     gen.responseMimeType = "application/json";
@@ -199,6 +209,7 @@ export function usageOf(u: GeminiUsage | undefined): Usage {
 
 function textAndCalls(parts: GeminiPart[] | undefined, callBase = 0) {
   let text = "";
+  let reasoning = "";
   const calls: {
     index: number;
     id: string;
@@ -206,7 +217,8 @@ function textAndCalls(parts: GeminiPart[] | undefined, callBase = 0) {
     function: { name: string; arguments: string };
   }[] = [];
   for (const p of parts ?? []) {
-    if ("text" in p && !(p as { thought?: boolean }).thought) text += p.text;
+    if ("text" in p && (p as { thought?: boolean }).thought) reasoning += p.text;
+    else if ("text" in p) text += p.text;
     else if ("functionCall" in p) {
       const index = callBase + calls.length;
       calls.push({
@@ -217,7 +229,7 @@ function textAndCalls(parts: GeminiPart[] | undefined, callBase = 0) {
       });
     }
   }
-  return { text, calls };
+  return { text, reasoning, calls };
 }
 
 export function fromGeminiResponse(res: GeminiResponse, model: string): ChatCompletion {
@@ -227,13 +239,15 @@ export function fromGeminiResponse(res: GeminiResponse, model: string): ChatComp
     created: Math.floor(Date.now() / 1000),
     model,
     choices: (res.candidates ?? []).map((c, i) => {
-      const { text, calls } = textAndCalls(c.content?.parts);
+      const { text, reasoning, calls } = textAndCalls(c.content?.parts);
       return {
         index: c.index ?? i,
         message: {
           role: "assistant" as const,
           content: text.length > 0 || calls.length === 0 ? text : null,
           ...(calls.length > 0 ? { tool_calls: calls.map(({ index: _i, ...call }) => call) } : {}),
+          // Thought summaries travel as `reasoning_content`, as llama-server and LiteLLM send them.
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
         },
         finish_reason: calls.length > 0 ? "tool_calls" : finishReason(c.finishReason),
         logprobs: null,
@@ -255,14 +269,15 @@ export function chunkChoices(
 ): ChatCompletionChunk["choices"] {
   return (res.candidates ?? []).map((c, i) => {
     const index = c.index ?? i;
-    const { text, calls } = textAndCalls(c.content?.parts, callCounts.get(index) ?? 0);
+    const { text, reasoning, calls } = textAndCalls(c.content?.parts, callCounts.get(index) ?? 0);
     const seen = (callCounts.get(index) ?? 0) + calls.length;
     callCounts.set(index, seen);
-    const delta: ChatCompletionChunk["choices"][number]["delta"] = {};
+    const delta: ChatCompletionChunk["choices"][number]["delta"] & { reasoning_content?: string } = {};
     if (!first.has(index)) {
       first.add(index);
       delta.role = "assistant";
     }
+    if (reasoning) delta.reasoning_content = reasoning;
     if (text) delta.content = text;
     if (calls.length > 0) delta.tool_calls = calls;
     const fr = seen > 0 && c.finishReason ? "tool_calls" : finishReason(c.finishReason);
