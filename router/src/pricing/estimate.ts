@@ -19,9 +19,17 @@ export function estimateTextTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
+/**
+ * Chat prompt estimate. Tool definitions and a json_schema response format reach the model as
+ * prompt text too (chat templates render the tools' JSON; providers bill them as input), so their
+ * JSON counts, else a large tool schema would pass context fit and look cheap in cost ranking.
+ */
 export function estimateChatPromptTokens(req: ChatCompletionRequest): number {
   let chars = 0;
   for (const m of req.messages) chars += contentText(m.content).length;
+  for (const t of req.tools ?? []) chars += JSON.stringify(t.function).length;
+  if (req.response_format?.type === "json_schema")
+    chars += JSON.stringify(req.response_format.json_schema).length;
   return Math.ceil(chars / CHARS_PER_TOKEN) + PER_MESSAGE_OVERHEAD * req.messages.length;
 }
 
