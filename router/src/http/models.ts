@@ -8,17 +8,24 @@ type ModelEntry = ModelList["data"][number];
 
 /**
  * Every model name and alias some enabled target answers to, with its targets, that `tenant`
- * may use (its `allowedModels`, when it has one), sorted by id.
+ * may use (its `allowedModels`, when it has one), sorted by id. `capabilities` is the union of
+ * those targets' sets (sorted): the router can route a tools request for the model when any
+ * target takes tools, so the list says what the model name can do through the router.
  */
 function visibleModels(gen: Generation, createdAt: number, tenant: TenantContext): ModelEntry[] {
-  const byName = new Map<string, { targets: string[]; upstream: Set<string> }>();
+  const byName = new Map<string, { targets: string[]; upstream: Set<string>; capabilities: Set<string> }>();
   for (const t of gen.targets.list) {
     if (!t.enabled) continue;
     for (const [name, upstream] of t.modelNames()) {
       if (tenant.allowedModels && !tenant.allowedModels.includes(name)) continue;
-      const entry = byName.get(name) ?? { targets: [], upstream: new Set<string>() };
+      const entry = byName.get(name) ?? {
+        targets: [],
+        upstream: new Set<string>(),
+        capabilities: new Set<string>(),
+      };
       entry.targets.push(t.name);
       entry.upstream.add(upstream);
+      for (const c of t.capabilities) entry.capabilities.add(c);
       byName.set(name, entry);
     }
   }
@@ -31,6 +38,7 @@ function visibleModels(gen: Generation, createdAt: number, tenant: TenantContext
       owned_by: "llm-router",
       targets: e.targets,
       upstream_models: [...e.upstream],
+      capabilities: [...e.capabilities].sort(),
     }));
 }
 
