@@ -3,7 +3,18 @@ import { z } from "zod";
 /** Upper bound on any max_tokens we accept; larger values are client bugs, not requests. */
 export const MAX_TOKENS_LIMIT = 1_000_000;
 
-const textPart = z.object({ type: z.literal("text"), text: z.string() }).strict();
+/**
+ * Anthropic prompt-caching breakpoint, accepted on text parts and tools (as LiteLLM and OpenRouter
+ * accept it): passed through to Anthropic targets, ignored by the others.
+ */
+export const cacheControl = z
+  .object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() })
+  .strict();
+export type CacheControl = z.infer<typeof cacheControl>;
+
+const textPart = z
+  .object({ type: z.literal("text"), text: z.string(), cache_control: cacheControl.optional() })
+  .strict();
 const imagePart = z
   .object({
     type: z.literal("image_url"),
@@ -112,6 +123,7 @@ const tool = z.object({
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullable().optional(),
   }),
+  cache_control: cacheControl.optional(),
 });
 
 export const chatCompletionRequest = z

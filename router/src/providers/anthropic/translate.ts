@@ -1,4 +1,5 @@
 import {
+  type CacheControl,
   type ChatCompletion,
   type ChatCompletionRequest,
   type ChatMessage,
@@ -10,7 +11,7 @@ import {
 
 /** Anthropic Messages API content blocks we send and receive. */
 export type AnthropicBlock =
-  | { type: "text"; text: string }
+  | { type: "text"; text: string; cache_control?: CacheControl }
   | {
       type: "image";
       source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
@@ -28,12 +29,13 @@ export interface AnthropicRequest {
   model: string;
   max_tokens: number;
   messages: AnthropicMessage[];
-  system?: string;
+  /** A string, or text blocks when a client set cache breakpoints on the system prompt. */
+  system?: string | { type: "text"; text: string; cache_control?: CacheControl }[];
   stop_sequences?: string[];
   temperature?: number;
   top_p?: number;
   stream?: boolean;
-  tools?: { name: string; description?: string; input_schema: unknown }[];
+  tools?: { name: string; description?: string; input_schema: unknown; cache_control?: CacheControl }[];
   tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
   metadata?: { user_id: string };
   thinking?: { type: "enabled"; budget_tokens: number };
@@ -73,7 +75,12 @@ function blocksOf(msg: ChatMessage): AnthropicBlock[] {
     if (content.length > 0) blocks.push({ type: "text", text: content });
   } else if (Array.isArray(content)) {
     for (const p of content) {
-      if (p.type === "text") blocks.push({ type: "text", text: p.text });
+      if (p.type === "text")
+        blocks.push(
+          p.cache_control
+            ? { type: "text", text: p.text, cache_control: p.cache_control }
+            : { type: "text", text: p.text },
+        );
       else blocks.push(imageBlock(p.image_url.url));
     }
   }
@@ -101,11 +108,19 @@ export function toAnthropicRequest(
   upstreamModel: string,
   defaultMaxTokens = DEFAULT_ANTHROPIC_MAX_TOKENS,
 ): AnthropicRequest {
-  const system: string[] = [];
+  const system: { type: "text"; text: string; cache_control?: CacheControl }[] = [];
   const messages: AnthropicMessage[] = [];
   for (const msg of req.messages) {
     if (msg.role === "system" || msg.role === "developer") {
-      system.push(contentText(msg.content));
+      // Parts keep their cache breakpoints; a plain string is one part.
+      if (Array.isArray(msg.content))
+        for (const p of msg.content)
+          system.push(
+            p.cache_control
+              ? { type: "text", text: p.text, cache_control: p.cache_control }
+              : { type: "text", text: p.text },
+          );
+      else system.push({ type: "text", text: contentText(msg.content) });
       continue;
     }
     const role = msg.role === "assistant" ? "assistant" : "user";
@@ -120,7 +135,9 @@ export function toAnthropicRequest(
     max_tokens: requestedMaxTokens(req) ?? defaultMaxTokens,
     messages,
   };
-  if (system.length > 0) out.system = system.join("\n\n");
+  // A plain string as before, unless a client set a cache breakpoint on the system prompt.
+  if (system.length > 0)
+    out.system = system.some((b) => b.cache_control) ? system : system.map((b) => b.text).join("\n\n");
   if (req.stop != null) out.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (req.temperature != null) out.temperature = Math.min(1, req.temperature);
   if (req.top_p != null) out.top_p = req.top_p;
@@ -130,6 +147,7 @@ export function toAnthropicRequest(
       name: t.function.name,
       description: t.function.description,
       input_schema: t.function.parameters ?? { type: "object", properties: {} },
+      ...(t.cache_control ? { cache_control: t.cache_control } : {}),
     }));
   const choice = req.tool_choice as unknown;
   if (choice === "auto") out.tool_choice = { type: "auto" };

@@ -61,6 +61,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
   };
   const body = <T extends { model: string }>(req: T, ctx: CallContext, stream: boolean) => {
     const out: Record<string, unknown> = { ...req, model: ctx.upstreamModel };
+    stripCacheControl(out);
     if (stream) {
       out.stream = true;
       // Always ask for usage so the router can account for streamed requests.
@@ -138,4 +139,24 @@ export function openaiFromConfig(p: {
     flavour: p.flavour === "azure" ? "azure" : "openai",
     apiVersion: typeof p.apiVersion === "string" ? p.apiVersion : undefined,
   });
+}
+
+/**
+ * Anthropic's `cache_control` breakpoints (accepted on text parts and tools for Anthropic targets)
+ * are not OpenAI fields: dropped before the request leaves, and only copied when there is one.
+ */
+function stripCacheControl(out: Record<string, unknown>): void {
+  const has = (x: unknown): boolean => typeof x === "object" && x !== null && "cache_control" in x;
+  const drop = <T>(x: T): T => {
+    if (!has(x)) return x;
+    const { cache_control: _, ...rest } = x as Record<string, unknown>;
+    return rest as T;
+  };
+  const messages = out.messages as { content?: unknown }[] | undefined;
+  if (messages?.some((m) => Array.isArray(m.content) && m.content.some(has)))
+    out.messages = messages.map((m) =>
+      Array.isArray(m.content) ? { ...m, content: m.content.map(drop) } : m,
+    );
+  const tools = out.tools as unknown[] | undefined;
+  if (tools?.some(has)) out.tools = tools.map(drop);
 }
