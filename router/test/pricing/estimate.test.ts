@@ -1,6 +1,6 @@
 import type { ChatCompletionRequest } from "@llm/contracts";
-import { createPriceTable } from "../../src/pricing/table.js";
 import { estimateChatPromptTokens } from "../../src/pricing/estimate.js";
+import { createPriceTable } from "../../src/pricing/table.js";
 import { planRoute } from "../../src/routing/plan.js";
 import { chatProfile } from "../../src/routing/profile.js";
 import { TargetSet } from "../../src/targets/set.js";
