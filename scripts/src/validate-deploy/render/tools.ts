@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pLimit from "p-limit";
 import { parseAllDocuments } from "yaml";
 import { ensureTools, toolsBin } from "../../fetch-tools/main.js";
 import { run } from "../../validate-manifests/exec.js";
@@ -32,17 +33,14 @@ export interface HelmTemplateArgs {
 
 let toolsReady: Promise<void> | undefined;
 /** At most two renders at a time: the CI machines have two cores. */
-let running = 0;
-const waiting: (() => void)[] = [];
-async function tools(): Promise<() => void> {
+const renders = pLimit(2);
+/** Runs `render` once the pinned tools are in place, two at a time. */
+function withTools<T>(render: () => Promise<T>): Promise<T> {
   toolsReady ??= ensureTools(() => {});
-  await toolsReady;
-  if (running >= 2) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  return () => {
-    running--;
-    waiting.shift()?.();
-  };
+  return renders(async () => {
+    await toolsReady;
+    return render();
+  });
 }
 
 /**
@@ -63,8 +61,11 @@ function parsed(stdout: string): Rendered {
 }
 
 /** `helm template` of a local chart; values objects go in as temporary files (exact types, no --set parsing). */
-export async function helmTemplate(a: HelmTemplateArgs): Promise<Rendered> {
-  const done = await tools();
+export function helmTemplate(a: HelmTemplateArgs): Promise<Rendered> {
+  return withTools(() => renderChart(a));
+}
+
+async function renderChart(a: HelmTemplateArgs): Promise<Rendered> {
   const dir = mkdtempSync(join(tmpdir(), "vd-helm-"));
   try {
     const args = ["template", a.release, a.chartDir, "--namespace", a.namespace];
@@ -80,14 +81,14 @@ export async function helmTemplate(a: HelmTemplateArgs): Promise<Rendered> {
     return parsed(out.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    done();
   }
 }
 
 /** `kubectl kustomize <dir>`. */
-export async function kustomize(dir: string): Promise<Rendered> {
-  const done = await tools();
-  const out = await run(join(toolsBin, "kubectl"), ["kustomize", dir], dir).finally(done);
-  if (out.code !== 0) return { docs: [], error: out.stderr.trim() || `kubectl exited ${out.code}` };
-  return parsed(out.stdout);
+export function kustomize(dir: string): Promise<Rendered> {
+  return withTools(async () => {
+    const out = await run(join(toolsBin, "kubectl"), ["kustomize", dir], dir);
+    if (out.code !== 0) return { docs: [], error: out.stderr.trim() || `kubectl exited ${out.code}` };
+    return parsed(out.stdout);
+  });
 }
