@@ -24,6 +24,7 @@ import type { Candidate } from "../routing/strategies.js";
 import { writeRateLimitHeaders } from "../tenants/rate-limit-headers.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
 import type { ForwardDeps, Generation } from "./context.js";
+import { referencePricesFor } from "./reference-prices.js";
 import type { AnyRequest } from "./types.js";
 
 const parsers = {
@@ -52,7 +53,7 @@ export interface Prepared {
   /** The spill target beyond the retry budget (tried only after a "saturated" answer). */
   overflow?: Candidate;
   /** What each capable external would bill: the usage record's all-external reference. */
-  referencePrices: TokenPrice[];
+  referencePrices: readonly TokenPrice[];
   reservation: Reservation;
   gen: Generation;
 }
@@ -102,10 +103,6 @@ export async function prepare(
   // The strategy that ranked the targets (the config's, or the request's x-router-strategy).
   res.setHeader("x-router-strategy", strategy);
 
-  const referencePrices: TokenPrice[] = [];
-  for (const t of gen.targets.list) {
-    const p = t.referencePrice(profile.model);
-    if (p) referencePrices.push(p);
-  }
+  const referencePrices = referencePricesFor(gen.targets, profile.model);
   return { body, profile, candidates, overflow, referencePrices, reservation, gen };
 }
