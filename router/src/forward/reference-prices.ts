@@ -12,7 +12,10 @@ const memo = new WeakMap<TargetSet, Map<string, readonly TokenPrice[]>>();
  */
 export function referencePricesFor(targets: TargetSet, model: string): readonly TokenPrice[] {
   let byModel = memo.get(targets);
-  if (!byModel) memo.set(targets, (byModel = new Map()));
+  if (!byModel) {
+    byModel = new Map();
+    memo.set(targets, byModel);
+  }
   const hit = byModel.get(model);
   if (hit) return hit;
   const prices: TokenPrice[] = [];
