@@ -1,4 +1,5 @@
 export * from "./build.js";
 export * from "./duration.js";
+export * from "./responses.js";
 export * from "./schema.js";
 export * from "./tenants.js";

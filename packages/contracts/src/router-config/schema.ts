@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CLUSTER_BASE_CAPABILITIES } from "./build.js";
 import { durationSchema as duration } from "./duration.js";
+import { responsesConfigSection } from "./responses.js";
 import { adminConfigSection, rateLimitSection, stateConfigSection, tenantsConfigSection } from "./tenants.js";
 
 /** Target names appear in headers, metric labels and URLs, so keep them simple. */
@@ -273,6 +274,8 @@ export const routerConfigSchema = z
     tenants: tenantsConfigSection,
     state: stateConfigSection,
     admin: adminConfigSection,
+    /** Stored responses of `/v1/responses` (TTL, size bound). */
+    responses: responsesConfigSection,
   })
   .strict()
   .superRefine((cfg, ctx) => {
