@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CLUSTER_BASE_CAPABILITIES } from "./build.js";
+import { cacheSection } from "./cache.js";
 import { durationSchema as duration } from "./duration.js";
 import { responsesConfigSection } from "./responses.js";
 import { adminConfigSection, rateLimitSection, stateConfigSection, tenantsConfigSection } from "./tenants.js";
@@ -143,6 +144,8 @@ export const routerSection = z
       openDuration: 30_000,
       halfOpenRequests: 1,
     }),
+    /** The response cache (cache.ts). Defaults to off. */
+    cache: cacheSection.default(cacheSection.parse({})),
   })
   .strict();
 
