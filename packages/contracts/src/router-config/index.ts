@@ -1,5 +1,6 @@
 export * from "./build.js";
 export * from "./duration.js";
+export * from "./policies.js";
 export * from "./responses.js";
 export * from "./schema.js";
 export * from "./tenants.js";

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CLUSTER_BASE_CAPABILITIES } from "./build.js";
 import { cacheSection } from "./cache.js";
 import { durationSchema as duration } from "./duration.js";
+import { checkPolicies, policySections, targetPolicyFields } from "./policies.js";
 import { responsesConfigSection } from "./responses.js";
 import { adminConfigSection, rateLimitSection, stateConfigSection, tenantsConfigSection } from "./tenants.js";
 
@@ -188,6 +189,8 @@ export const clusterSection = z
     scaleToZero: z.boolean().default(false),
     /** Set false to keep the target configured but unused. Defaults to true. */
     enabled: z.boolean().default(true),
+    /** Timeouts and same-target retries (policies.ts). */
+    ...targetPolicyFields,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -249,8 +252,8 @@ export const externalProviderSection = z
         z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict(),
       )
       .default({}),
-    /** Request timeout override for this provider. */
-    timeout: duration.optional(),
+    /** Timeouts and same-target retries (policies.ts); `timeout` overrides server.requestTimeout. */
+    ...targetPolicyFields,
     /**
      * Where the provider processes requests (an Azure OpenAI or Vertex region), for
      * `x-router-region`. Defaults to "" (unknown: never counts as in a requested region).
@@ -279,6 +282,8 @@ export const routerConfigSchema = z
     admin: adminConfigSection,
     /** Stored responses of `/v1/responses` (TTL, size bound). */
     responses: responsesConfigSection,
+    /** modelGroups, experiments, webhooks (policies.ts). */
+    ...policySections,
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -291,6 +296,7 @@ export const routerConfigSchema = z
     };
     for (const [i, c] of cfg.clusters.entries()) check(c.name, ["clusters", i, "name"]);
     for (const [i, p] of cfg.externalProviders.entries()) check(p.name, ["externalProviders", i, "name"]);
+    checkPolicies(cfg, ctx);
   });
 
 /** A validated config, as the router runs on it (durations in ms, defaults filled). */
