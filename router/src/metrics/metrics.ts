@@ -91,6 +91,23 @@ export function createRouterMetrics(registry: Registry = new Registry()) {
       labelNames: ["target"] as const,
       registers: r,
     }),
+    cacheRequests: new Counter({
+      name: "llm_router_cache_requests_total",
+      help: "Routed requests by what the response cache did: hit, semantic-hit, miss, bypass",
+      labelNames: ["result"] as const,
+      registers: r,
+    }),
+    cacheSaved: new Counter({
+      name: "llm_router_cache_saved_usd_total",
+      help: "USD the response cache saved: what the stored answers cost to produce, minus what hits were charged",
+      registers: r,
+    }),
+    cacheErrors: new Counter({
+      name: "llm_router_cache_errors_total",
+      help: "Response-cache operations that failed (store outage, embeddings target down) and were skipped, by operation",
+      labelNames: ["operation"] as const,
+      registers: r,
+    }),
     queueDepth: new Gauge({
       name: "llm_router_cluster_queue_depth",
       help: "Queue depth last reported by the cluster target's runtime",
