@@ -73,7 +73,9 @@ export async function attempt(
   try {
     if (!a.profile.stream) {
       sig.arm(t.provider?.timeout ?? server.requestTimeout, "total");
-      const result = (await callAdapter(t.adapter, a.kind, false, a.body, ctx)) as {
+      // An inbound API's exchange makes the call and translates the answer (inbound/shared/).
+      const answered = a.exchange ? await a.exchange.answer(cand, ctx) : undefined;
+      const result = (answered?.body ?? (await callAdapter(t.adapter, a.kind, false, a.body, ctx))) as {
         usage?: unknown;
         choices?: unknown[];
       };
@@ -81,11 +83,12 @@ export async function attempt(
       upstreamAnswered();
       status = 200;
       t.latency.observe(deps.now() - started);
-      const usage = asUsage(result.usage) ?? {
-        prompt_tokens: a.profile.promptTokens,
-        completion_tokens: estimateOutputTokens(result),
-        total_tokens: 0,
-      };
+      const usage = answered?.usage ??
+        asUsage(result.usage) ?? {
+          prompt_tokens: a.profile.promptTokens,
+          completion_tokens: estimateOutputTokens(result),
+          total_tokens: 0,
+        };
       a.outcome.usage = usage;
       a.outcome.status = 200;
       a.outcome.firstByteAt = deps.now();
@@ -104,7 +107,11 @@ export async function attempt(
       return report;
     }
     sig.arm(server.firstByteTimeout, "first_byte");
-    const stream = (await callAdapter(t.adapter, a.kind, true, a.body, ctx)) as AsyncIterable<StreamChunk>;
+    const stream = (
+      a.exchange
+        ? await a.exchange.stream(cand, ctx)
+        : await callAdapter(t.adapter, a.kind, true, a.body, ctx)
+    ) as AsyncIterable<StreamChunk>;
     const it = stream[Symbol.asyncIterator]();
     // Reading the first event before answering keeps failover possible if the upstream dies at once.
     phase = "first_event";

@@ -52,7 +52,7 @@ export async function forward(
     otel.end({ status, error: status >= 500 ? err : undefined });
     throw err;
   }
-  const { body, profile, candidates, overflow, referencePrices, reservation, gen } = prepared;
+  const { body, profile, candidates, overflow, referencePrices, reservation, gen, exchange } = prepared;
   const outcome: Outcome = {
     requestId,
     tenant,
@@ -70,6 +70,7 @@ export async function forward(
     await tryCandidates(deps, gen, {
       kind,
       body,
+      exchange,
       profile,
       candidates,
       overflow,
@@ -109,6 +110,9 @@ const spanOperation: Record<EndpointKind, string> = {
   chat: "chat",
   completions: "text_completion",
   embeddings: "embeddings",
+  // Inbound APIs translated to chat (inbound/shared/): a chat operation in gen_ai terms.
+  messages: "chat",
+  responses: "chat",
 };
 
 function modelOf(body: unknown): string {

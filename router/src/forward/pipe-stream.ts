@@ -36,11 +36,13 @@ export async function pipeStream(
       // The router always asks upstream for usage; the client sees that chunk only if it asked too.
       // The idle deadline covers waiting for the upstream, not for a slow client to drain.
       sig.disarm();
-      if (!usageOnly || wantsUsage) await writer.data(JSON.stringify(chunk));
+      // An inbound API's item carries its own frames (inbound/shared/inbound-api.ts).
+      if (chunk.frames) for (const f of chunk.frames) await writer.frame(f);
+      else if (!usageOnly || wantsUsage) await writer.data(JSON.stringify(chunk));
       sig.arm(idleMs, "idle");
       next = await it.next();
     }
-    await writer.data("[DONE]");
+    if (!a.exchange) await writer.data("[DONE]");
   } catch (raw) {
     const err = asAttemptError(raw, a.outcome.candidate?.target.name ?? "upstream");
     if (err instanceof ClientClosedError) {
@@ -49,7 +51,8 @@ export async function pipeStream(
       return;
     }
     deps.logger.warn({ requestId: a.outcome.requestId, status: err.status }, "upstream failed mid-stream");
-    await writer.data(JSON.stringify(err.body));
+    if (a.exchange) for (const f of a.exchange.errorFrames(err)) await writer.frame(f);
+    else await writer.data(JSON.stringify(err.body));
     a.outcome.status = err.status;
     throw err;
   } finally {

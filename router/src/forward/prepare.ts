@@ -11,6 +11,8 @@ import {
 } from "@llm/contracts";
 import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
+import type { InboundExchange } from "../inbound/shared/inbound-api.js";
+import { inboundApis } from "../inbound/shared/registry.js";
 import { planRouteWithOverflow } from "../routing/plan.js";
 import {
   chatProfile,
@@ -31,12 +33,29 @@ const parsers = {
   chat: (body: unknown) => parseBody(chatCompletionRequest, body),
   completions: (body: unknown) => parseBody(completionRequest, body),
   embeddings: (body: unknown) => parseBody(embeddingsRequest, body),
-} satisfies Record<EndpointKind, (b: unknown) => AnyRequest>;
+} satisfies Partial<Record<EndpointKind, (b: unknown) => AnyRequest>>;
+
+/**
+ * The request body as the pipeline uses it: an OpenAI body parsed by its endpoint's schema, or an
+ * inbound API's exchange (inbound/shared/inbound-api.ts), whose chat body routing then profiles.
+ */
+function bodyOf(kind: EndpointKind, req: Request): { body: AnyRequest; exchange?: InboundExchange } {
+  const inbound = inboundApis[kind];
+  if (inbound) {
+    const exchange = inbound.open(req.body, req);
+    return { body: exchange.chat, exchange };
+  }
+  const parse = parsers[kind as keyof typeof parsers];
+  if (!parse) throw new HttpError(404, `Unknown route POST ${req.path ?? req.url}`);
+  return { body: parse(req.body) };
+}
 
 function profileOf(kind: EndpointKind, body: AnyRequest, defaultMaxTokens: number): RequestProfile {
   if (kind === "chat") return chatProfile(body as ChatCompletionRequest, defaultMaxTokens);
   if (kind === "completions") return completionProfile(body as CompletionRequest, defaultMaxTokens);
-  return embeddingsProfile(body as EmbeddingsRequest);
+  if (kind === "embeddings") return embeddingsProfile(body as EmbeddingsRequest);
+  // An inbound API: routed exactly as its chat body would be.
+  return { ...chatProfile(body as ChatCompletionRequest, defaultMaxTokens), endpoint: kind };
 }
 
 /** A request header's (first) value. */
@@ -56,6 +75,8 @@ export interface Prepared {
   referencePrices: readonly TokenPrice[];
   reservation: Reservation;
   gen: Generation;
+  /** The inbound API's exchange, for `messages` / `responses` requests. */
+  exchange?: InboundExchange;
 }
 
 /** Validation, planning and admission: everything that may refuse a request before an upstream sees it. */
@@ -66,7 +87,7 @@ export async function prepare(
   res: Response,
   tenant: TenantContext,
 ): Promise<Prepared> {
-  const body = parsers[kind](req.body);
+  const { body, exchange } = bodyOf(kind, req);
   const gen: Generation = deps.current();
   const settings = gen.config.router;
 
@@ -104,5 +125,5 @@ export async function prepare(
   res.setHeader("x-router-strategy", strategy);
 
   const referencePrices = referencePricesFor(gen.targets, profile.model);
-  return { body, profile, candidates, overflow, referencePrices, reservation, gen };
+  return { body, profile, candidates, overflow, referencePrices, reservation, gen, exchange };
 }

@@ -1,4 +1,6 @@
 import type { ServerResponse } from "node:http";
+import { HttpError } from "@llm/contracts";
+import { errorBodyFor, errorFormatFor } from "../http/error-format.js";
 import { sendJson } from "../http/send.js";
 import { rawJsonOf } from "../providers/raw-json.js";
 import type { UpstreamError } from "../providers/types.js";
@@ -25,13 +27,22 @@ export function writeJsonAnswer(res: ServerResponse, result: object, headers: Re
   res.end(text);
 }
 
-/** Relays an upstream's error (its status and OpenAI-shaped body) to the client. */
+/**
+ * Relays an upstream's error (its status and OpenAI-shaped body) to the client, in the shape of
+ * the API its path belongs to (Anthropic's on /v1/messages*, errorFormatFor).
+ */
 export function writeUpstreamError(
   res: ServerResponse,
   err: UpstreamError,
   headers: Record<string, string>,
 ): void {
-  sendJson(res, err.status, err.body, headers);
+  const format = errorFormatFor(res.req?.url);
+  if (format === "openai") sendJson(res, err.status, err.body, headers);
+  else {
+    const requestId = res.getHeader("x-request-id") as string | undefined;
+    const e = new HttpError(err.status, err.message);
+    sendJson(res, err.status, errorBodyFor(format, e, requestId), headers);
+  }
 }
 
 /** Starts the client's event stream (status 200, SSE headers) and returns its writer. */

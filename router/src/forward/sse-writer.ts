@@ -31,6 +31,13 @@ export class SseWriter {
     if (!this.res.write(`data: ${payload}\n\n`)) await this.drain();
   }
 
+  /** Writes one event with its `event:` name (when set), as the Anthropic and Responses APIs stream. */
+  async frame(f: { event?: string; data: string }): Promise<void> {
+    if (this.res.destroyed) return;
+    const text = f.event === undefined ? `data: ${f.data}\n\n` : `event: ${f.event}\ndata: ${f.data}\n\n`;
+    if (!this.res.write(text)) await this.drain();
+  }
+
   private drain(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {

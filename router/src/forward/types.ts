@@ -1,12 +1,14 @@
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest, Usage } from "@llm/contracts";
 import type { Response } from "express";
+import type { InboundExchange, SseFrame } from "../inbound/shared/inbound-api.js";
 import type { EndpointKind, RequestProfile } from "../routing/profile.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { ClientSide } from "./abort.js";
 import type { Outcome } from "./accounting.js";
 
 export type AnyRequest = ChatCompletionRequest | CompletionRequest | EmbeddingsRequest;
-export type StreamChunk = { choices?: unknown[]; usage?: Usage | null };
+/** A chat chunk, or an inbound API's stream item (ready `frames`; inbound/shared/inbound-api.ts). */
+export type StreamChunk = { choices?: unknown[]; usage?: Usage | null; frames?: SseFrame[] };
 
 /** Status code recorded for requests whose client went away (nginx's convention). */
 export const CLIENT_CLOSED = 499;
@@ -15,6 +17,8 @@ export const CLIENT_CLOSED = 499;
 export interface AttemptInput {
   kind: EndpointKind;
   body: AnyRequest;
+  /** An inbound API's exchange (`/v1/messages`, `/v1/responses`): it runs each attempt's call and translation. */
+  exchange?: InboundExchange;
   profile: RequestProfile;
   candidates: Candidate[];
   /** Beyond the retry budget: tried only when the last attempt's verdict was `saturated`. */

@@ -6,7 +6,11 @@ import {
   estimateEmbeddingTokens,
 } from "../pricing/estimate.js";
 
-export type EndpointKind = "chat" | "completions" | "embeddings";
+/**
+ * The endpoint a request came in on. `messages` (Anthropic Messages) and `responses` (OpenAI
+ * Responses) are inbound APIs translated to chat (router/src/inbound/shared/inbound-api.ts).
+ */
+export type EndpointKind = "chat" | "completions" | "embeddings" | "messages" | "responses";
 
 /** What routing needs to know about a request: its model, size and required capabilities. */
 export interface RequestProfile {

@@ -270,7 +270,7 @@ export function fromAnthropicResponse(
     .filter((b): b is Extract<AnthropicBlock, { type: "tool_use" }> => b.type === "tool_use")
     .map((b) => ({
       id: b.id,
-      type: "function",
+      type: "function" as const,
       function: { name: b.name, arguments: JSON.stringify(b.input) },
     }));
   return {
