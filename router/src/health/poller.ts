@@ -43,8 +43,8 @@ export class HealthPoller {
   private readonly agent = new Agent({ connections: 4, keepAliveTimeout: 10_000 });
   private readonly running = new Set<string>();
   private readonly tlsAgents = new Map<Target, Agent>();
-  /** Which paths each target's runtime answers, learnt once (a reload keeps unchanged targets). */
-  private readonly paths = new WeakMap<Target, ProbePaths>();
+  /** Which paths each runtime (a target, or one replica of a pool) answers, learnt once. */
+  private readonly paths = new WeakMap<object, ProbePaths>();
   /** Targets whose signed probe was refused, warned about once. */
   private readonly refusedWarned = new WeakSet<Target>();
   /** Last exporter problem logged per target, so a poll every few seconds warns once per change. */
@@ -139,15 +139,19 @@ export class HealthPoller {
    * reports the credentials (a 502 naming the cluster); through a /v1-only Ingress the refusal stands.
    * `used` is the pair the answer came from; this poll reads metrics from the same pair.
    */
-  private async fetchHealth(target: Target, base: string): Promise<{ res: Answer; used: ProbePaths }> {
-    if (this.paths.get(target) === "root") {
+  private async fetchHealth(
+    target: Target,
+    base: string,
+    runtime: object = target,
+  ): Promise<{ res: Answer; used: ProbePaths }> {
+    if (this.paths.get(runtime) === "root") {
       const res = await this.runtimeGet(target, base + PROBE_PATHS.root.health);
-      if (res.status === 404) this.paths.delete(target);
+      if (res.status === 404) this.paths.delete(runtime);
       return { res, used: "root" };
     }
     const res = await this.runtimeGet(target, base + PROBE_PATHS.v1.health);
     if (res.status === 404) {
-      this.paths.set(target, "root");
+      this.paths.set(runtime, "root");
       return { res: await this.runtimeGet(target, base + PROBE_PATHS.root.health), used: "root" };
     }
     if (res.status === 401 || res.status === 403) {
@@ -160,13 +164,13 @@ export class HealthPoller {
       }
       const root = await this.runtimeGet(target, base + PROBE_PATHS.root.health);
       if (root.status < 300) {
-        this.paths.set(target, "root");
+        this.paths.set(runtime, "root");
         return { res: root, used: "root" };
       }
       return { res, used: "v1" };
     }
     // Only a real answer settles it: a 5xx (a cold pool behind its Ingress) proves nothing.
-    if (res.status < 300) this.paths.set(target, "v1");
+    if (res.status < 300) this.paths.set(runtime, "v1");
     return { res, used: "v1" };
   }
 
@@ -174,32 +178,24 @@ export class HealthPoller {
     const cluster = target.cluster;
     if (!cluster || this.running.has(target.name)) return;
     this.running.add(target.name);
-    const base = cluster.endpoint.replace(/\/+$/, "");
     const live = { ...target.live };
-    let used: ProbePaths = "v1";
     try {
-      try {
-        const probed = await this.fetchHealth(target, base);
-        used = probed.used;
-        const health = probed.res;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(health.text);
-        } catch {
-          parsed = undefined;
-        }
-        const h = readHealth(parsed);
-        live.reachable = true;
-        live.ready = h.ready ?? health.status < 300;
-        if (h.queueDepth !== undefined) live.queueDepth = h.queueDepth;
-        if (h.backend) live.backend = h.backend;
-        live.lastError = health.status < 300 ? undefined : `health HTTP ${health.status}`;
-      } catch (err) {
-        live.reachable = false;
-        live.ready = undefined;
-        live.lastError = (err as { code?: string }).code ?? (err as Error).name;
-      }
-      if (live.reachable) await this.pollMetrics(target, `${base}${PROBE_PATHS[used].metrics}`, live);
+      const pool = target.replicas;
+      if (pool) {
+        // Each replica polled on its own (a dead one leaves the ring); the target shows the sum.
+        await Promise.all(
+          pool.replicas.map(async (r) => {
+            const own = { ...r.live };
+            try {
+              await this.probeRuntime(target, r.url, own, r);
+            } finally {
+              own.polledAt = this.now();
+              r.live = own;
+            }
+          }),
+        );
+        Object.assign(live, pool.aggregate(this.now()));
+      } else await this.probeRuntime(target, cluster.endpoint, live, target);
       if (cluster.exporterEndpoint) {
         const url = cluster.exporterEndpoint;
         let reading = exporters?.get(url);
@@ -214,6 +210,34 @@ export class HealthPoller {
       target.live = live;
       this.running.delete(target.name);
     }
+  }
+
+  /** One runtime's /health then /metrics into `live` (a one-replica target's, or one replica's). */
+  private async probeRuntime(target: Target, endpoint: string, live: Target["live"], runtime: object) {
+    const base = endpoint.replace(/\/+$/, "");
+    let used: ProbePaths = "v1";
+    try {
+      const probed = await this.fetchHealth(target, base, runtime);
+      used = probed.used;
+      const health = probed.res;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(health.text);
+      } catch {
+        parsed = undefined;
+      }
+      const h = readHealth(parsed);
+      live.reachable = true;
+      live.ready = h.ready ?? health.status < 300;
+      if (h.queueDepth !== undefined) live.queueDepth = h.queueDepth;
+      if (h.backend) live.backend = h.backend;
+      live.lastError = health.status < 300 ? undefined : `health HTTP ${health.status}`;
+    } catch (err) {
+      live.reachable = false;
+      live.ready = undefined;
+      live.lastError = (err as { code?: string }).code ?? (err as Error).name;
+    }
+    if (live.reachable) await this.pollMetrics(target, `${base}${PROBE_PATHS[used].metrics}`, live);
   }
 
   private async pollMetrics(target: Target, url: string, live: Target["live"]): Promise<void> {

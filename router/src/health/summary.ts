@@ -25,6 +25,20 @@ export interface TargetHealthDetail {
   lastCheck?: string;
   lastError?: string;
   pendingDemand?: number;
+  /** A pool target's replicas (`clusters[].endpoints`) and its balancer; the figures above are their sum. */
+  balancer?: string;
+  replicas?: ReplicaHealthDetail[];
+}
+
+/** One replica of a pool target, as its own poll and breaker see it. */
+export interface ReplicaHealthDetail {
+  url: string;
+  available: boolean;
+  circuit: string;
+  inFlight: number;
+  ready?: boolean;
+  queueDepth?: number;
+  lastError?: string;
 }
 
 export interface HealthSummary {
@@ -90,6 +104,18 @@ export function summarizeHealth(targets: readonly Target[], now: number): Health
         lastError: l.lastError,
         pendingDemand: t.cluster?.scaleToZero ? t.demand.current() : undefined,
       });
+      if (t.replicas) {
+        d.balancer = t.replicas.balancer.name;
+        d.replicas = t.replicas.replicas.map((r) => ({
+          url: r.url,
+          available: r.available,
+          circuit: r.breaker.state,
+          inFlight: r.inFlight,
+          ready: r.live.ready,
+          queueDepth: r.live.queueDepth,
+          lastError: r.live.lastError,
+        }));
+      }
     }
     details.push(d);
   }

@@ -1,8 +1,28 @@
 import type { Logger } from "pino";
+import { ReplicaPool } from "../balancer/replica-pool.js";
 import type { RouterConfig } from "../config/schema.js";
 import type { PriceTable } from "../pricing/types.js";
 import type { AdapterRegistry } from "../providers/registry.js";
 import { Target } from "./target.js";
+
+/**
+ * A cluster target; with several `endpoints`, a pool whose adapter spreads requests over one
+ * adapter per replica (built by the same registry factory, so tests' fake registries apply).
+ */
+function clusterTarget(
+  cluster: RouterConfig["clusters"][number],
+  registry: AdapterRegistry,
+  config: RouterConfig,
+  prices: PriceTable,
+  now?: () => number,
+): Target {
+  if (cluster.endpoints.length < 2)
+    return new Target({ kind: "cluster", cluster }, registry.cluster(cluster), config.router, prices, now);
+  const pool = new ReplicaPool(cluster, config.router, (c) => registry.cluster(c), now);
+  const target = new Target({ kind: "cluster", cluster }, pool.adapter, config.router, prices, now);
+  target.replicas = pool;
+  return target;
+}
 
 /**
  * The targets of one config generation. On reload, a target whose config is unchanged keeps
@@ -41,10 +61,7 @@ export class TargetSet {
     for (const cluster of config.clusters) {
       const fp = JSON.stringify(cluster);
       fingerprints.set(cluster.name, fp);
-      list.push(
-        reuse(cluster.name, fp) ??
-          new Target({ kind: "cluster", cluster }, registry.cluster(cluster), config.router, prices, now),
-      );
+      list.push(reuse(cluster.name, fp) ?? clusterTarget(cluster, registry, config, prices, now));
     }
     for (const provider of config.externalProviders) {
       const factory = registry[provider.type];

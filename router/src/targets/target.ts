@@ -1,4 +1,5 @@
 import type { TokenPrice } from "@llm/contracts";
+import type { ReplicaPool } from "../balancer/replica-pool.js";
 import type { ClusterConfig, ExternalProviderConfig, RouterSettings } from "../config/schema.js";
 import { CircuitBreaker } from "../health/breaker.js";
 import { LatencyTracker } from "../health/latency.js";
@@ -36,6 +37,12 @@ export class Target {
   readonly latency = new LatencyTracker();
   readonly demand: PendingDemand;
   live: ClusterLive = {};
+  /**
+   * A cluster listing several `endpoints`: its replicas (each polled, with its own breaker and
+   * in-flight count) and the balancer that picks one per request; `adapter` is the pool's.
+   * `live` is then the aggregate of the replicas' polls (ReplicaPool.aggregate).
+   */
+  replicas?: ReplicaPool;
   /** Requests using this target right now (reload closes a retired adapter once this is 0). */
   inFlight = 0;
   private retired = false;
@@ -285,6 +292,7 @@ export class Target {
       halfOpenRequests: cb.halfOpenRequests,
     });
     this.demand.setHalfLife(settings.pendingDemandHalfLife);
+    this.replicas?.applySettings(settings);
   }
 
   acquire(): void {

@@ -8,6 +8,7 @@ import { CLUSTER_BASE_CAPABILITIES } from "./build.js";
 import { cacheSection } from "./cache.js";
 import { durationSchema as duration } from "./duration.js";
 import { checkPolicies, policySections, targetPolicyFields } from "./policies.js";
+import { checkReplicas, replicaFields, withReplicas } from "./replicas.js";
 import { responsesConfigSection } from "./responses.js";
 import { adminConfigSection, rateLimitSection, stateConfigSection, tenantsConfigSection } from "./tenants.js";
 
@@ -153,8 +154,9 @@ export const routerSection = z
 export const clusterSection = z
   .object({
     name: targetName,
-    /** Base URL of the cluster's runtime (the router appends /v1/...). */
-    endpoint: z.url(),
+    /** Base URL of the cluster's runtime (the router appends /v1/...); or list replicas in `endpoints`. */
+    endpoint: z.url().optional(),
+    ...replicaFields,
     /** Cloud region of the cluster (from its stack outputs), for `x-router-region`. Defaults to "". */
     region: z.string().default(""),
     /** Cloud or operator name, used as a metric label. Defaults to "". */
@@ -194,6 +196,7 @@ export const clusterSection = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    checkReplicas(c, ctx);
     if (c.authType === "hmac" && !c.sharedSecret)
       ctx.addIssue({ code: "custom", path: ["sharedSecret"], message: "required when authType is hmac" });
     if ((c.certFile === undefined) !== (c.keyFile === undefined))
@@ -202,7 +205,8 @@ export const clusterSection = z
         path: [c.certFile ? "keyFile" : "certFile"],
         message: "certFile and keyFile go together",
       });
-  });
+  })
+  .transform(withReplicas);
 
 const modelAlias = z.object({ name: z.string().min(1), upstream: z.string().min(1) }).strict();
 

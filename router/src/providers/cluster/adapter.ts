@@ -9,6 +9,7 @@ import {
   signRequest,
   type TextCompletion,
 } from "@llm/contracts";
+import { withPrefixKey } from "../../balancer/conversation-key.js";
 import type { ClusterConfig } from "../../config/schema.js";
 import { type ClientTls, createHttpClient } from "../shared/http.js";
 import type { CallContext, ProviderAdapter } from "../types.js";
@@ -98,13 +99,35 @@ export function createOpenAIWireAdapter(opts: OpenAIWireAdapterOptions): Provide
  */
 export function createClusterAdapter(cluster: ClusterConfig): ProviderAdapter {
   const secret = cluster.authType === "hmac" ? cluster.sharedSecret : undefined;
-  return createOpenAIWireAdapter({
-    baseURL: `${cluster.endpoint.replace(/\/+$/, "")}/v1`,
-    label: cluster.name,
-    sign: secret ? (method, path, body) => signRequest(secret, { method, path, body }) : undefined,
-    authErrorsAreOurs: true,
-    tls: clusterTls(cluster),
-  });
+  return withPrefixKeys(
+    createOpenAIWireAdapter({
+      baseURL: `${cluster.endpoint.replace(/\/+$/, "")}/v1`,
+      label: cluster.name,
+      sign: secret ? (method, path, body) => signRequest(secret, { method, path, body }) : undefined,
+      authErrorsAreOurs: true,
+      tls: clusterTls(cluster),
+    }),
+  );
+}
+
+/**
+ * Sends the conversation key as `x-llm-prefix-key` on chat and completions, so a pool behind an
+ * Ingress that hashes on it (charts/llm-runtime `affinity`) keeps each conversation on one pod.
+ * The pool adapter (balancer/replica-pool.ts) sets it first; it is then passed on as is.
+ */
+function withPrefixKeys(a: ProviderAdapter): ProviderAdapter {
+  return {
+    ...a,
+    chat: (req, ctx) => a.chat(req, withPrefixKey(ctx, req)),
+    chatStream: (req, ctx) => a.chatStream(req, withPrefixKey(ctx, req)),
+    completions:
+      a.completions &&
+      ((req, ctx) => a.completions?.(req, withPrefixKey(ctx, req)) as Promise<TextCompletion>),
+    completionsStream:
+      a.completionsStream &&
+      ((req, ctx) =>
+        a.completionsStream?.(req, withPrefixKey(ctx, req)) as Promise<AsyncIterable<TextCompletion>>),
+  };
 }
 
 /**
