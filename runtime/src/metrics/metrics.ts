@@ -29,6 +29,14 @@ export class RuntimeMetrics {
   readonly batchTokens: Histogram;
   readonly decodeAheadTokens: Counter<"outcome">;
   private readonly decodeRate = new DecodeRate();
+  /**
+   * Fraction (0-1) of the context's KV cells the sequences hold, read at scrape time for
+   * `llm_runtime_kv_cache_usage_ratio`; set by the engine once its context exists. Unset: the
+   * share of sequences busy (`slotUsage`), the closest figure the metrics see on their own.
+   */
+  kvCacheUsage?: () => number;
+  /** Busy and total sequences, as the engine last reported them (what the fallback divides). */
+  slotUsage = { busy: 0, total: 0 };
   /** Per-sequence and capacity throughput (capacity.ts), fed by InferenceService.run. */
   readonly capacity = new CapacityEstimator();
 
@@ -111,6 +119,19 @@ export class RuntimeMetrics {
       registers,
     });
     this.backendInfo = new Gauge({
+    // What the Gateway API Inference Extension's endpoint picker reads as KV-cache utilization
+    // (its --kv-cache-usage-percentage-metric flag, "from 0 to 1"; charts/llm-runtime inferencePool).
+    const metrics = this;
+    new Gauge({
+      name: "llm_runtime_kv_cache_usage_ratio",
+      help: "Fraction of the KV cache in use, 0-1 (the endpoint picker's KV-cache utilization)",
+      registers,
+      collect() {
+        const u = metrics.slotUsage;
+        const v = metrics.kvCacheUsage?.() ?? (u.total > 0 ? u.busy / u.total : 0);
+        this.set(Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);
+      },
+    });
       name: "llm_runtime_backend_info",
       help: "Always 1; labels say which backend, model and GPU layer count this process runs",
       labelNames: ["backend", "model", "gpu_layers"],

@@ -21,6 +21,8 @@ export function health(deps: HandlerDeps, startedAt: number): RequestHandler {
       threads: info?.threads ?? null,
       uv_threadpool_size: info?.uvThreadpoolSize ?? null,
       slots: slots ? { total: slots.size, busy: slots.busy } : null,
+      // What a balancer reads cheaply (no /metrics parse): sequences free now, requests in flight.
+      free_slots: slots ? Math.max(0, slots.size - slots.busy) : 0,
       queue_depth: slots?.waiting ?? 0,
       queue_capacity: slots?.capacity ?? null,
       in_flight: state.inFlight,
