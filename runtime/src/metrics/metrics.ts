@@ -28,7 +28,6 @@ export class RuntimeMetrics {
   readonly backendInfo: Gauge<"backend" | "model" | "gpu_layers">;
   readonly batchTokens: Histogram;
   readonly decodeAheadTokens: Counter<"outcome">;
-  private readonly decodeRate = new DecodeRate();
   /**
    * Fraction (0-1) of the context's KV cells the sequences hold, read at scrape time for
    * `llm_runtime_kv_cache_usage_ratio`; set by the engine once its context exists. Unset: the
@@ -37,6 +36,7 @@ export class RuntimeMetrics {
   kvCacheUsage?: () => number;
   /** Busy and total sequences, as the engine last reported them (what the fallback divides). */
   slotUsage = { busy: 0, total: 0 };
+  private readonly decodeRate = new DecodeRate();
   /** Per-sequence and capacity throughput (capacity.ts), fed by InferenceService.run. */
   readonly capacity = new CapacityEstimator();
 
@@ -113,12 +113,6 @@ export class RuntimeMetrics {
       help: "Sequences currently generating",
       registers,
     });
-    this.modelLoadSeconds = new Gauge({
-      name: "llm_runtime_model_load_seconds",
-      help: "Seconds it took to load the model and create its context",
-      registers,
-    });
-    this.backendInfo = new Gauge({
     // What the Gateway API Inference Extension's endpoint picker reads as KV-cache utilization
     // (its --kv-cache-usage-percentage-metric flag, "from 0 to 1"; charts/llm-runtime inferencePool).
     const metrics = this;
@@ -132,6 +126,12 @@ export class RuntimeMetrics {
         this.set(Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);
       },
     });
+    this.modelLoadSeconds = new Gauge({
+      name: "llm_runtime_model_load_seconds",
+      help: "Seconds it took to load the model and create its context",
+      registers,
+    });
+    this.backendInfo = new Gauge({
       name: "llm_runtime_backend_info",
       help: "Always 1; labels say which backend, model and GPU layer count this process runs",
       labelNames: ["backend", "model", "gpu_layers"],
