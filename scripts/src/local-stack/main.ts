@@ -6,12 +6,16 @@ import { LOCAL_API_KEY, LOCAL_MODEL, stackLines, startLocalStack } from "./stack
 
 const USAGE = `usage: pnpm start [--runtimes 2] [--model tiny|<file.gguf>] [--port 8080] [--threads 1] [--parallel 2]
                [--strategy hybrid|cost|latency|cluster_first|external_first]
+               [--replicas N [--balancer prefix|least-loaded|round-robin]]
+  --replicas N makes each runtime ONE pool target of N runtime processes (runtimes x replicas in all).
   PORT overrides the router port. OPENAI_API_KEY / ANTHROPIC_API_KEY / GEMINI_API_KEY add external providers.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       runtimes: { type: "string" },
+      replicas: { type: "string" },
+      balancer: { type: "string" },
       model: { type: "string" },
       port: { type: "string" },
       threads: { type: "string" },
@@ -36,11 +40,18 @@ async function main(): Promise<void> {
   if (strategy && !strategies.includes(strategy))
     throw new Error(`--strategy must be one of ${strategies.join(", ")}`);
 
+  const balancers = ["prefix", "least-loaded", "round-robin"] as const;
+  const balancer = values.balancer as (typeof balancers)[number] | undefined;
+  if (balancer && !balancers.includes(balancer))
+    throw new Error(`--balancer must be one of ${balancers.join(", ")}`);
+
   const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
   const logger = pino({ level: process.env.LOG_LEVEL ?? "info", name: "local-stack" });
   const stack = await startLocalStack({
     repoRoot,
     runtimes: int("runtimes", values.runtimes, 1, 8),
+    replicas: int("replicas", values.replicas, 1, 8),
+    balancer,
     model: values.model,
     port: int("port", values.port ?? process.env.PORT, 0, 65535),
     threads: int("threads", values.threads, 1, 64),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { buildRouterConfig, type StackOutputs } from "@llm/contracts";
+import { type BalancerName, buildRouterConfig, type StackOutputs } from "@llm/contracts";
 import { ensureModel, type PresetName } from "@llm/gguf";
 import { loadConfigFile, type RunningRouter, startRouter } from "@llm/router";
 import { type RuntimeProcess, startRuntimeProcess } from "@llm/runtime/process";
@@ -22,6 +22,13 @@ export interface LocalStackOptions {
   model?: string;
   /** Runtimes to start, each its own local "cluster". Defaults to 2. */
   runtimes?: number;
+  /**
+   * Replicas of each runtime: with 2 or more, each local cluster is ONE pool target listing its
+   * replicas in `endpoints` (runtimes x replicas processes). Defaults to 1 (plain targets).
+   */
+  replicas?: number;
+  /** How a pool target picks a replica (`clusters[].balancer`). Defaults to prefix. */
+  balancer?: BalancerName;
   /** Router port (0 = any free one). Defaults to 8080. */
   port?: number;
   parallel?: number;
@@ -123,13 +130,14 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   const hmacSecret = randomBytes(24).toString("hex");
   const adminKey = `adm-${randomBytes(24).toString("hex")}`;
   const count = o.runtimes ?? 2;
+  const replicas = o.replicas ?? 1;
 
   const runtimes: RuntimeProcess[] = [];
   try {
     const model = modelArg.endsWith(".gguf") ? modelArg : await ensureModel(modelArg as PresetName);
-    o.logger?.info({ model, runtimes: count, dir }, "starting runtimes");
+    o.logger?.info({ model, runtimes: count, replicas, dir }, "starting runtimes");
     const started = await Promise.all(
-      Array.from({ length: count }, () =>
+      Array.from({ length: count * replicas }, () =>
         startRuntimeProcess({
           repoRoot: o.repoRoot,
           model,
@@ -143,8 +151,13 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     );
     runtimes.push(...started);
 
+    // Runtime i's replicas are processes i*replicas .. i*replicas+replicas-1; its stack output
+    // names the first (the shape of a cloud pool's one Ingress URL), the config lists them all.
+    const groups = Array.from({ length: count }, (_, i) =>
+      runtimes.slice(i * replicas, (i + 1) * replicas).map((r) => r.url),
+    );
     const outputs = localStackOutputs(
-      runtimes.map((r) => r.url),
+      groups.map((g) => g[0] as string),
       hmacSecret,
       2048,
     );
@@ -152,14 +165,19 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     await writeSecretFile(outputsPath, JSON.stringify(outputs, null, 2));
     const adminKeyPath = join(dir, "admin-key");
     await writeSecretFile(adminKeyPath, `${adminKey}\n`);
+    const built = buildRouterConfig(outputs, {
+      host: "127.0.0.1",
+      port: o.port ?? 8080,
+      routingStrategy: o.strategy,
+      healthCheckInterval: "2s",
+      externalProviders: externalProvidersFromEnv(),
+    });
     const routerConfig = {
-      ...buildRouterConfig(outputs, {
-        host: "127.0.0.1",
-        port: o.port ?? 8080,
-        routingStrategy: o.strategy,
-        healthCheckInterval: "2s",
-        externalProviders: externalProvidersFromEnv(),
-      }),
+      ...built,
+      clusters:
+        replicas > 1
+          ? built.clusters.map((c, i) => ({ ...c, endpoints: groups[i], balancer: o.balancer ?? "prefix" }))
+          : built.clusters,
       // Keys are stored as hashes: the file holds no usable credential but the HMAC secret.
       tenants: [
         {
