@@ -21,6 +21,8 @@ export interface Outcome {
   referencePrices?: readonly TokenPrice[];
   /** When the first event of a stream (or the whole answer) came back, on deps.now()'s clock. */
   firstByteAt?: number;
+  /** Experiment and arm of the candidate that answered (policies/route.ts). */
+  experiment?: { id: string; arm: string };
 }
 
 /**
@@ -64,6 +66,7 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
       ...(cache.cacheReadTokens ? { cacheReadTokens: cache.cacheReadTokens } : {}),
       ...(cache.cacheWriteTokens ? { cacheWriteTokens: cache.cacheWriteTokens } : {}),
       costUsd,
+      ...(o.experiment ? { experiment: o.experiment } : {}),
       ...reckoning(o, prompt, completion, cache, costUsd),
       latencyMs,
       status: o.status,

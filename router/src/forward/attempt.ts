@@ -53,7 +53,11 @@ export async function attempt(
 ): Promise<AttemptReport> {
   const t = cand.target;
   const { metrics } = deps;
-  const headers: Record<string, string> = { "x-router-target": t.name, "x-router-reason": reason };
+  const headers: Record<string, string> = {
+    "x-router-target": t.name,
+    "x-router-reason": reason,
+    ...a.decision?.headersFor(cand),
+  };
   metrics.routingDecisions.inc({ target: t.name, type: t.kind, reason });
   const sig = new AttemptSignal(a.client);
   const ctx = new AttemptContext(sig, cand.upstreamModel, a.propagate);
@@ -72,7 +76,8 @@ export async function attempt(
   t.acquire();
   try {
     if (!a.profile.stream) {
-      sig.arm(t.provider?.timeout ?? server.requestTimeout, "total");
+      // The target's (or its group's) `timeout` is already in `server` (policies/target-policy.ts).
+      sig.arm(server.requestTimeout, "total");
       // An inbound API's exchange makes the call and translates the answer (inbound/shared/).
       const answered = a.exchange ? await a.exchange.answer(cand, ctx) : undefined;
       const result = (answered?.body ?? (await callAdapter(t.adapter, a.kind, false, a.body, ctx))) as {

@@ -74,6 +74,7 @@ export async function forward(
       profile,
       candidates,
       overflow,
+      decision: prepared.decision,
       res,
       client: res,
       propagate,

@@ -13,7 +13,9 @@ import type { Request, Response } from "express";
 import { routingStrategyName } from "../config/schema.js";
 import type { InboundExchange } from "../inbound/shared/inbound-api.js";
 import { inboundApis } from "../inbound/shared/registry.js";
-import { planRouteWithOverflow } from "../routing/plan.js";
+import { policiesOf } from "../policies/compile.js";
+import { policyMetrics } from "../policies/metrics.js";
+import { type PolicyDecision, planWithPolicies } from "../policies/route.js";
 import {
   chatProfile,
   completionProfile,
@@ -75,6 +77,8 @@ export interface Prepared {
   referencePrices: readonly TokenPrice[];
   reservation: Reservation;
   gen: Generation;
+  /** What the traffic policies decided, when the model is a group. */
+  decision?: PolicyDecision;
   /** The inbound API's exchange, for `messages` / `responses` requests. */
   exchange?: InboundExchange;
 }
@@ -103,7 +107,17 @@ export async function prepare(
     strategy = parsed.data;
   }
   const profile = profileOf(kind, body, settings.defaultMaxTokens);
-  const { candidates, overflow } = planRouteWithOverflow({
+  // A model group narrows the targets first (policies/route.ts); other models plan as before.
+  const { candidates, overflow, decision } = planWithPolicies({
+    policies: policiesOf(gen.config),
+    byName: gen.targets.byName,
+    body: req.body,
+    headers: req.headers,
+    now: deps.now(),
+    metrics: policyMetrics(deps.metrics.registry),
+    // Read only when a fallback event is published (the id is stamped on the response).
+    requestId: () => String(res.getHeader?.("x-request-id") ?? ""),
+    tenant: tenant.tenantId,
     profile,
     targets: gen.targets.list,
     settings,
@@ -125,5 +139,5 @@ export async function prepare(
   res.setHeader("x-router-strategy", strategy);
 
   const referencePrices = referencePricesFor(gen.targets, profile.model);
-  return { body, profile, candidates, overflow, referencePrices, reservation, gen, exchange };
+  return { body, profile, candidates, overflow, referencePrices, reservation, gen, exchange, decision };
 }

@@ -1,11 +1,12 @@
 import { HttpError } from "@llm/contracts";
 import pRetry from "p-retry";
+import { conditionOfRule } from "../policies/route.js";
+import { effectivePolicy } from "../policies/target-policy.js";
 import { UpstreamError } from "../providers/types.js";
 import { ClientClosedError } from "./abort.js";
 import { allTargetsFailed } from "./all-targets-failed.js";
 import { type AttemptReport, attempt } from "./attempt.js";
 import type { ForwardDeps, Generation, SameTargetRetries } from "./context.js";
-import { FAILURE_TABLE } from "./failover.js";
 import { writeUpstreamError } from "./response-head.js";
 import type { AttemptInput } from "./types.js";
 
@@ -65,6 +66,26 @@ function returnToClient(
  * answered, throws the error the client gets (never an empty 200).
  */
 export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: AttemptInput): Promise<void> {
+  for (;;) {
+    const end = await tryLeg(deps, gen, a);
+    if (!end) return;
+    // A declared fallback chain (policies/route.ts) takes over where the group's candidates ended.
+    const condition = conditionOfRule(end.rule);
+    const next = condition && !a.res.headersSent ? a.decision?.fallBack(condition) : undefined;
+    if (!next) return end.finish();
+    a.candidates = next.candidates;
+    a.overflow = next.overflow;
+  }
+}
+
+/** How a leg (one group's candidates) ended without an answer: its rule, and how to end the request. */
+interface LegEnd {
+  rule?: string;
+  finish: () => void;
+}
+
+/** One pass over `a.candidates`; undefined when the request was answered (or ended mid-stream). */
+async function tryLeg(deps: ForwardDeps, gen: Generation, a: AttemptInput): Promise<LegEnd | undefined> {
   const { server } = gen.config;
   let lastError: UpstreamError | HttpError | undefined;
   let attempted = 0;
@@ -87,15 +108,18 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
       lastError ??= err;
       continue;
     }
-    const table = deps.failureRules?.(t) ?? FAILURE_TABLE;
+    // Timeouts, retryOn rows and retries: the group's policy over the target's over the defaults.
+    const pol = effectivePolicy(t, server, a.decision?.group.policy);
+    const table = deps.failureRules?.(t) ?? pol.table;
     const reason = cand === spill ? "overflow" : attempted > 0 ? "failover" : cand.reason;
     const once = (): Promise<AttemptReport | undefined> => {
       if (!t.breaker.tryAcquire()) return Promise.resolve(undefined);
       attempted++;
       a.outcome.candidate = cand;
-      return attempt(deps, a, cand, reason, server, table);
+      a.outcome.experiment = a.decision?.experimentFor(cand);
+      return attempt(deps, a, cand, reason, pol, table);
     };
-    const policy = deps.sameTargetRetries?.(t);
+    const policy = deps.sameTargetRetries?.(t) ?? pol.retries;
     const report =
       policy && policy.retries > 0
         ? await withRetries(once, policy, () => deps.metrics.retries.inc({ target: t.name }))
@@ -109,8 +133,10 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
     const { action, rule } = failure.verdict;
     lastRule = rule;
     // A failure after the response head went out can only end that response, whatever a table says.
+    // fall_back: a declared chain may take it (tryCandidates); without one the answer goes back as it is.
+    if (action === "fall_back" && !a.res.headersSent)
+      return { rule, finish: () => returnToClient(a, failure, report.headers) };
     if (action === "return_to_client" || action === "fall_back" || a.res.headersSent) {
-      // fall_back: no fallback chains exist yet (traffic-policies issue); the answer goes back as it is.
       returnToClient(a, failure, report.headers);
       return;
     }
@@ -124,5 +150,10 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
       "upstream failed; failing over",
     );
   }
-  throw allTargetsFailed(a, attempted, failures, lastError);
+  return {
+    rule: lastRule,
+    finish: () => {
+      throw allTargetsFailed(a, attempted, failures, lastError);
+    },
+  };
 }

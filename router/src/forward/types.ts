@@ -1,6 +1,7 @@
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest, Usage } from "@llm/contracts";
 import type { Response } from "express";
 import type { InboundExchange, SseFrame } from "../inbound/shared/inbound-api.js";
+import type { PolicyDecision } from "../policies/route.js";
 import type { EndpointKind, RequestProfile } from "../routing/profile.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { ClientSide } from "./abort.js";
@@ -27,6 +28,8 @@ export interface AttemptInput {
   client: ClientSide;
   propagate: Record<string, string>;
   outcome: Outcome;
+  /** The traffic policies' decision when the model is a group (split, fallback chain, group policy). */
+  decision?: PolicyDecision;
   /** performance.now() when the request arrived, and the time spent waiting on upstreams since. */
   arrivedAt: number;
   upstreamMs: number;

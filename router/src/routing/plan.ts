@@ -1,6 +1,6 @@
 import { HttpError } from "@llm/contracts";
 import type { RouterSettings, RoutingStrategyName } from "../config/schema.js";
-import type { Target } from "../targets/target.js";
+import type { ModelMatch, Target } from "../targets/target.js";
 import type { RequestProfile } from "./profile.js";
 import { inRegion, type RegionPreference, regionsText } from "./region.js";
 import { type Candidate, rankCandidates } from "./strategies.js";
@@ -19,6 +19,24 @@ export interface PlanInput {
    * target answered "saturated" (its queue is full), so a full pool spills instead of failing.
    */
   withOverflow?: boolean;
+  /**
+   * A model group's deployments (policies/route.ts): only these targets, each with the upstream
+   * model it declares (or what the target resolves the requested name to). Absent: every target.
+   */
+  entries?: readonly PlanEntry[];
+  /** Keep the entries' order instead of the strategy's (an `ordered` group). */
+  keepOrder?: boolean;
+}
+
+/** One deployment of a model group: a target and, optionally, the model sent to it. */
+export interface PlanEntry {
+  target: Target;
+  model?: string;
+}
+
+/** The model `e` sends upstream for the request, or undefined when its target cannot serve it. */
+function resolveEntry(e: PlanEntry, requested: string): ModelMatch | undefined {
+  return e.model !== undefined ? { upstream: e.model, exact: true } : e.target.resolveModel(requested);
 }
 
 /** A plan: the candidates within the retry budget, and the spill target beyond it, if asked. */
@@ -54,13 +72,17 @@ function candidate(t: Target, upstreamModel: string, p: RequestProfile): Candida
 }
 
 function pinnedPlan(input: PlanInput, name: string): Candidate[] {
-  const t = input.targets.find((x) => x.name === name);
+  const listed = input.targets.find((x) => x.name === name);
+  const entry: PlanEntry | undefined = input.entries
+    ? input.entries.find((e) => e.target.name === name)
+    : listed && { target: listed };
+  const t = entry?.target;
   if (!t?.enabled)
     throw new HttpError(400, `Unknown or disabled target "${name}"`, {
       param: "x-router-target",
       code: "unknown_target",
     });
-  const match = t.resolveModel(input.profile.model);
+  const match = entry && resolveEntry(entry, input.profile.model);
   if (!match)
     throw new HttpError(400, `Target "${name}" does not serve model "${input.profile.model}"`, {
       param: "model",
@@ -127,11 +149,12 @@ export function planRoute(input: PlanInput): Candidate[] {
   const capable: Candidate[] = [];
   let servesModel = false;
   let lastWhy: string | null = null;
-  for (const t of input.targets) {
+  for (const e of input.entries ?? input.targets.map((target) => ({ target }))) {
+    const t = e.target;
     if (!t.enabled) continue;
     // Without fallback, external providers serve only when no cluster is configured (or when pinned).
     if (t.kind === "external" && !settings.enableExternalFallback && hasCluster) continue;
-    const match = t.resolveModel(profile.model);
+    const match = resolveEntry(e, profile.model);
     if (!match) continue;
     servesModel = true;
     const why = incapable(t, profile);
@@ -151,10 +174,11 @@ export function planRoute(input: PlanInput): Candidate[] {
       code: lastWhy?.includes("context") ? "context_length_exceeded" : "unsupported_request",
     });
 
+  const filtered = regionFilter(capable, input.region);
   const ranked = byRegion(
-    rankCandidates(input.strategy, regionFilter(capable, input.region), {
-      clusterCostThreshold: settings.clusterCostThreshold,
-    }),
+    input.keepOrder
+      ? filtered.map((c) => ({ ...c, reason: "group_order" }))
+      : rankCandidates(input.strategy, filtered, { clusterCostThreshold: settings.clusterCostThreshold }),
     input.region,
   );
   const usable: Candidate[] = [];
