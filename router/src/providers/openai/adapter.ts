@@ -12,6 +12,7 @@ import { providerErrors, streamFailure, upstreamError } from "../errors.js";
 import { createHttpClient, type HttpOptions, joinUrl, pathOf } from "../shared/http.js";
 import { sseEvents } from "../shared/sse.js";
 import type { CallContext, ProviderAdapter } from "../types.js";
+import { createNativeResponses, speaksResponses } from "./responses.js";
 
 /** Settings for any OpenAI-compatible upstream: OpenAI, Azure OpenAI, vLLM, Ollama, llama-server. */
 export interface OpenAIAdapterConfig extends HttpOptions {
@@ -31,6 +32,12 @@ export interface OpenAIAdapterConfig extends HttpOptions {
   organization?: string;
   /** Extra headers sent on every request (never logged). */
   headers?: Record<string, string>;
+  /**
+   * How `/v1/responses` requests reach this target: `native` posts them to `{baseURL}/responses`,
+   * `chat` translates them to chat completions. Defaults to `native` for OpenAI's own API (no
+   * baseURL, or api.openai.com) and `chat` for every other OpenAI-compatible server and Azure.
+   */
+  responsesApi?: "native" | "chat";
 }
 
 /** Creates the adapter for an OpenAI-compatible endpoint; requests pass through with the upstream model swapped in. */
@@ -83,7 +90,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
     return jsonEvents<T>(provider, res, secrets, ctx.signal);
   }
 
-  return {
+  const adapter: ProviderAdapter = {
     chat: (req: ChatCompletionRequest, ctx: CallContext) =>
       postJson<ChatCompletion>("chat/completions", body(req, ctx, false), ctx),
     chatStream: (req, ctx) => stream<ChatCompletionChunk>("chat/completions", req, ctx),
@@ -94,6 +101,10 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
       postJson<EmbeddingsResponse>("embeddings", { ...req, model: ctx.upstreamModel }, ctx),
     close: () => http.close(),
   };
+  // The Responses API natively, beside the ProviderAdapter methods (found by nativeResponsesOf).
+  if (speaksResponses(config.baseURL, config.flavour, config.responsesApi))
+    Object.assign(adapter, createNativeResponses(http, url, provider, secrets));
+  return adapter;
 }
 
 /** Yields the JSON `data:` payloads of an OpenAI-style SSE body until `[DONE]`; `{error}` events throw. */
@@ -124,13 +135,17 @@ async function* jsonEvents<T>(
   }
 }
 
-/** Registry factory: builds the adapter from an `externalProviders[]` entry (`flavour`/`apiVersion` are passthrough fields). */
+/**
+ * Registry factory: builds the adapter from an `externalProviders[]` entry (`flavour`,
+ * `apiVersion` and `responsesApi` are passthrough fields).
+ */
 export function openaiFromConfig(p: {
   apiKey?: string;
   baseURL?: string;
   timeout?: number;
   flavour?: unknown;
   apiVersion?: unknown;
+  responsesApi?: unknown;
 }): ProviderAdapter {
   return createOpenAIAdapter({
     apiKey: p.apiKey,
@@ -138,6 +153,7 @@ export function openaiFromConfig(p: {
     timeoutMs: p.timeout,
     flavour: p.flavour === "azure" ? "azure" : "openai",
     apiVersion: typeof p.apiVersion === "string" ? p.apiVersion : undefined,
+    responsesApi: p.responsesApi === "native" || p.responsesApi === "chat" ? p.responsesApi : undefined,
   });
 }
 
