@@ -1,4 +1,5 @@
 import type { EndpointKind } from "../../routing/profile.js";
+import { responsesApi } from "../responses/api.js";
 import type { InboundApi } from "./inbound-api.js";
 
 /**
@@ -6,4 +7,6 @@ import type { InboundApi } from "./inbound-api.js";
  * opens an exchange through the entry for the request's kind; kinds without one (chat,
  * completions, embeddings) are parsed as OpenAI bodies. Adding an API adds one entry here.
  */
-export const inboundApis: Partial<Record<EndpointKind, InboundApi>> = {};
+export const inboundApis: Partial<Record<EndpointKind, InboundApi>> = {
+  responses: responsesApi,
+};
