@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import type { TensorTypeName } from "./format.js";
 import { llamaModel } from "./llama.js";
 import { DEFAULT_PRESET, DEFAULT_SEED, type ModelShape, PRESETS, type PresetName } from "./presets.js";
+import { chatTemplate, DEFAULT_TEMPLATE, type TemplateName } from "./templates/chat-template.js";
 import { writeGguf } from "./writer.js";
 
 /** Options of {@link generateGguf}. */
@@ -19,6 +20,11 @@ export interface GenerateOptions {
   shape?: Partial<ModelShape>;
   /** Overrides the preset's matrix storage type. */
   matrixType?: TensorTypeName;
+  /**
+   * Chat template and its special tokens: `qwen` (Qwen2.5-Instruct ChatML with tools, the
+   * default) or `zephyr` (TinyLlama's, no tools).
+   */
+  template?: TemplateName;
 }
 
 /** Where a generated model landed. */
@@ -43,12 +49,15 @@ export async function generateGguf(opts: GenerateOptions): Promise<GeneratedMode
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`seed: must be an integer in [0, 4294967295], got ${seed}`);
   }
+  const template = opts.template ?? DEFAULT_TEMPLATE;
+  chatTemplate(template);
   const path = resolve(opts.out);
   const { metadata, tensors } = llamaModel({
     name: `gen-gguf ${presetName} seed ${seed}`,
     shape: { ...preset.shape, ...opts.shape },
     matrixType: opts.matrixType ?? preset.matrixType,
     seed,
+    template,
   });
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

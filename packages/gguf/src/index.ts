@@ -1,6 +1,7 @@
 /**
  * gen-gguf: deterministic llama-architecture GGUF v3 test models (F32, Q8_0, Q4_0) with a
- * real SentencePiece-style vocabulary and TinyLlama's chat template.
+ * real SentencePiece-style vocabulary and a chat template: Qwen2.5-Instruct's with tools
+ * (default) or TinyLlama's Zephyr template.
  */
 export { cachedModelPath, ensureModel, modelCacheDir } from "./cache.js";
 export type { TensorTypeName } from "./format.js";
@@ -22,4 +23,14 @@ export {
   readTensorValues,
   type TensorInfo,
 } from "./reader.js";
-export { BOS_ID, EOS_ID, UNK_ID, ZEPHYR_CHAT_TEMPLATE } from "./vocab.js";
+export {
+  type AddedToken,
+  CHAT_TEMPLATES,
+  type ChatTemplate,
+  DEFAULT_TEMPLATE,
+  TEMPLATE_NAMES,
+  type TemplateName,
+} from "./templates/chat-template.js";
+export { QWEN2_5_CHAT_TEMPLATE } from "./templates/qwen2.5.js";
+export { ZEPHYR_CHAT_TEMPLATE } from "./templates/zephyr.js";
+export { BOS_ID, EOS_ID, UNK_ID } from "./vocab.js";

@@ -5,7 +5,8 @@
 import { FILE_TYPE, type TensorTypeName } from "./format.js";
 import type { ModelShape } from "./presets.js";
 import { Random } from "./random.js";
-import { BOS_ID, buildVocab, EOS_ID, FIRST_TEXT_ID, UNK_ID, ZEPHYR_CHAT_TEMPLATE } from "./vocab.js";
+import { chatTemplate, DEFAULT_TEMPLATE, type TemplateName } from "./templates/chat-template.js";
+import { BOS_ID, buildVocab, EOS_ID, FIRST_TEXT_ID, UNK_ID } from "./vocab.js";
 import { ones, randomMatrix } from "./weights.js";
 import type { Metadata, TensorSource } from "./writer.js";
 
@@ -13,7 +14,7 @@ import type { Metadata, TensorSource } from "./writer.js";
  * Bumped whenever the bytes generated for a (preset, seed) change, so cached models
  * made by an older generator are regenerated (see cache.ts).
  */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** Everything that determines a generated model's bytes. */
 export interface ModelSpec {
@@ -24,6 +25,8 @@ export interface ModelSpec {
   matrixType: TensorTypeName;
   /** Seed of the weights; the vocabulary does not depend on it. */
   seed: number;
+  /** Chat template, with the added tokens it needs at the end of the vocabulary. Defaults to `qwen`. */
+  template?: TemplateName;
 }
 
 /** Rejects shapes llama.cpp (or the quant block size) cannot take, naming the field. */
@@ -47,7 +50,10 @@ export function checkShape(s: ModelShape, matrixType: TensorTypeName): void {
 export function llamaModel(spec: ModelSpec): { metadata: Metadata; tensors: TensorSource[] } {
   const { shape: s, matrixType, seed } = spec;
   checkShape(s, matrixType);
-  const vocab = buildVocab(s.vocab);
+  const templateName = spec.template ?? DEFAULT_TEMPLATE;
+  const template = chatTemplate(templateName);
+  const vocab = buildVocab(s.vocab, template.addedTokens);
+  const eosId = vocab.tokens.indexOf(template.eos);
   const headDim = s.embedding / s.heads;
   const kvDim = headDim * s.kvHeads;
 
@@ -59,6 +65,7 @@ export function llamaModel(spec: ModelSpec): { metadata: Metadata; tensors: Tens
     ["general.alignment", { type: "u32", value: 32 }],
     ["gen_gguf.version", { type: "u32", value: GENERATOR_VERSION }],
     ["gen_gguf.seed", { type: "u32", value: seed >>> 0 }],
+    ["gen_gguf.template", { type: "string", value: templateName }],
     ["llama.vocab_size", { type: "u32", value: s.vocab }],
     ["llama.context_length", { type: "u32", value: s.context }],
     ["llama.embedding_length", { type: "u32", value: s.embedding }],
@@ -74,22 +81,29 @@ export function llamaModel(spec: ModelSpec): { metadata: Metadata; tensors: Tens
     ["tokenizer.ggml.scores", { type: "f32[]", value: vocab.scores }],
     ["tokenizer.ggml.token_type", { type: "i32[]", value: vocab.types }],
     ["tokenizer.ggml.bos_token_id", { type: "u32", value: BOS_ID }],
-    ["tokenizer.ggml.eos_token_id", { type: "u32", value: EOS_ID }],
+    // The end-of-turn token: node-llama-cpp and llama.cpp stop a chat turn at EOS.
+    ["tokenizer.ggml.eos_token_id", { type: "u32", value: eosId }],
     ["tokenizer.ggml.unknown_token_id", { type: "u32", value: UNK_ID }],
     ["tokenizer.ggml.padding_token_id", { type: "u32", value: EOS_ID }],
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: true }],
     ["tokenizer.ggml.add_eos_token", { type: "bool", value: false }],
-    ["tokenizer.chat_template", { type: "string", value: ZEPHYR_CHAT_TEMPLATE }],
+    ["tokenizer.chat_template", { type: "string", value: template.jinja }],
   ];
 
   let stream = 0;
-  const matrix = (name: string, rowLength: number, rows: number, zeroRows = 0): TensorSource => {
+  const matrix = (
+    name: string,
+    rowLength: number,
+    rows: number,
+    zeroRows = 0,
+    zeroTailRows = 0,
+  ): TensorSource => {
     const rng = Random.derive(seed, stream++);
     return {
       name,
       dims: [rowLength, rows],
       type: matrixType,
-      chunks: () => randomMatrix({ type: matrixType, rowLength, rows, rng, zeroRows }),
+      chunks: () => randomMatrix({ type: matrixType, rowLength, rows, rng, zeroRows, zeroTailRows }),
     };
   };
   const norm = (name: string): TensorSource => ({
@@ -118,8 +132,10 @@ export function llamaModel(spec: ModelSpec): { metadata: Metadata; tensors: Tens
     norm("output_norm.weight"),
     // Zero output rows for the control and byte tokens: their logits are exactly 0 and the
     // largest of the hundreds of random logits is positive, so greedy decoding never emits
-    // </s> (runs end at max_tokens or a stop string) and always yields printable ASCII.
-    matrix("output.weight", s.embedding, s.vocab, FIRST_TEXT_ID),
+    // EOS (runs end at max_tokens or a stop string) and always yields printable ASCII. The
+    // template's added tokens (the last rows) are zero too: greedy text never opens a
+    // <tool_call> by itself; a grammar that allows only them can still pick them.
+    matrix("output.weight", s.embedding, s.vocab, FIRST_TEXT_ID, template.addedTokens.length),
   );
   return { metadata, tensors };
 }

@@ -1,15 +1,18 @@
 /**
  * A LLaMA/SentencePiece-style vocabulary (`tokenizer.ggml.model = "llama"`): control
  * tokens, the 256 byte-fallback tokens, every printable ASCII character plus the "▁"
- * space marker, then merged pieces. Any text tokenizes (bytes cover what pieces do not)
+ * space marker, merged pieces, then the chat template's added tokens (`<|im_start|>`, ...)
+ * last, where real models keep theirs. Any text tokenizes (bytes cover what pieces do not)
  * and ASCII text round-trips through tokenize/detokenize.
  */
 import { TokenType } from "./format.js";
+import type { AddedToken } from "./templates/chat-template.js";
 
 /** SentencePiece's visible space marker (U+2581). */
 export const SPACE = "\u2581";
 export const UNK_ID = 0;
 export const BOS_ID = 1;
+/** `</s>`: the EOS of the zephyr template (the qwen template ends turns with `<|im_end|>`). */
 export const EOS_ID = 2;
 /** Control tokens, then byte tokens: ids below this are never useful generated text. */
 export const FIRST_TEXT_ID = 3 + 256;
@@ -51,8 +54,11 @@ function* candidatePieces(): Generator<string> {
   for (const a of letters) for (const b of letters) for (const c of letters) yield SPACE + a + b + c;
 }
 
-/** Builds a vocabulary of exactly `size` tokens (at least 354: controls, bytes, characters). */
-export function buildVocab(size: number): Vocab {
+/**
+ * Builds a vocabulary of exactly `size` tokens (at least 354 plus the added tokens:
+ * controls, bytes, characters), whose last tokens are `added`.
+ */
+export function buildVocab(size: number, added: readonly AddedToken[] = []): Vocab {
   const tokens = ["<unk>", "<s>", "</s>"];
   const types: number[] = [TokenType.UNKNOWN, TokenType.CONTROL, TokenType.CONTROL];
   const scores = [0, 0, 0];
@@ -71,10 +77,12 @@ export function buildVocab(size: number): Vocab {
     scores.push(-1e6 - seen.size);
     seen.add(c);
   }
-  if (size < tokens.length) throw new Error(`vocabulary size must be at least ${tokens.length}, got ${size}`);
+  const minimum = tokens.length + added.length;
+  if (size < minimum) throw new Error(`vocabulary size must be at least ${minimum}, got ${size}`);
+  const pieces = size - added.length;
   let rank = 0;
   for (const piece of candidatePieces()) {
-    if (tokens.length >= size) break;
+    if (tokens.length >= pieces) break;
     if (seen.has(piece)) continue;
     seen.add(piece);
     tokens.push(piece);
@@ -82,16 +90,16 @@ export function buildVocab(size: number): Vocab {
     // The SPM tokenizer merges the highest-scoring adjacent pair first: earlier pieces win.
     scores.push(-++rank);
   }
-  if (tokens.length < size) throw new Error(`vocabulary size must be at most ${tokens.length}, got ${size}`);
+  if (tokens.length < pieces) {
+    throw new Error(`vocabulary size must be at most ${tokens.length + added.length}, got ${size}`);
+  }
+  for (const t of added) {
+    if (seen.has(t.text)) throw new Error(`added token ${t.text} is already in the vocabulary`);
+    seen.add(t.text);
+    tokens.push(t.text);
+    types.push(t.type);
+    // Matched whole by llama.cpp's special-token pass before SPM merging: the score is unused.
+    scores.push(0);
+  }
   return { tokens, scores: Float32Array.from(scores), types: Int32Array.from(types) };
 }
-
-/**
- * TinyLlama-1.1B-Chat-v1.0's chat template (Zephyr style), so generated models chat the
- * way the real model in the catalog does.
- */
-export const ZEPHYR_CHAT_TEMPLATE =
-  "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + message['content'] + eos_token }}\n" +
-  "{% elif message['role'] == 'system' %}\n{{ '<|system|>\n' + message['content'] + eos_token }}\n" +
-  "{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\n'  + message['content'] + eos_token }}\n" +
-  "{% endif %}\n{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}";

@@ -22,6 +22,14 @@ export interface RandomMatrix {
   rng: Random;
   /** Leading rows stored as exact zeros (see `zeroRows` in llama.ts for why). */
   zeroRows?: number;
+  /** Trailing rows stored as exact zeros (the vocabulary's added tokens). */
+  zeroTailRows?: number;
+}
+
+/** Whether row `row` is stored as zeros. Random numbers are drawn for every row alike, so
+ * zeroing rows never shifts the values of the others. */
+function isZeroRow(m: RandomMatrix, row: number): boolean {
+  return row < (m.zeroRows ?? 0) || row >= m.rows - (m.zeroTailRows ?? 0);
 }
 
 /** Yields F32 values, `fill(i)` giving element i. */
@@ -44,11 +52,10 @@ export function ones(count: number): Iterable<Uint8Array> {
 function* uniformF32(m: RandomMatrix): Generator<Uint8Array> {
   // Uniform on [-a, a] has standard deviation a / sqrt(3).
   const a = WEIGHT_STD * Math.sqrt(3);
-  const zeroUntil = (m.zeroRows ?? 0) * m.rowLength;
   yield* f32Chunks(m.rows * m.rowLength, (buf, start) => {
     for (let i = 0; i < buf.length; i++) {
       const v = (m.rng.next() * 2 - 1) * a;
-      buf[i] = start + i < zeroUntil ? 0 : v;
+      buf[i] = isZeroRow(m, Math.floor((start + i) / m.rowLength)) ? 0 : v;
     }
   });
 }
@@ -57,7 +64,6 @@ function* randomBlocks(m: RandomMatrix, scale: number): Generator<Uint8Array> {
   const { elements, bytes } = BLOCK[m.type];
   const blocksPerRow = m.rowLength / elements;
   const total = blocksPerRow * m.rows;
-  const zeroBlocks = (m.zeroRows ?? 0) * blocksPerRow;
   const scaleBits = toHalf(scale);
   // Whole blocks per chunk, and a multiple of 4 bytes so the random fill is word-aligned.
   const perChunk = Math.floor(CHUNK_BYTES / bytes / 4) * 4;
@@ -70,7 +76,7 @@ function* randomBlocks(m: RandomMatrix, scale: number): Generator<Uint8Array> {
     for (let w = 0; w < wordCount; w++) words[w] = m.rng.nextU32();
     // Every block starts with its f16 scale; a zero scale makes the whole block zero.
     for (let b = 0; b < n; b++) {
-      const bits = first + b < zeroBlocks ? 0 : scaleBits;
+      const bits = isZeroRow(m, Math.floor((first + b) / blocksPerRow)) ? 0 : scaleBits;
       const at = b * bytes;
       buf[at] = bits & 0xff;
       buf[at + 1] = bits >>> 8;

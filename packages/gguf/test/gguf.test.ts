@@ -15,6 +15,7 @@ import {
   PRESET_NAMES,
   PRESETS,
   type PresetName,
+  QWEN2_5_CHAT_TEMPLATE,
   readGgufHeader,
   readTensorValues,
 } from "../src/index.js";
@@ -71,11 +72,13 @@ describe("generateGguf", () => {
       "llama.rope.dimension_count": s.embedding / s.heads,
       "tokenizer.ggml.model": "llama",
       "tokenizer.ggml.bos_token_id": 1,
-      "tokenizer.ggml.eos_token_id": 2,
+      // <|im_end|>, the qwen template's end of turn (see the added tokens below).
+      "tokenizer.ggml.eos_token_id": s.vocab - 5,
       "tokenizer.ggml.unknown_token_id": 0,
+      "gen_gguf.template": "qwen",
     });
     expect(md["llama.attention.layer_norm_rms_epsilon"]).toBeCloseTo(1e-5, 8);
-    expect(md["tokenizer.chat_template"]).toContain("<|assistant|>");
+    expect(md["tokenizer.chat_template"]).toBe(QWEN2_5_CHAT_TEMPLATE);
 
     const tokens = md["tokenizer.ggml.tokens"] as string[];
     const types = md["tokenizer.ggml.token_type"] as number[];
@@ -86,6 +89,16 @@ describe("generateGguf", () => {
     expect(types.slice(0, 3)).toEqual([2, 3, 3]);
     expect(types.slice(3, 259).every((t) => t === 6)).toBe(true);
     expect(tokens).toEqual(expect.arrayContaining(["\u2581", "a", "~", "\u2581the"]));
+    // The template's added tokens come last, as in real models; turn markers CONTROL, tags USER_DEFINED.
+    expect(tokens.slice(-6)).toEqual([
+      "<|im_start|>",
+      "<|im_end|>",
+      "<tool_call>",
+      "</tool_call>",
+      "<tool_response>",
+      "</tool_response>",
+    ]);
+    expect(types.slice(-6)).toEqual([3, 3, 4, 4, 4, 4]);
     expect(md["tokenizer.ggml.scores"]).toHaveLength(s.vocab);
 
     const byName = new Map(h.tensors.map((t) => [t.name, t]));
@@ -134,6 +147,10 @@ describe("generateGguf", () => {
     const out = readTensorValues(path, find("output.weight"), 260 * 64);
     expect(out.subarray(0, 259 * 64).every((v) => v === 0)).toBe(true);
     expect(out.subarray(259 * 64).some((v) => v !== 0)).toBe(true);
+    // So are the rows of the template's six added tokens, the last ones.
+    const all = readTensorValues(path, find("output.weight"), 512 * 64);
+    expect(all.subarray(506 * 64).every((v) => v === 0)).toBe(true);
+    expect(all.subarray(505 * 64, 506 * 64).some((v) => v !== 0)).toBe(true);
   });
 
   it("applies shape overrides and rejects impossible shapes naming the field", async () => {
@@ -147,8 +164,9 @@ describe("generateGguf", () => {
     await expect(generateGguf({ out: join(dir, "bad.gguf"), shape: { kvHeads: 3 } })).rejects.toThrow(
       /shape\.kvHeads/,
     );
+    // 354 controls, bytes and characters, plus the qwen template's 6 added tokens.
     await expect(generateGguf({ out: join(dir, "bad.gguf"), shape: { vocab: 100 } })).rejects.toThrow(
-      /vocabulary size must be at least 354/,
+      /vocabulary size must be at least 360/,
     );
     await expect(generateGguf({ out: join(dir, "bad.gguf"), seed: -1 })).rejects.toThrow(/seed:/);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);

@@ -59,7 +59,7 @@ describe("generated models in node-llama-cpp", () => {
     expect(model.embeddingVectorSize).toBe(64);
     expect(model.vocabularyType).toBe("spm");
     const first = await complete(model, "The quick brown fox", 12);
-    // Greedy decoding never picks </s> (its output row is zero), so it runs to max_tokens.
+    // Greedy decoding never picks EOS (its output row is zero), so it runs to max_tokens.
     expect(first.tokens).toBe(12);
     expect(first.text).toMatch(/^[\x20-\x7e]+$/);
     // Same weights, same prompt, greedy: the same text.
@@ -74,7 +74,8 @@ describe("generated models in node-llama-cpp", () => {
     expect(tokens.length).toBeLessThan(text.length);
     expect(model.tokenize("the")).toHaveLength(1);
     expect(model.tokens.bos).toBe(1);
-    expect(model.tokens.eos).toBe(2);
+    // EOS is the qwen template's end of turn, <|im_end|>, the second of its six added tokens.
+    expect(model.tokens.eos).toBe(512 - 5);
   });
 
   it("falls back to byte tokens for text outside the vocabulary", async () => {
@@ -83,7 +84,7 @@ describe("generated models in node-llama-cpp", () => {
     expect(model.detokenize(model.tokenize(text))).toBe(text);
   });
 
-  it("chats through the embedded Zephyr-style chat template", async () => {
+  it("chats through the embedded Qwen2.5-style chat template", async () => {
     const model = await load("tiny");
     const context = await model.createContext({ contextSize: 256, threads: 1 });
     try {
