@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import { libuvPoolSize } from "../config/threads.js";
 import type { RuntimeMetrics } from "../metrics/metrics.js";
 import { DecodeBarrier, observingStrategy, SequenceOrder, sequenceIdOf } from "./batching.js";
+import { type CallSyntax, callSyntaxOf, type EogCut, nativeToolSupport } from "./call-syntax.js";
 import { DecodeAhead } from "./decode-ahead.js";
 import { gpuBackendUnavailable, gpuShortfall, requiresGpu } from "./gpu-requirement.js";
 import { slotAffinity } from "./slot-affinity.js";
@@ -76,6 +77,8 @@ export interface EngineInfo {
   ctxSizeTotal: number;
   trainContextSize: number;
   chatWrapper: string;
+  /** What this model serves, from its chat template: `chat`, `completions`, `embeddings`, `json_schema`, and `tools` when the template has a call format. */
+  capabilities: string[];
   loadSeconds: number;
 }
 
@@ -106,6 +109,8 @@ export class Engine {
     readonly context: LlamaContext,
     readonly slots: SlotPool<Slot>,
     readonly chatWrapper: ChatWrapper,
+    /** The template's function-call syntax as text (tool calling's grammar and parser). */
+    readonly callSyntax: CallSyntax,
     readonly info: EngineInfo,
     private readonly opts: EngineOptions,
     readonly decodeAhead?: DecodeAhead,
@@ -209,6 +214,16 @@ export class Engine {
     });
 
     const chatWrapper = resolveChatWrapper(model);
+    // End-of-generation tokens end a turn, so they are cut from the call syntax (no grammar can hold them).
+    const cut: EogCut = (special) => {
+      const tokens = model.tokenize(special, true);
+      const at = tokens.findIndex((t) => model.isEogToken(t));
+      if (at < 0) return { text: special, ended: false };
+      return { text: model.detokenize(tokens.slice(0, at), true), ended: true };
+    };
+    const callSyntax = callSyntaxOf(chatWrapper, cut);
+    const capabilities = ["chat", "completions", "embeddings", "json_schema"];
+    if (nativeToolSupport(chatWrapper)) capabilities.push("tools");
     const loadSeconds = (performance.now() - started) / 1000;
     const info: EngineInfo = {
       model: opts.modelName,
@@ -225,11 +240,12 @@ export class Engine {
       ctxSizeTotal: context.contextSize * opts.parallel,
       trainContextSize,
       chatWrapper: chatWrapper.wrapperName,
+      capabilities,
       loadSeconds,
     };
     opts.metrics.modelLoadSeconds.set(loadSeconds);
     opts.metrics.backendInfo.set({ backend, model: opts.modelName, gpu_layers: String(model.gpuLayers) }, 1);
-    return new Engine(llama, model, context, slots, chatWrapper, info, opts, decodeAhead);
+    return new Engine(llama, model, context, slots, chatWrapper, callSyntax, info, opts, decodeAhead);
   }
 
   /**

@@ -23,6 +23,12 @@ export interface PreparedGeneration {
   grammar?: LlamaGrammar;
   /** Checks a finished (not truncated) text against the response format's schema; throws the client's error. */
   checkOutput?: (text: string) => void;
+  /**
+   * A second step on the same sequence when generation stops on `trigger` (tool calling's `auto`:
+   * free text until the call opener, then the call grammar). Without `grammar` the trigger just ends
+   * the turn (`tool_choice: "none"`). See InferenceService.run.
+   */
+  continuation?: { trigger: LlamaText; triggerText: string; grammar?: LlamaGrammar };
   /** presence/frequency penalties mapped to node-llama-cpp's repeat penalty; undefined = off. */
   penalties?: { presencePenalty?: number; frequencyPenalty?: number };
 }
@@ -39,6 +45,8 @@ export interface GenerateResult {
   text: string;
   completionTokens: number;
   finishReason: "stop" | "length";
+  /** The custom stop trigger that ended generation, as text (special tokens rendered). */
+  stopTrigger?: string;
 }
 
 /** Runs one generation on a leased slot. */
@@ -98,7 +106,15 @@ export async function generate(
   }
   // Logit-producing evaluations on this sequence = tokens the model generated (stop-string tokens included).
   const completionTokens = Math.max(0, meter.usedOutputTokens - before);
+  const meta = res.metadata;
+  const stopTrigger =
+    meta.stopReason === "customStopTrigger" && !matcher?.stopped
+      ? meta.customStopTrigger
+          .map((t) => (typeof t === "string" ? t : slot.sequence.model.detokenize([t], true)))
+          .join("")
+      : undefined;
   return {
+    stopTrigger,
     text: matcher?.stopped ? matcher.text : res.response,
     completionTokens: Math.min(completionTokens, p.maxTokens),
     finishReason: res.metadata.stopReason === "maxTokens" && !matcher?.stopped ? "length" : "stop",

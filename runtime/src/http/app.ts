@@ -13,6 +13,7 @@ import { embeddings } from "./handlers/embeddings.js";
 import { health, ready } from "./handlers/health.js";
 import { metrics } from "./handlers/metrics.js";
 import { models } from "./handlers/models.js";
+import { tokenize } from "./handlers/tokenize.js";
 import { tracing } from "./tracing.js";
 
 export interface AppDeps {
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   v1.post("/chat/completions", chatCompletions(h));
   v1.post("/completions", completions(h));
   v1.post("/embeddings", embeddings(h));
+  v1.post("/tokenize", tokenize(h));
   v1.get("/models", models(h, startedAt));
   v1.get("/health", health(h, startedAt));
   v1.get("/metrics", metrics(h));

@@ -10,12 +10,22 @@ import { recordGenAi } from "./tracing.js";
 export interface StreamEvents {
   /** Sent for each choice once the first sequence is leased, before any token; undefined sends nothing. */
   opening(index: number): unknown;
-  /** One piece of choice `index`'s text. Called per token: build the event and nothing more. */
+  /**
+   * One piece of choice `index`'s text. Called per token: build the event and nothing more. An
+   * array is several events (a tool-call parser may turn one piece into a content and a call delta).
+   */
   delta(text: string, index: number): unknown;
-  /** The event carrying a choice's finish reason. */
+  /** The event(s) carrying a choice's finish reason. */
   finish(reason: "stop" | "length", index: number): unknown;
   /** The usage-only event at the end (`stream_options.include_usage`); absent = not sent. */
   usage?: (usage: ReturnType<typeof usageOf>) => unknown;
+}
+
+/** Sends one event, each of an array's events, or nothing for undefined. */
+function sendEvents(res: Response, events: unknown): void {
+  if (events === undefined) return;
+  if (Array.isArray(events)) for (const e of events) sendEvent(res, e);
+  else sendEvent(res, events);
 }
 
 /**
@@ -41,8 +51,8 @@ export async function streamGeneration(
           if (opening !== undefined) sendEvent(res, opening);
         }
       },
-      onText: (index, text) => sendEvent(res, events.delta(text, index)),
-      onDone: (index, r) => sendEvent(res, events.finish(r.finishReason, index)),
+      onText: (index, text) => sendEvents(res, events.delta(text, index)),
+      onDone: (index, r) => sendEvents(res, events.finish(r.finishReason, index)),
     });
     const usage = choicesUsage(results);
     recordGenAi(

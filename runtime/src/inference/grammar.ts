@@ -64,6 +64,17 @@ export class GrammarCache {
     return { grammar: e.grammar, compiled: e.compiled as CompiledSchema };
   }
 
+  /**
+   * A grammar written as GBNF text (tool calls compose one from their functions' schema grammars),
+   * cached under `key`: the same tools and choice reuse one compiled grammar.
+   */
+  async forGbnf(key: string, gbnf: () => Promise<string>): Promise<LlamaGrammar> {
+    const e = await this.memo(`gbnf:${key}`, async () => ({
+      grammar: await this.llama.createGrammar({ grammar: await gbnf() }),
+    }));
+    return e.grammar;
+  }
+
   private entry(schema: unknown, opts: SchemaOptions) {
     const key = `schema:${opts.strict ? "strict" : "loose"}:${opts.param}:${JSON.stringify(schema)}`;
     return this.memo(key, async () => {

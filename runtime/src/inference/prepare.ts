@@ -9,6 +9,8 @@ import type { Engine } from "../engine/engine.js";
 import type { PreparedGeneration } from "../engine/generate.js";
 import type { GrammarCache } from "./grammar.js";
 import { renderChat } from "./prompt.js";
+import { toolRequestOf } from "./tools/choice.js";
+import { availableFunctions, planTools, type ToolPlan } from "./tools/plan.js";
 import { rejectUnsupported } from "./unsupported.js";
 
 type SamplingRequest = Pick<
@@ -58,14 +60,26 @@ function sampling(req: SamplingRequest) {
   };
 }
 
-/** /v1/chat/completions: template-rendered messages, client stops plus the template's end-of-turn triggers. */
+/** A prepared chat generation and, when the request offers tools, how its calls are decoded and read. */
+export type PreparedChat = PreparedGeneration & { tools?: ToolPlan };
+
+/**
+ * /v1/chat/completions: template-rendered messages (and the tools, documented the way the template
+ * shows them), client stops plus the template's end-of-turn triggers.
+ */
 export async function prepareChat(
   engine: Engine,
   grammars: GrammarCache,
   req: ChatCompletionRequest,
-): Promise<PreparedGeneration> {
+): Promise<PreparedChat> {
   rejectUnsupported(req);
-  const { tokens, stopTriggers } = renderChat(engine.chatWrapper, engine.model, req.messages);
+  const toolRequest = toolRequestOf(req);
+  const { tokens, stopTriggers } = renderChat(
+    engine.chatWrapper,
+    engine.model,
+    req.messages,
+    toolRequest && availableFunctions(toolRequest),
+  );
   const { input, promptTokens, evaluated } = engine.completionInput(tokens);
   const maxTokens = fitContext(
     engine.info.ctxSizePerSequence,
@@ -73,17 +87,26 @@ export async function prepareChat(
     requestedMaxTokens(req),
     "messages",
   );
-  const constrained = await grammars.forFormat(req.response_format);
+  const tools = toolRequest && (await planTools(engine, grammars, toolRequest));
+  // A forced call's grammar wins over response_format: the answer is a call, not a text.
+  const constrained = tools?.decoding.grammar ? undefined : await grammars.forFormat(req.response_format);
+  const trigger = tools?.decoding.trigger;
   return {
     input,
     evaluated,
     promptTokens,
     maxTokens,
     ...sampling(req),
-    stop: stopTriggers,
+    stop: trigger ? [...stopTriggers, trigger.text] : stopTriggers,
     stopStrings: stopList(req.stop),
-    grammar: constrained?.grammar,
-    checkOutput: constrained?.check,
+    grammar: tools?.decoding.grammar ?? constrained?.grammar,
+    checkOutput: tools ? tools.check : constrained?.check,
+    continuation: trigger && {
+      trigger: trigger.text,
+      triggerText: trigger.plain,
+      grammar: trigger.continuation,
+    },
+    tools,
   };
 }
 

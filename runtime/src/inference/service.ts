@@ -1,4 +1,5 @@
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "@llm/contracts";
+import { LlamaText } from "node-llama-cpp";
 import type { Engine } from "../engine/engine.js";
 import { type GenerateResult, generate, type PreparedGeneration } from "../engine/generate.js";
 import { reusedPrefix } from "../engine/slot-affinity.js";
@@ -6,7 +7,7 @@ import type { RuntimeMetrics } from "../metrics/metrics.js";
 import { requestDeadline } from "./deadline.js";
 import { type Embeddings, embedInputs } from "./embeddings.js";
 import { GrammarCache } from "./grammar.js";
-import { prepareChat, prepareCompletion } from "./prepare.js";
+import { type PreparedChat, prepareChat, prepareCompletion } from "./prepare.js";
 
 export type { PreparedGeneration } from "../engine/generate.js";
 
@@ -50,7 +51,7 @@ export class InferenceService {
     return this.engine.info.model;
   }
 
-  prepareChat(req: ChatCompletionRequest): Promise<PreparedGeneration> {
+  prepareChat(req: ChatCompletionRequest): Promise<PreparedChat> {
     return prepareChat(this.engine, this.grammars, req);
   }
 
@@ -78,20 +79,22 @@ export class InferenceService {
       let first = true;
       let streamed = 0;
       let firstAt = 0;
-      const result = await generate(lease.item, p, {
-        signal,
-        onText: (text) => {
-          if (first) {
-            first = false;
-            firstAt = performance.now();
-            this.metrics.timeToFirstToken.observe((firstAt - ctx.receivedAt) / 1000);
-          }
-          batch = Math.max(batch, this.generating);
-          streamed++;
-          this.metrics.addCompletionTokens(1);
-          ctx.onText?.(text);
-        },
-      });
+      const onText = (text: string) => {
+        if (first) {
+          first = false;
+          firstAt = performance.now();
+          this.metrics.timeToFirstToken.observe((firstAt - ctx.receivedAt) / 1000);
+        }
+        batch = Math.max(batch, this.generating);
+        streamed++;
+        this.metrics.addCompletionTokens(1);
+        ctx.onText?.(text);
+      };
+      let result = await generate(lease.item, p, { signal, onText });
+      const next = p.continuation;
+      if (next && result.stopTrigger === next.triggerText) {
+        result = await this.continueAfterTrigger(lease.item, p, result, signal, onText, ctx.onText);
+      }
       // Decode rate while generating (metrics/capacity.ts): tokens after the first, first to last.
       if (firstAt > 0)
         this.metrics.capacity.observe(
@@ -113,6 +116,50 @@ export class InferenceService {
       deadline.dispose();
       lease.release();
     }
+  }
+
+  /**
+   * Tool calling's `auto` step two (tools/plan.ts): the model wrote the call opener's head, so the
+   * same sequence goes on from there under the call grammar; its cache already holds the prompt and
+   * the text so far. Under `none` (no grammar) the turn simply ends at the opener.
+   */
+  private async continueAfterTrigger(
+    slot: Parameters<typeof generate>[0],
+    p: PreparedGeneration,
+    first: GenerateResult,
+    signal: AbortSignal,
+    onText: (text: string) => void,
+    emit: ((text: string) => void) | undefined,
+  ): Promise<GenerateResult> {
+    const next = p.continuation;
+    const left = p.maxTokens - first.completionTokens;
+    if (!next?.grammar || left < 1) return first;
+    // The trigger's text is part of the answer (the parser reads the call from it); it is not a new token.
+    emit?.(next.triggerText);
+    const tail = LlamaText([first.text, next.trigger]).tokenize(
+      this.engine.model.tokenizer,
+      "trimLeadingSpace",
+    );
+    const input = [...p.input, ...tail];
+    const second = await generate(
+      slot,
+      {
+        ...p,
+        input,
+        evaluated: [...p.evaluated, ...tail],
+        maxTokens: left,
+        grammar: next.grammar,
+        stop: p.stop.filter((s) => s !== next.trigger),
+        stopStrings: [],
+        continuation: undefined,
+      },
+      { signal, onText },
+    );
+    return {
+      text: first.text + next.triggerText + second.text,
+      completionTokens: first.completionTokens + second.completionTokens,
+      finishReason: second.finishReason,
+    };
   }
 
   /** /v1/embeddings: one vector per input, run on the embedding context. */

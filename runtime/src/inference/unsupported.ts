@@ -3,8 +3,6 @@ import { HttpError } from "@llm/contracts";
 /** The request fields this runtime cannot honour, on chat and text completions alike. */
 export interface UnsupportedFields {
   logit_bias?: Record<string, number> | null;
-  /** Chat only. */
-  tools?: readonly unknown[];
   /** Text completions only. */
   suffix?: string | null;
   /** A boolean on chat, a count on text completions; either way truthy asks for them. */
@@ -32,11 +30,6 @@ const RULES: readonly {
     param: "logit_bias",
     used: (r) => r.logit_bias != null && Object.keys(r.logit_bias).length > 0,
     message: "logit_bias is not supported by this runtime",
-  },
-  {
-    param: "tools",
-    used: (r) => r.tools != null && r.tools.length > 0,
-    message: "tools are not supported by this runtime",
   },
   {
     param: "suffix",

@@ -20,6 +20,7 @@ export class RuntimeMetrics {
   readonly promptTokens: Counter;
   readonly completionTokens: Counter;
   readonly promptCachedTokens: Counter;
+  readonly toolCalls: Counter;
   readonly timeToFirstToken: Histogram;
   readonly requestDuration: Histogram<"endpoint">;
   readonly queueDepth: Gauge;
@@ -56,6 +57,11 @@ export class RuntimeMetrics {
     this.promptCachedTokens = new Counter({
       name: "llm_runtime_prompt_cached_tokens_total",
       help: "Prompt tokens reused from a sequence's cached state instead of being evaluated again",
+      registers,
+    });
+    this.toolCalls = new Counter({
+      name: "llm_runtime_tool_calls_total",
+      help: "Tool calls answered (message.tool_calls entries, streamed or not)",
       registers,
     });
     this.completionTokens = new Counter({

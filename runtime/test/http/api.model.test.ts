@@ -368,11 +368,16 @@ describe("bad input", () => {
       "unsupported_content",
     ],
     [
-      "tools",
-      chat({ model: "tiny", messages: msgs, tools: [{ type: "function", function: { name: "f" } }] }),
+      "tool_choice naming a function not in tools",
+      chat({
+        model: "tiny",
+        messages: msgs,
+        tools: [{ type: "function", function: { name: "f" } }],
+        tool_choice: { type: "function", function: { name: "g" } },
+      }),
       400,
-      "tools",
-      "unsupported_parameter",
+      "tool_choice.function.name",
+      "invalid_value",
     ],
     [
       "bad response_format",

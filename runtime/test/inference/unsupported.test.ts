@@ -13,7 +13,6 @@ function rejection(req: UnsupportedFields): HttpError | undefined {
 describe("unsupported parameters", () => {
   it.each([
     [{ logit_bias: { "42": 1 } }, "logit_bias", "logit_bias is not supported by this runtime"],
-    [{ tools: [{}] }, "tools", "tools are not supported by this runtime"],
     [{ suffix: "end" }, "suffix", "suffix (infill) is not supported by this runtime"],
     [{ logprobs: true }, "logprobs", "logprobs are not supported by this runtime"],
     [{ logprobs: 3 }, "logprobs", "logprobs are not supported by this runtime"],
@@ -28,7 +27,7 @@ describe("unsupported parameters", () => {
 
   it.each([
     [{}],
-    [{ logit_bias: {}, tools: [], suffix: "", logprobs: false }],
+    [{ logit_bias: {}, suffix: "", logprobs: false }],
     [{ logit_bias: null, suffix: null, logprobs: 0 }],
   ] as [UnsupportedFields][])("accepts %j (defaults and empty values ask for nothing)", (req) => {
     expect(rejection(req)).toBeUndefined();
@@ -39,7 +38,7 @@ describe("unsupported parameters", () => {
   });
 
   it("names the first field in the fixed order when several are used", () => {
-    expect(rejection({ logprobs: true, logit_bias: { "1": 1 }, tools: [{}] })?.param).toBe("logit_bias");
+    expect(rejection({ logprobs: true, logit_bias: { "1": 1 } })?.param).toBe("logit_bias");
     expect(rejection({ logprobs: 1, suffix: "x" })?.param).toBe("suffix");
   });
 });

@@ -115,16 +115,32 @@ const samplingFields = {
   metadata: z.record(z.string(), z.string()).nullable().optional(),
 };
 
+/** OpenAI's function-name rule (letters, digits, `_` and `-`, at most 64), so every format can carry the name. */
+export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
 const tool = z.object({
   type: z.literal("function"),
   function: z.object({
-    name: z.string().min(1),
+    name: z
+      .string()
+      .regex(TOOL_NAME_PATTERN, "function names are 1-64 letters, digits, underscores or dashes"),
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullable().optional(),
   }),
   cache_control: cacheControl.optional(),
 });
+
+export type ChatTool = z.infer<typeof tool>;
+
+/** `tool_choice`: the three modes, or one named function (OpenAI's chat completions forms). */
+export const toolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z
+    .object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }).strict() })
+    .strict(),
+]);
+export type ToolChoice = z.infer<typeof toolChoice>;
 
 export const chatCompletionRequest = z
   .object({
@@ -133,7 +149,7 @@ export const chatCompletionRequest = z
     max_completion_tokens: maxTokens,
     response_format: responseFormat.optional(),
     tools: z.array(tool).optional(),
-    tool_choice: z.unknown().optional(),
+    tool_choice: toolChoice.optional(),
     parallel_tool_calls: z.boolean().optional(),
     logprobs: z.boolean().nullable().optional(),
     top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
@@ -178,6 +194,21 @@ export interface Usage {
   total_tokens: number;
 }
 
+/** One function call in an answer (`message.tool_calls[]`). */
+export interface ToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** One streamed piece of a call: `id`, `type` and `name` in its first delta, `arguments` fragments after. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: "function";
+  function: { name?: string; arguments: string };
+}
+
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
 export interface ChatCompletion {
@@ -187,7 +218,14 @@ export interface ChatCompletion {
   model: string;
   choices: {
     index: number;
-    message: { role: "assistant"; content: string | null; refusal?: null; tool_calls?: unknown[] };
+    message: {
+      role: "assistant";
+      content: string | null;
+      refusal?: null;
+      tool_calls?: ToolCall[];
+      /** Reasoning text (Anthropic thinking, Gemini thoughts), as llama-server and LiteLLM name it. */
+      reasoning_content?: string;
+    };
     finish_reason: FinishReason | null;
     logprobs?: null;
   }[];
@@ -202,7 +240,12 @@ export interface ChatCompletionChunk {
   model: string;
   choices: {
     index: number;
-    delta: { role?: "assistant"; content?: string | null; tool_calls?: unknown[] };
+    delta: {
+      role?: "assistant";
+      content?: string | null;
+      tool_calls?: ToolCallDelta[];
+      reasoning_content?: string;
+    };
     finish_reason: FinishReason | null;
     logprobs?: null;
   }[];

@@ -8,6 +8,7 @@ import type { RequestHandler } from "express";
 import { choiceCount, choicesUsage, runChoices } from "../../inference/choices.js";
 import { streamGeneration } from "../stream-generation.js";
 import { recordGenAi } from "../tracing.js";
+import { ToolDeltaStream, toolCallMessage } from "./chat-tool-calls.js";
 import { type HandlerDeps, startGeneration, usageInfo, usageOf } from "./context.js";
 
 /** POST /v1/chat/completions, plain and streamed (SSE, OpenAI chunk format). */
@@ -29,12 +30,19 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
         object: "chat.completion",
         created,
         model,
-        choices: results.map((r, index) => ({
-          index,
-          message: { role: "assistant", content: r.text, refusal: null },
-          finish_reason: r.finishReason,
-          logprobs: null,
-        })),
+        choices: results.map((r, index) => {
+          if (!prepared.tools) {
+            return {
+              index,
+              message: { role: "assistant", content: r.text, refusal: null },
+              finish_reason: r.finishReason,
+              logprobs: null,
+            };
+          }
+          const { message, finishReason, calls } = toolCallMessage(prepared.tools, r.text, r.finishReason);
+          deps.metrics.toolCalls.inc(calls);
+          return { index, message, finish_reason: finishReason, logprobs: null };
+        }),
         usage: usageOf(usage),
       };
       res.json(response);
@@ -42,6 +50,8 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
     }
 
     const includeUsage = body.stream_options?.include_usage === true;
+    const { tools } = prepared;
+    const toolStreams = tools && Array.from({ length: n }, () => new ToolDeltaStream(tools));
     const chunk = (
       delta: ChatCompletionChunk["choices"][0]["delta"],
       finish: ChatCompletionChunk["choices"][0]["finish_reason"],
@@ -64,8 +74,16 @@ export function chatCompletions(deps: HandlerDeps): RequestHandler {
       body.model,
       {
         opening: (index) => chunk({ role: "assistant", content: "" }, null, index),
-        delta: (text, index) => chunk({ content: text }, null, index),
-        finish: (reason, index) => chunk({}, reason, index),
+        delta: toolStreams
+          ? (text, index) => toolStreams[index]?.push(text).map((d) => chunk(d, null, index))
+          : (text, index) => chunk({ content: text }, null, index),
+        finish: (reason, index) => {
+          const stream = toolStreams?.[index];
+          if (!stream) return chunk({}, reason, index);
+          const end = stream.end(reason);
+          deps.metrics.toolCalls.inc(end.calls);
+          return [...end.deltas.map((d) => chunk(d, null, index)), chunk({}, end.finishReason, index)];
+        },
         usage: includeUsage
           ? (usage) => ({ id, object: "chat.completion.chunk", created, model, choices: [], usage })
           : undefined,

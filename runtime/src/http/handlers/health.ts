@@ -29,6 +29,8 @@ export function health(deps: HandlerDeps, startedAt: number): RequestHandler {
       ctx_size_per_sequence: info?.ctxSizePerSequence ?? null,
       ctx_size_total: info?.ctxSizeTotal ?? null,
       chat_template: info?.chatWrapper ?? null,
+      // From the chat template: `tools` only when it has a call format the model was trained on.
+      capabilities: info?.capabilities ?? null,
       load_seconds: info?.loadSeconds ?? null,
       uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
       ...(state.failure ? { error: state.failure } : {}),

@@ -15,7 +15,13 @@ export function models(deps: HandlerDeps, startedAt: number): RequestHandler {
           created: Math.floor(startedAt / 1000),
           owned_by: "llm-runtime",
           ready: deps.state.phase === "ready",
-          ...(info ? { context_length: info.ctxSizePerSequence, backend: info.backend } : {}),
+          ...(info
+            ? {
+                context_length: info.ctxSizePerSequence,
+                backend: info.backend,
+                capabilities: info.capabilities,
+              }
+            : {}),
         },
       ],
     };
