@@ -11,6 +11,8 @@ fi
 
 pnpm install --frozen-lockfile --reporter=silent
 pnpm --silent tools
+# The router serves the console (GET /ui) from these prebuilt assets (console/dist, ~1 s).
+node_modules/.bin/tsx console/src/build/cli.ts
 
 # Real Redis and promtool/prometheus for tests, Chromium for report rendering.
 bash scripts/setup-debian.sh

@@ -26,6 +26,7 @@ import { TargetSet } from "./targets/set.js";
 import type { Target } from "./targets/target.js";
 import { createOpenGuard } from "./tenants/open-guard.js";
 import type { AccessGuard } from "./tenants/types.js";
+import { createUiRouter } from "./ui/router.js";
 import { noopUsageSink } from "./usage/noop-sink.js";
 import type { UsageSink } from "./usage/types.js";
 
@@ -148,6 +149,7 @@ export function createApp(deps: RouterDeps): RouterApp {
   const scaling = createScaling({ current, kv: deps.state?.kv, registry: metrics.registry, now, logger });
   const drainState = { draining: false };
   app.use(probesRouter(drainState), scaling.router); // /livez, /readyz, /scaling/:target (bearer when ROUTER_SCALING_TOKEN is set)
+  app.use(createUiRouter({ logger })); // GET /ui: the console (static; its data comes from the APIs)
   // After the OpenAI routes, so inference requests never walk the admin router's table.
   for (const r of deps.extraRouters ?? []) app.use(r);
   app.use((req, res) =>

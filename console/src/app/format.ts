@@ -1,0 +1,31 @@
+/** Display helpers shared by the pages. */
+
+/** USD with enough digits for per-request amounts (cluster answers cost fractions of a cent). */
+export function fmtUsd(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  if (v === 0) return "$0";
+  const abs = Math.abs(v);
+  if (abs >= 1) return `$${v.toFixed(2)}`;
+  if (abs >= 0.01) return `$${v.toFixed(4)}`;
+  return `$${v.toPrecision(3)}`;
+}
+
+export function fmtMs(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+}
+
+export function fmtNum(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  return v >= 1e6
+    ? `${(v / 1e6).toFixed(1)}M`
+    : v >= 1e4
+      ? `${(v / 1e3).toFixed(1)}k`
+      : String(Math.round(v * 100) / 100);
+}
+
+export function fmtTime(t: string | number | undefined): string {
+  if (t === undefined) return "—";
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? String(t) : d.toLocaleTimeString();
+}
