@@ -3,6 +3,7 @@ import { HttpError } from "@llm/contracts";
 import express, { type Express, type Router } from "express";
 import pino, { type Logger } from "pino";
 import type { Registry } from "prom-client";
+import { ResponseCache } from "./cache/response-cache.js";
 import type { RouterConfig } from "./config/schema.js";
 import type { ForwardDeps, Generation } from "./forward/context.js";
 import { HealthPoller } from "./health/poller.js";
@@ -21,6 +22,7 @@ import { createPriceTable } from "./pricing/table.js";
 import type { PriceTable } from "./pricing/types.js";
 import { type AdapterRegistry, defaultRegistry } from "./providers/registry.js";
 import { createScaling } from "./scaling/scaling.js";
+import { MemoryKeyValue } from "./state/memory-key-value.js";
 import type { StateStore } from "./state/types.js";
 import { TargetSet } from "./targets/set.js";
 import type { Target } from "./targets/target.js";
@@ -112,6 +114,14 @@ export function createApp(deps: RouterDeps): RouterApp {
     logger,
     now,
     tracing: deps.tracing ?? true,
+    // Response-cache entries go where shared state goes: Redis across replicas, else this process.
+    cache: new ResponseCache({
+      kv: (deps.state?.kv ?? new MemoryKeyValue(now)).namespace("cache"),
+      metrics,
+      logger,
+      now,
+      settings: () => gen.config.router.cache,
+    }),
   };
 
   const poller = new HealthPoller({
@@ -183,6 +193,7 @@ export function createApp(deps: RouterDeps): RouterApp {
       void poller.pollAll();
     },
     async close() {
+      await fwd.cache?.close();
       await scaling.close();
       await poller.close();
       gen.targets.close();

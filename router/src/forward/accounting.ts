@@ -2,6 +2,7 @@ import { referenceCostUsd, savedUsd, type TokenPrice, type Usage } from "@llm/co
 import { cacheTokensOf } from "../pricing/cache-pricing.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
+import type { CacheResult } from "../usage/types.js";
 import type { ForwardDeps } from "./context.js";
 
 export interface Outcome {
@@ -21,8 +22,24 @@ export interface Outcome {
   referencePrices?: readonly TokenPrice[];
   /** When the first event of a stream (or the whole answer) came back, on deps.now()'s clock. */
   firstByteAt?: number;
+  /** What the response cache did; on a hit, the stored answer's producer and what the hit cost and saved. */
+  cache?: CacheOutcome;
   /** Experiment and arm of the candidate that answered (policies/route.ts). */
   experiment?: { id: string; arm: string };
+}
+
+/** The response cache's part of an outcome (cache/response-cache.ts). */
+export interface CacheOutcome {
+  result: CacheResult;
+  /** Set when the answer was served from the cache. */
+  hit?: {
+    /** Target and model that produced the stored answer. */
+    target: string;
+    upstreamModel: string;
+    /** What the hit is charged (`hitCostFraction` of the stored cost; 0 by default) and what it saved. */
+    costUsd: number;
+    savedUsd: number;
+  };
 }
 
 /**
@@ -32,17 +49,19 @@ export interface Outcome {
 export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
   const { metrics } = deps;
   const latencyMs = deps.now() - o.startedAt;
-  const target = o.candidate?.target.name ?? "none";
+  // A cache hit went to no target: metrics and provider limits book it as `cache`.
+  const hit = o.cache?.hit;
+  const target = o.candidate?.target.name ?? (hit ? "cache" : "none");
   const prompt = o.usage?.prompt_tokens ?? 0;
   const completion = o.usage?.completion_tokens ?? 0;
   const cache = cacheTokensOf(o.usage);
   const costUsd = o.candidate
     ? o.candidate.target.actualCost(o.candidate.upstreamModel, prompt, completion, cache)
-    : 0;
+    : (hit?.costUsd ?? 0);
   metrics.requests.inc({ target, status: String(o.status) });
   metrics.duration.observe({ target }, latencyMs / 1000);
-  if (prompt > 0) metrics.tokens.inc({ target, type: "prompt" }, prompt);
-  if (completion > 0) metrics.tokens.inc({ target, type: "completion" }, completion);
+  if (prompt > 0 && !hit) metrics.tokens.inc({ target, type: "prompt" }, prompt);
+  if (completion > 0 && !hit) metrics.tokens.inc({ target, type: "completion" }, completion);
   if (costUsd > 0) metrics.cost.inc({ target }, costUsd);
   try {
     await o.reservation?.settle({ promptTokens: prompt, completionTokens: completion, costUsd, target });
@@ -58,9 +77,9 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
       requestId: o.requestId,
       tenantId: o.tenant.tenantId,
       keyId: o.tenant.keyId,
-      target,
+      target: hit?.target ?? target,
       model: o.model,
-      upstreamModel: o.candidate?.upstreamModel ?? "",
+      upstreamModel: o.candidate?.upstreamModel ?? hit?.upstreamModel ?? "",
       promptTokens: prompt,
       completionTokens: completion,
       ...(cache.cacheReadTokens ? { cacheReadTokens: cache.cacheReadTokens } : {}),
@@ -91,6 +110,8 @@ function reckoning(
 ): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   if (o.endpoint) out.endpoint = o.endpoint;
+  if (o.cache) out.cacheResult = o.cache.result;
+  if (o.cache?.hit) out.cacheSavedUsd = o.cache.hit.savedUsd;
   if (o.firstByteAt !== undefined) out.timeToFirstTokenMs = o.firstByteAt - o.startedAt;
   if (o.status !== 200 || !o.candidate) return out;
   const marginal = (o.candidate.marginalPer1K * (prompt + completion)) / 1000;

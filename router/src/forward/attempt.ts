@@ -109,6 +109,7 @@ export async function attempt(
           ),
         );
       writeJsonAnswer(a.res, result, headers);
+      a.capture?.json(result);
       return report;
     }
     sig.arm(server.firstByteTimeout, "first_byte");

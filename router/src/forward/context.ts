@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { ResponseCache } from "../cache/response-cache.js";
 import type { RouterConfig } from "../config/schema.js";
 import type { RouterMetrics } from "../metrics/metrics.js";
 import type { TargetSet } from "../targets/set.js";
@@ -23,6 +24,8 @@ export interface ForwardDeps {
   now: () => number;
   /** False when no tracer provider is registered: a request without `traceparent` then needs no span. */
   tracing: boolean;
+  /** The response cache (cache/response-cache.ts); none: every request is a `bypass`. */
+  cache?: ResponseCache;
   /**
    * The failure classification table for attempts at `target`. Defaults to FAILURE_TABLE; per-target
    * rows (traffic-policies issue: `retryOn`) come in here, never as changes to the candidate loop.

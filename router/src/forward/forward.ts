@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { HttpError } from "@llm/contracts";
 import { type InferenceSpan, startInferenceSpan } from "@llm/telemetry";
 import type { Request, Response } from "express";
+import type { CacheDirectives } from "../cache/cache-directives.js";
+import { consultCache, storeInCache } from "../cache/cache-front.js";
 import type { EndpointKind } from "../routing/profile.js";
 import type { TenantContext } from "../tenants/types.js";
 import { type Outcome, settle } from "./accounting.js";
@@ -35,7 +37,10 @@ export async function forward(
         })
       : NO_SPAN;
   let prepared: Prepared;
+  let directives: CacheDirectives | undefined;
   try {
+    // Cache-Control / x-router-cache-ttl: a malformed TTL is refused like any bad input.
+    directives = deps.cache?.directives(req.headers);
     prepared = await prepare(deps, kind, req, res, tenant);
   } catch (err) {
     // Refused before any upstream: still one usage record, so every outcome is accounted for.
@@ -65,6 +70,23 @@ export async function forward(
     referencePrices,
   };
   const propagate: Record<string, string> = { "x-request-id": requestId, ...otel.traceHeaders };
+  // The response cache: after admission (limits and budgets saw the request), before any target.
+  const cached = await consultCache(deps, {
+    gen,
+    kind,
+    body,
+    profile,
+    directives,
+    res,
+    outcome,
+    propagate,
+    arrivedAt,
+  });
+  if (cached.served) {
+    await settle(deps, outcome);
+    if (otel !== NO_SPAN) endSpan(otel, outcome);
+    return;
+  }
 
   try {
     await tryCandidates(deps, gen, {
@@ -79,11 +101,13 @@ export async function forward(
       client: res,
       propagate,
       outcome,
+      capture: cached.lookup?.capture,
       arrivedAt,
       upstreamMs: 0,
     });
   } finally {
     await settle(deps, outcome);
+    await storeInCache(deps, cached, outcome);
     // NO_SPAN's end is a no-op: skip working out what it would be told.
     if (otel !== NO_SPAN) endSpan(otel, outcome);
   }

@@ -29,6 +29,7 @@ export async function pipeStream(
   try {
     while (!next.done) {
       const chunk = next.value;
+      a.capture?.event(chunk);
       const usage = asUsage(chunk.usage);
       if (usage) a.outcome.usage = usage;
       const usageOnly = usage !== undefined && (chunk.choices?.length ?? 0) === 0;
@@ -42,6 +43,8 @@ export async function pipeStream(
       sig.arm(idleMs, "idle");
       next = await it.next();
     }
+    // Only a stream that ended well is stored by the response cache.
+    a.capture?.completed();
     if (!a.exchange) await writer.data("[DONE]");
   } catch (raw) {
     const err = asAttemptError(raw, a.outcome.candidate?.target.name ?? "upstream");

@@ -1,5 +1,6 @@
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest, Usage } from "@llm/contracts";
 import type { Response } from "express";
+import type { AnswerCapture } from "../cache/answer-capture.js";
 import type { InboundExchange, SseFrame } from "../inbound/shared/inbound-api.js";
 import type { PolicyDecision } from "../policies/route.js";
 import type { EndpointKind, RequestProfile } from "../routing/profile.js";
@@ -28,6 +29,8 @@ export interface AttemptInput {
   client: ClientSide;
   propagate: Record<string, string>;
   outcome: Outcome;
+  /** Where the response cache collects the answer to store (cache/answer-capture.ts); none: not stored. */
+  capture?: AnswerCapture;
   /** The traffic policies' decision when the model is a group (split, fallback chain, group policy). */
   decision?: PolicyDecision;
   /** performance.now() when the request arrived, and the time spent waiting on upstreams since. */

@@ -1,8 +1,9 @@
 /**
- * What the router's own response cache did for a request (a later issue fills it): `hit` served
- * from the cache, `miss` looked up and stored, `bypass` not cacheable or not asked to.
+ * What the router's own response cache did for a request (router/README.md § Response cache):
+ * `hit` served from the exact cache, `semantic-hit` from a near-identical request's answer,
+ * `miss` looked up (or stored) without a hit, `bypass` not cacheable, not asked to, or the store down.
  */
-export type CacheResult = "hit" | "miss" | "bypass";
+export type CacheResult = "hit" | "semantic-hit" | "miss" | "bypass";
 
 /**
  * One finished (or failed) request, as the ledger stores it: the one definition of the usage
@@ -39,8 +40,13 @@ export interface UsageRecord {
    * cheapest external for its token mix) minus costUsd; negative when it cost more. Optional.
    */
   savedUsd?: number;
-  /** The router's response cache (a later issue). Optional. */
+  /** What the router's response cache did (`x-router-cache`). Optional. */
   cacheResult?: CacheResult;
+  /**
+   * On a cache hit: what producing the stored answer cost minus what the hit was charged
+   * (`llm_router_cache_saved_usd_total`). Optional.
+   */
+  cacheSavedUsd?: number;
   /** Experiment and arm that routed the request (a later issue). Optional. */
   experiment?: { id: string; arm: string };
   latencyMs: number;

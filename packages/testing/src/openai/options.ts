@@ -54,6 +54,11 @@ export interface FakeOpenAIOptions {
   ready?: boolean;
   /** `/health` answer instead of the default (`{status:"ok", ready:true, queueDepth, model}`). */
   health?: () => { status: number; body: unknown };
+  /**
+   * The vector `/v1/embeddings` answers for each input (tests that need controlled similarities).
+   * Defaults to `[0.1, 0.2, 0.3]` for every input.
+   */
+  embed?: (input: string, model: string) => number[];
   /** Prometheus text served at `/metrics` (after the load lines, when those are on). */
   metrics?: () => string;
   /**
