@@ -11,10 +11,11 @@ import { type FakeFailure, type Received, readText, sendJson, serveLoopback } fr
 import { type GenerationContext, generate } from "./generation.js";
 import type { FakeOpenAI, FakeOpenAIOptions } from "./options.js";
 import { echoReply, piecesReply, type SeededModel, seededReply } from "./replies.js";
+import { answerResponses } from "./responses.js";
 
 export type { FakeMode, FakeOpenAI, FakeOpenAIOptions } from "./options.js";
 
-type Route = "chat" | "completion" | "embeddings" | "models" | undefined;
+type Route = "chat" | "completion" | "embeddings" | "models" | "responses" | undefined;
 
 function routeOf(path: string, prefix: string | undefined): Route {
   const is = (tail: string) => (prefix === undefined ? path.endsWith(tail) : path === `${prefix}${tail}`);
@@ -22,6 +23,7 @@ function routeOf(path: string, prefix: string | undefined): Route {
   if (is("/completions")) return "completion";
   if (is("/embeddings")) return "embeddings";
   if (is("/models")) return "models";
+  if (is("/responses")) return "responses";
   return undefined;
 }
 
@@ -148,16 +150,14 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
         setTimeout(() => res.destroy(), 5);
         return;
     }
+    // The Responses API (responses.ts), for native pass-through tests.
+    if (route === "responses") return answerResponses({ model: opts.model, nextId: ctx.nextId }, rec, res);
     if (route === "embeddings") {
       const input = body.input;
       const inputs = Array.isArray(input) ? input : [input];
       return sendJson(res, 200, {
         object: "list",
-        data: inputs.map((text, index) => ({
-          object: "embedding",
-          index,
-          embedding: opts.embed ? opts.embed(String(text), String(body.model)) : [0.1, 0.2, 0.3],
-        })),
+        data: inputs.map((_, index) => ({ object: "embedding", index, embedding: [0.1, 0.2, 0.3] })),
         model: opts.model ?? String(body.model),
         usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length },
       });
