@@ -8,6 +8,8 @@ import { createAdminRouter } from "./admin/router.js";
 import { createApp, type RouterApp, type RouterDeps } from "./app.js";
 import { type AuditLog, FileAuditLog } from "./audit/log.js";
 import type { RouterConfig } from "./config/schema.js";
+import { policiesOf } from "./policies/compile.js";
+import { ExperimentStats, withExperimentStats } from "./policies/experiment-stats.js";
 import { loadStateKey, SecretBox } from "./secrets/box.js";
 import { MemoryStateStore } from "./state/memory.js";
 import { RedisStateStore } from "./state/redis.js";
@@ -36,6 +38,8 @@ export interface RouterAccess {
   state: StateStore;
   /** The admin API (`/admin/*`), mounted by the app after the OpenAI endpoints. */
   adminRouter: Router;
+  /** Per-arm experiment counters from the usage records, in the state store (shared by replicas with Redis). */
+  experiments: ExperimentStats;
   /**
    * Makes `config` the base config: applies its tenants and admin key to the guard and returns it
    * with the admin-managed providers merged in (what the app should run on).
@@ -86,7 +90,10 @@ export async function createRouter(
     logger,
     metricsRegistry,
     guard: access.guard,
-    usage: access.ledger,
+    // Records that carry an experiment also feed its metrics and shared counters (policies/).
+    usage: withExperimentStats(access.ledger, access.experiments, metricsRegistry, (err) =>
+      logger.warn({ err: (err as Error).message }, "experiment counters not written"),
+    ),
     // Pending demand is shared through the state store only when replicas share one (Redis);
     // a caller's own store wins.
     state: options.state ?? (config.state?.redis ? access.state : undefined),
@@ -179,12 +186,17 @@ export async function createRouterAccess(
   });
   await store.load();
 
+  const experiments = new ExperimentStats(state.kv.namespace("experiments"));
   const adminRouter = createAdminRouter({
     guard,
     ledger,
     store,
     audit,
     now: opts.now,
+    experiment: (name) => {
+      const e = policiesOf(base).byName.get(name);
+      return e ? experiments.report(e, (opts.now ?? Date.now)()) : Promise.resolve(undefined);
+    },
     configTargets: () =>
       opts
         .targets()
@@ -198,6 +210,7 @@ export async function createRouterAccess(
     store,
     state,
     adminRouter,
+    experiments,
     apply(next) {
       base = next;
       guard.setTenants(next.tenants ?? [], next.admin);

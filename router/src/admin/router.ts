@@ -15,6 +15,8 @@ export interface AdminRouterDeps {
   configTargets: () => { name: string; kind: "cluster" | "external"; type: string; enabled: boolean }[];
   audit?: AuditLog;
   now?: () => number;
+  /** GET /admin/experiments/{name}: the experiment's per-arm report (policies/experiment-stats.ts); undefined when unknown. */
+  experiment?: (name: string) => Promise<unknown | undefined>;
 }
 
 const time = z
@@ -96,6 +98,17 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       if (!(from < to))
         throw new HttpError(400, "from must be before to", { param: "from", code: "invalid_range" });
       res.json(await deps.ledger.query({ from, to, groupBy: q.groupBy }));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  r.get("/admin/experiments/:name", async (req, res, next) => {
+    try {
+      const report = await deps.experiment?.(String(req.params.name));
+      if (!report)
+        throw new HttpError(404, `Unknown experiment "${req.params.name}"`, { code: "experiment_not_found" });
+      res.json(report);
     } catch (err) {
       next(err);
     }

@@ -76,6 +76,14 @@ export function conditionOfRule(rule: string | undefined): FallbackConditionName
   }
 }
 
+/**
+ * The model a deployment without one sends: what its target resolves the group's name to (an
+ * alias), else the target's default model (what `auto` means there), else the group's name.
+ */
+function defaultModel(t: Target, group: string): string {
+  return (t.resolveModel(group) ?? t.resolveModel("auto"))?.upstream ?? group;
+}
+
 interface Split {
   /** The experiment's name, or the weighted group's own. */
   name: string;
@@ -173,7 +181,7 @@ export class PolicyDecision {
     const out: PlanEntry[] = [];
     for (const d of group.config.deployments) {
       const target = this.input.byName.get(d.target);
-      if (target) out.push({ target, model: d.model });
+      if (target) out.push({ target, model: d.model ?? defaultModel(target, group.name) });
     }
     return out;
   }
@@ -192,7 +200,10 @@ export class PolicyDecision {
     const target = this.input.byName.get(arm.target);
     if (!target) return undefined;
     // An arm without a model sends what the group's deployment on that target sends.
-    const model = arm.model ?? group.config.deployments.find((d) => d.target === arm.target)?.model;
+    const model =
+      arm.model ??
+      group.config.deployments.find((d) => d.target === arm.target)?.model ??
+      defaultModel(target, group.name);
     return { target, model };
   }
 

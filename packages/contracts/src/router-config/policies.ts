@@ -78,7 +78,7 @@ export const deploymentSection = z
   .object({
     /** A cluster or external provider name. */
     target: z.string().min(1),
-    /** Model sent upstream. Defaults to what the target resolves the group's name to, else the name itself. */
+    /** Model sent upstream. Defaults to what the target resolves the group's name to, else its default model (what `auto` means there). */
     model: z.string().min(1).optional(),
     /** Share of a weighted group's traffic (relative to the others). Defaults to 1. */
     weight: weight.default(1),
