@@ -174,6 +174,8 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     });
     const routerConfig = {
       ...built,
+      // The exact response cache, for deterministic requests (temperature 0 or a seed) only.
+      router: { ...built.router, cache: { enabled: true, deterministicOnly: true } },
       clusters:
         replicas > 1
           ? built.clusters.map((c, i) => ({ ...c, endpoints: groups[i], balancer: o.balancer ?? "prefix" }))
