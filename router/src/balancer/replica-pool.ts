@@ -177,6 +177,8 @@ export class ReplicaPool {
     const down = polled.filter((r) => !up.includes(r));
     return {
       polledAt,
+      // Replicas serve one model: the first ready replica's reported capabilities are the pool's.
+      capabilities: up.find((r) => r.live.capabilities)?.live.capabilities,
       reachable: polled.some((r) => r.live.reachable),
       ready: up.length > 0 ? true : polled.some((r) => r.live.ready === false) ? false : undefined,
       queueDepth: sum((l) => l.queueDepth),

@@ -1,4 +1,5 @@
 import { referenceCostUsd, savedUsd, type TokenPrice, type Usage } from "@llm/contracts";
+import { decisionEvent } from "../events/decision.js";
 import { cacheTokensOf } from "../pricing/cache-pricing.js";
 import type { Candidate } from "../routing/strategies.js";
 import type { Reservation, TenantContext } from "../tenants/types.js";
@@ -22,10 +23,16 @@ export interface Outcome {
   referencePrices?: readonly TokenPrice[];
   /** When the first event of a stream (or the whole answer) came back, on deps.now()'s clock. */
   firstByteAt?: number;
-  /** What the response cache did; on a hit, the stored answer's producer and what the hit cost and saved. */
-  cache?: CacheOutcome;
   /** Experiment and arm of the candidate that answered (policies/route.ts). */
   experiment?: { id: string; arm: string };
+  /** What the response cache did; on a hit, the stored answer's producer and what the hit cost and saved. */
+  cache?: CacheOutcome;
+  /** The request offered tools (`llm_router_tool_requests_total`). */
+  tools?: boolean;
+  /** Tool calls in the answer (`llm_router_tool_calls_total`). */
+  toolCalls?: number;
+  /** `x-router-reason` of the attempt that answered (set by try-candidates). */
+  reason?: string;
 }
 
 /** The response cache's part of an outcome (cache/response-cache.ts). */
@@ -63,6 +70,8 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
   if (prompt > 0 && !hit) metrics.tokens.inc({ target, type: "prompt" }, prompt);
   if (completion > 0 && !hit) metrics.tokens.inc({ target, type: "completion" }, completion);
   if (costUsd > 0) metrics.cost.inc({ target }, costUsd);
+  if (o.tools) metrics.toolRequests.inc({ target });
+  if (o.toolCalls) metrics.toolCalls.inc({ target }, o.toolCalls);
   try {
     await o.reservation?.settle({ promptTokens: prompt, completionTokens: completion, costUsd, target });
   } catch (err) {
@@ -71,6 +80,7 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
       "settling the reservation failed",
     );
   }
+  const derived = reckoning(o, prompt, completion, cache, costUsd);
   try {
     await deps.usage.record({
       timestamp: o.startedAt,
@@ -86,7 +96,7 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
       ...(cache.cacheWriteTokens ? { cacheWriteTokens: cache.cacheWriteTokens } : {}),
       costUsd,
       ...(o.experiment ? { experiment: o.experiment } : {}),
-      ...reckoning(o, prompt, completion, cache, costUsd),
+      ...derived,
       latencyMs,
       status: o.status,
       stream: o.stream,
@@ -94,6 +104,34 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
   } catch (err) {
     deps.logger.error({ err: (err as Error).message, requestId: o.requestId }, "recording usage failed");
   }
+  // The decision event (events/schema.ts): queued, never awaited by the request.
+  deps.events?.publish(
+    decisionEvent(
+      {
+        requestId: o.requestId,
+        tenantId: o.tenant.tenantId,
+        keyId: o.tenant.keyId,
+        model: o.model,
+        upstreamModel: o.candidate?.upstreamModel ?? "",
+        target,
+        reason: o.reason ?? o.candidate?.reason ?? "",
+        status: o.status,
+        endpoint: o.endpoint,
+        stream: o.stream,
+        startedAt: o.startedAt,
+        promptTokens: prompt,
+        completionTokens: completion,
+        cacheReadTokens: cache.cacheReadTokens,
+        cacheWriteTokens: cache.cacheWriteTokens,
+        costUsd,
+        savedUsd: typeof derived.savedUsd === "number" ? derived.savedUsd : undefined,
+        latencyMs,
+        timeToFirstTokenMs:
+          typeof derived.timeToFirstTokenMs === "number" ? derived.timeToFirstTokenMs : undefined,
+      },
+      deps.now(),
+    ),
+  );
 }
 
 /**

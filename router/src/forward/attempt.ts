@@ -19,6 +19,7 @@ import {
 } from "./failover.js";
 import { pipeStream } from "./pipe-stream.js";
 import { openEventStream, writeJsonAnswer } from "./response-head.js";
+import { toolCallsIn } from "./tool-calls.js";
 import { type AttemptInput, overheadMs, type StreamChunk } from "./types.js";
 import { asUsage, estimateOutputTokens } from "./usage.js";
 
@@ -95,6 +96,7 @@ export async function attempt(
           total_tokens: 0,
         };
       a.outcome.usage = usage;
+      a.outcome.toolCalls = toolCallsIn(result);
       a.outcome.status = 200;
       a.outcome.firstByteAt = deps.now();
       // An unpriced model gets no header rather than a cost of 0 it did not have; a priced one

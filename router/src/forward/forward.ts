@@ -9,6 +9,7 @@ import type { TenantContext } from "../tenants/types.js";
 import { type Outcome, settle } from "./accounting.js";
 import type { ForwardDeps } from "./context.js";
 import { header, type Prepared, prepare } from "./prepare.js";
+import { offersTools } from "./tool-calls.js";
 import { tryCandidates } from "./try-candidates.js";
 
 /**
@@ -68,6 +69,7 @@ export async function forward(
     startedAt,
     endpoint: kind,
     referencePrices,
+    tools: offersTools(body),
   };
   const propagate: Record<string, string> = { "x-request-id": requestId, ...otel.traceHeaders };
   // The response cache: after admission (limits and budgets saw the request), before any target.

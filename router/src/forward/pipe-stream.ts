@@ -3,6 +3,7 @@ import { ClientClosedError } from "./abort.js";
 import type { ForwardDeps } from "./context.js";
 import { asAttemptError } from "./failover.js";
 import type { SseWriter } from "./sse-writer.js";
+import { toolCallsIn } from "./tool-calls.js";
 import type { AttemptInput, StreamChunk } from "./types.js";
 import { CLIENT_CLOSED } from "./types.js";
 import { asUsage, estimateOutputTokens } from "./usage.js";
@@ -32,6 +33,8 @@ export async function pipeStream(
       a.capture?.event(chunk);
       const usage = asUsage(chunk.usage);
       if (usage) a.outcome.usage = usage;
+      const calls = toolCallsIn(chunk);
+      if (calls > 0) a.outcome.toolCalls = (a.outcome.toolCalls ?? 0) + calls;
       const usageOnly = usage !== undefined && (chunk.choices?.length ?? 0) === 0;
       if (!a.outcome.usage) completionChars += estimateOutputTokens(chunk) * 4;
       // The router always asks upstream for usage; the client sees that chunk only if it asked too.

@@ -231,6 +231,8 @@ export class HealthPoller {
       live.ready = h.ready ?? health.status < 300;
       if (h.queueDepth !== undefined) live.queueDepth = h.queueDepth;
       if (h.backend) live.backend = h.backend;
+      // A loaded runtime knows what its model serves; a loading or cold one keeps the last known set.
+      if (h.capabilities && health.status < 300 && live.ready) live.capabilities = h.capabilities;
       live.lastError = health.status < 300 ? undefined : `health HTTP ${health.status}`;
     } catch (err) {
       live.reachable = false;

@@ -10,7 +10,12 @@ const RUNTIME_METRICS = new Set([
 ]);
 
 /** Reads the fields we use from a runtime's /health JSON, tolerating naming variants. */
-export function readHealth(body: unknown): { ready?: boolean; queueDepth?: number; backend?: string } {
+export function readHealth(body: unknown): {
+  ready?: boolean;
+  queueDepth?: number;
+  backend?: string;
+  capabilities?: string[];
+} {
   if (!body || typeof body !== "object") return {};
   const b = body as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
@@ -22,6 +27,10 @@ export function readHealth(body: unknown): { ready?: boolean; queueDepth?: numbe
     ready,
     queueDepth: num(b.queueDepth) ?? num(b.queue_depth) ?? num(queue.depth) ?? num(queue.waiting),
     backend: typeof b.backend === "string" ? b.backend : undefined,
+    capabilities:
+      Array.isArray(b.capabilities) && b.capabilities.every((c) => typeof c === "string")
+        ? (b.capabilities as string[])
+        : undefined,
   };
 }
 

@@ -85,6 +85,18 @@ export function createRouterMetrics(registry: Registry = new Registry()) {
       labelNames: ["target"] as const,
       registers: r,
     }),
+    toolRequests: new Counter({
+      name: "llm_router_tool_requests_total",
+      help: "Finished chat requests that offered tools, by the target that answered",
+      labelNames: ["target"] as const,
+      registers: r,
+    }),
+    toolCalls: new Counter({
+      name: "llm_router_tool_calls_total",
+      help: "Tool calls in answers (message.tool_calls entries; a streamed call counts once), by target",
+      labelNames: ["target"] as const,
+      registers: r,
+    }),
     pendingDemand: new Gauge({
       name: "llm_router_pending_demand",
       help: "Decaying count of requests that would have preferred a cold target (KEDA wakes it on this)",

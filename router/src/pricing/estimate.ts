@@ -26,7 +26,12 @@ export function estimateTextTokens(text: string): number {
  */
 export function estimateChatPromptTokens(req: ChatCompletionRequest): number {
   let chars = 0;
-  for (const m of req.messages) chars += contentText(m.content).length;
+  for (const m of req.messages) {
+    chars += contentText(m.content ?? null).length;
+    // Earlier calls are part of the history the template renders (name and JSON arguments).
+    if (m.role === "assistant")
+      for (const c of m.tool_calls ?? []) chars += c.function.name.length + c.function.arguments.length;
+  }
   for (const t of req.tools ?? []) chars += JSON.stringify(t.function).length;
   if (req.response_format?.type === "json_schema")
     chars += JSON.stringify(req.response_format.json_schema).length;

@@ -23,6 +23,11 @@ export interface ClusterLive {
   /** Tokens the pool served per second over the last poll interval, idle time included (0 when idle). */
   servedTokensPerSecond?: number;
   backend?: string;
+  /**
+   * What the runtime says its model serves (`capabilities` of its /health, from its chat template);
+   * once polled it replaces the declared set (Target.capabilities). Undefined before a successful poll.
+   */
+  capabilities?: string[];
   /** From the exporter: USD per 1K tokens and ready replicas of this pool. */
   exporterCostPer1K?: number;
   readyReplicas?: number;

@@ -31,7 +31,8 @@ export class Target {
   readonly kind: TargetKind;
   /** Adapter type: cluster, openai, anthropic, gemini. */
   readonly type: string;
-  readonly capabilities: ReadonlySet<string>;
+  /** What the config declares (catalog -> stack outputs -> router config): the prior before a poll. */
+  readonly declaredCapabilities: ReadonlySet<string>;
   readonly contextLength: number;
   readonly breaker: CircuitBreaker;
   readonly latency = new LatencyTracker();
@@ -71,13 +72,13 @@ export class Target {
     if (spec.kind === "cluster") {
       this.name = spec.cluster.name;
       this.type = "cluster";
-      this.capabilities = new Set(spec.cluster.capabilities);
+      this.declaredCapabilities = new Set(spec.cluster.capabilities);
       this.contextLength = spec.cluster.contextLength;
       for (const m of spec.cluster.models) this.aliases.set(m, m);
     } else {
       this.name = spec.provider.name;
       this.type = spec.provider.type;
-      this.capabilities = new Set(spec.provider.capabilities);
+      this.declaredCapabilities = new Set(spec.provider.capabilities);
       this.contextLength = spec.provider.contextLength;
       for (const a of spec.provider.models) this.aliases.set(a.name, a.upstream);
       // A client may also name the upstream model itself.
@@ -86,6 +87,20 @@ export class Target {
       if (spec.provider.defaultModel)
         this.aliases.set(spec.provider.defaultModel, spec.provider.defaultModel);
     }
+  }
+
+  private reported?: { from: readonly string[]; set: ReadonlySet<string> };
+
+  /**
+   * What requests may use here: for a cluster, what its runtime reported on the last successful
+   * health poll (its model's chat template decides `tools`); before any such poll, or for a cold
+   * scale-to-zero pool that never answered, the declared set, so a tool request can still wake it.
+   */
+  get capabilities(): ReadonlySet<string> {
+    const from = this.kind === "cluster" ? this.live.capabilities : undefined;
+    if (!from) return this.declaredCapabilities;
+    if (this.reported?.from !== from) this.reported = { from, set: new Set(from) };
+    return this.reported.set;
   }
 
   get cluster(): ClusterConfig | undefined {

@@ -29,6 +29,24 @@ describe("prompt-token estimate", () => {
     expect(withSchema - plain).toBeGreaterThanOrEqual(1000);
   });
 
+  it("counts earlier calls' arguments in the history", () => {
+    const call = (args: string): ChatCompletionRequest["messages"] => [
+      { role: "user", content: "hi" },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: args } }],
+      },
+      { role: "tool", tool_call_id: "c1", content: "ok" },
+    ];
+    const small = estimateChatPromptTokens({ ...base, messages: call("{}") });
+    const large = estimateChatPromptTokens({
+      ...base,
+      messages: call(JSON.stringify({ q: "w".repeat(4000) })),
+    });
+    expect(large - small).toBeGreaterThanOrEqual(1000);
+  });
+
   it("skips a cluster whose context the tool definitions exceed", () => {
     const cfg = config({
       router: { clusterCostThreshold: 0.1, maxRetries: 10 },

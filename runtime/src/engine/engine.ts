@@ -222,7 +222,7 @@ export class Engine {
       return { text: model.detokenize(tokens.slice(0, at), true), ended: true };
     };
     const callSyntax = callSyntaxOf(chatWrapper, cut);
-    const capabilities = ["chat", "completions", "embeddings", "json_schema"];
+    const capabilities = ["chat", "completions", "embeddings", "streaming", "json_schema"];
     if (nativeToolSupport(chatWrapper)) capabilities.push("tools");
     const loadSeconds = (performance.now() - started) / 1000;
     const info: EngineInfo = {
