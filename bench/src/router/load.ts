@@ -6,6 +6,8 @@ export const BODY = JSON.stringify({
   messages: [{ role: "user", content: "hi" }],
   max_tokens: 8,
 });
+/** BODY at temperature 0: deterministic, so the router's response cache (when on) answers it. */
+export const CACHEABLE_BODY = JSON.stringify({ ...JSON.parse(BODY), temperature: 0 });
 const PATH = "/v1/chat/completions";
 const HEADERS = { "content-type": "application/json" };
 
@@ -26,8 +28,8 @@ export function summarize(s: Samples) {
   };
 }
 
-async function once(pool: Pool): Promise<boolean> {
-  const res = await pool.request({ path: PATH, method: "POST", headers: HEADERS, body: BODY });
+async function once(pool: Pool, body = BODY): Promise<boolean> {
+  const res = await pool.request({ path: PATH, method: "POST", headers: HEADERS, body });
   await res.body.text();
   return res.statusCode === 200;
 }
@@ -37,13 +39,13 @@ export function makePool(url: string, connections = 64): Pool {
 }
 
 /** One request at a time: the router's added latency with no queueing anywhere. */
-export async function sequential(pool: Pool, n: number): Promise<Samples> {
+export async function sequential(pool: Pool, n: number, body = BODY): Promise<Samples> {
   const ms: number[] = [];
   let errors = 0;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const s = performance.now();
-    if (await once(pool).catch(() => false)) ms.push(performance.now() - s);
+    if (await once(pool, body).catch(() => false)) ms.push(performance.now() - s);
     else errors++;
   }
   return { ms, errors, seconds: (performance.now() - t0) / 1000 };

@@ -4,15 +4,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "../stats/distribution.js";
-import { fixedRate, makePool, maxThroughput, sequential, summarize } from "./load.js";
+import { CACHEABLE_BODY, fixedRate, makePool, maxThroughput, sequential, summarize } from "./load.js";
 import { startRouterProcess, startUpstream } from "./processes.js";
 import { versus } from "./versus.js";
 
 /**
  * pnpm bench:router — the router's overhead against a fast fake upstream on loopback:
  * added latency (router minus direct) sequentially and at fixed rates, and max throughput
- * through the router vs direct. The upstream, the router and this load generator are three
- * processes, as in production; on a 2-core machine they share the cores.
+ * through the router vs direct, and what a response-cache hit adds against the direct upstream
+ * (the same request at temperature 0, answered by the router's exact cache after its first miss).
+ * The upstream, the router and this load generator are three processes, as in production; on a
+ * 2-core machine they share the cores.
  */
 const { values } = parseArgs({
   options: {
@@ -83,7 +85,7 @@ async function mainVersus(baseRoot: string): Promise<void> {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bench-router-"));
   const upstream = await startUpstream();
-  const router = await startRouterProcess(repoRoot, dir, upstream.url);
+  const router = await startRouterProcess(repoRoot, dir, upstream.url, { cache: true });
   const direct = makePool(upstream.url);
   const routed = makePool(router.url);
   const rows: string[][] = [];
@@ -105,6 +107,31 @@ async function main(): Promise<void> {
       fmt(sr.p99, 3),
       fmt(sr.p99 - sd.p99, 3),
       `${sr.errors}`,
+    ]);
+
+    // Cache hits: the first request of the deterministic body is a miss, every later one a hit.
+    await sequential(routed, 300, CACHEABLE_BODY);
+    const probe = await routed.request({
+      path: "/v1/chat/completions",
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: CACHEABLE_BODY,
+    });
+    await probe.body.text();
+    if (probe.headers["x-router-cache"] !== "hit")
+      throw new Error(`expected a cache hit, got x-router-cache: ${String(probe.headers["x-router-cache"])}`);
+    const dh = summarize(await sequential(direct, SEQ, CACHEABLE_BODY));
+    const sh = summarize(await sequential(routed, SEQ, CACHEABLE_BODY));
+    results.cacheHit = { direct: dh, router: sh };
+    rows.push([
+      `cache hits, sequential (${SEQ} req)`,
+      fmt(dh.p50, 3),
+      fmt(sh.p50, 3),
+      fmt(sh.p50 - dh.p50, 3),
+      fmt(dh.p99, 3),
+      fmt(sh.p99, 3),
+      fmt(sh.p99 - dh.p99, 3),
+      `${sh.errors}`,
     ]);
 
     for (const rate of RATES) {

@@ -67,8 +67,16 @@ export async function startUpstream(): Promise<Proc> {
   return { url, child, stop: stopper(child) };
 }
 
-/** Runs the real router CLI (`pnpm router`) in its own process, in front of `upstreamUrl`. */
-export async function startRouterProcess(repoRoot: string, dir: string, upstreamUrl: string): Promise<Proc> {
+/**
+ * Runs the real router CLI (`pnpm router`) in its own process, in front of `upstreamUrl`; with
+ * `cache`, its exact response cache is on (deterministic requests only, the default).
+ */
+export async function startRouterProcess(
+  repoRoot: string,
+  dir: string,
+  upstreamUrl: string,
+  opts: { cache?: boolean } = {},
+): Promise<Proc> {
   const configPath = join(dir, "bench-router.yaml");
   await writeFile(
     configPath,
@@ -79,6 +87,7 @@ export async function startRouterProcess(repoRoot: string, dir: string, upstream
       "router:",
       "  routingStrategy: hybrid",
       "  healthCheckInterval: 10s",
+      ...(opts.cache ? ["  cache:", "    enabled: true"] : []),
       "clusters:",
       "  - name: bench",
       `    endpoint: ${upstreamUrl}`,
