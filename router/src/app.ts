@@ -16,6 +16,7 @@ import { createInferenceEndpoint, INFERENCE_PATHS } from "./http/inference.js";
 import { metricsHandler } from "./http/metrics.js";
 import { modelsHandlers } from "./http/models.js";
 import { stampResponse } from "./http/request-id.js";
+import { createCountTokensEndpoint } from "./inbound/messages/count-tokens.js";
 import { createResponsesRouter } from "./inbound/responses/endpoint.js";
 import { createRouterMetrics, type RouterMetrics } from "./metrics/metrics.js";
 import { createPriceTable } from "./pricing/table.js";
@@ -144,6 +145,8 @@ export function createApp(deps: RouterDeps): RouterApp {
   });
   // The inference endpoints first: they stamp their headers and read their body themselves.
   for (const [path, kind] of INFERENCE_PATHS) app.post(path, (req, res) => inference(kind, req, res));
+  // Anthropic's token count: routed like /v1/messages, never charged (inbound/messages/count-tokens.ts).
+  app.post("/v1/messages/count_tokens", createCountTokensEndpoint(fwd, bodyLimit));
   // /v1/responses: POST on the same pipeline after its stored-conversation lookup; GET/DELETE stored ones.
   app.use(createResponsesRouter({ fwd, bodyLimit, kv: deps.state?.kv }));
   app.use((req, res, next) => {

@@ -7,11 +7,13 @@ import { readJsonBody } from "./body.js";
 import { sendError } from "./errors.js";
 import { stampResponse } from "./request-id.js";
 
-/** The OpenAI inference endpoints (all POST), by path. */
+/** The inference endpoints (all POST), by path: OpenAI's, and the inbound APIs on the same pipeline. */
 export const INFERENCE_PATHS: ReadonlyMap<string, EndpointKind> = new Map<string, EndpointKind>([
   ["/v1/chat/completions", "chat"],
   ["/v1/completions", "completions"],
   ["/v1/embeddings", "embeddings"],
+  // Inbound APIs translated to chat (router/src/inbound/shared/inbound-api.ts).
+  ["/v1/messages", "messages"],
 ]);
 
 /** Serves one inference request of `kind`. */

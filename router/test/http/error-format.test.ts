@@ -117,8 +117,9 @@ describe("errors raised before routing, over HTTP", () => {
   const big = { model: "tiny", messages: [{ role: "user", content: "x".repeat(2048) }] };
 
   it("answers an unknown route under /v1/messages with Anthropic's 404, and others with OpenAI's", async () => {
+    // /v1/messages itself is served now (inbound/messages); batches are not.
     const messages = await post<{ type: string; error: { type: string }; request_id: string }>(
-      `${running.url}/v1/messages`,
+      `${running.url}/v1/messages/batches`,
       { model: "tiny", max_tokens: 8, messages: [] },
     );
     expect(messages.res.status).toBe(404);

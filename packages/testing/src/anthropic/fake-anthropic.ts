@@ -2,7 +2,8 @@ import { type FakeServer, startFake } from "../http/fake-server.js";
 import { sse } from "../http/sse.js";
 
 /**
- * A fake Anthropic Messages API. It refuses requests without `x-api-key` / `anthropic-version`
+ * A fake Anthropic Messages API (`/v1/messages`, `/v1/messages/count_tokens`; every request is
+ * kept in `received`, body and headers, so tests assert what was forwarded). It refuses requests without `x-api-key` / `anthropic-version`
  * (as the real one does) and answers with the real event sequence when `stream` is set.
  */
 export function startFakeAnthropic(
@@ -13,12 +14,19 @@ export function startFakeAnthropic(
     toolName?: string;
     /** When set, the reply starts with a thinking block carrying this text. */
     thinking?: string;
+    /** What `/v1/messages/count_tokens` answers as `input_tokens` (default 42). */
+    countTokens?: number;
   } = {},
 ): Promise<FakeServer> {
   const toolName = opts.toolName ?? "get_weather";
   // Content blocks are numbered in order, so a leading thinking block shifts the others.
   const base = opts.thinking ? 1 : 0;
   return startFake((req, res) => {
+    if (req.url === "/v1/messages/count_tokens" && req.headers["x-api-key"]) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ input_tokens: opts.countTokens ?? 42 }));
+      return;
+    }
     if (req.url !== "/v1/messages") {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "no route" } }));

@@ -13,7 +13,7 @@ import type { FakeOpenAI, FakeOpenAIOptions } from "./options.js";
 import { echoReply, piecesReply, type SeededModel, seededReply } from "./replies.js";
 import { answerResponses } from "./responses.js";
 
-export type { FakeMode, FakeOpenAI, FakeOpenAIOptions } from "./options.js";
+export type { FakeMode, FakeOpenAI, FakeOpenAIOptions, FakeToolCall } from "./options.js";
 
 type Route = "chat" | "completion" | "embeddings" | "models" | "responses" | undefined;
 
@@ -55,6 +55,8 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     name,
     model: opts.model,
     roleChunk: opts.roleChunk ?? "separate",
+    toolCalls: opts.toolCalls,
+    reasoning: opts.reasoning,
     scale: opts.timeScale ?? 1,
     reply: (input) =>
       seeded ? seededReply(input, seeded) : opts.pieces ? piecesReply(input, opts.pieces) : echoReply(input),

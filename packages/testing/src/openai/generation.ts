@@ -8,7 +8,7 @@ import { errorBody } from "@llm/contracts";
 import { z } from "zod";
 import { type Received, sendJson } from "../http/fake-server.js";
 import { sseFrame } from "../http/sse.js";
-import type { FakeMode } from "./options.js";
+import type { FakeMode, FakeToolCall } from "./options.js";
 import type { Reply, ReplyInput } from "./replies.js";
 
 /** Fields of a generation request the fake looks at; the rest passes (routers add their own). */
@@ -24,6 +24,8 @@ const generationBody = z
     max_completion_tokens: z.number().int().positive().nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullish(),
+    tools: z.array(z.unknown()).nullish(),
+    tool_choice: z.unknown().optional(),
   })
   .loose();
 
@@ -34,6 +36,10 @@ export interface GenerationContext {
   /** Reported model; undefined: the request's. */
   model?: string;
   roleChunk: "separate" | "first-piece";
+  /** Function calls answered when the request lists tools (options.ts `toolCalls`). */
+  toolCalls?: FakeToolCall[];
+  /** Reasoning text answered as `reasoning_content`. */
+  reasoning?: string;
   /** Multiplies reply delays. */
   scale: number;
   reply(input: ReplyInput): Reply;
@@ -79,6 +85,14 @@ export async function generate(
     requestId: String(rec.headers["x-bench-request-id"] ?? ctx.nextId()),
   });
   const head = { id: r.id, created: r.created, model: ctx.model ?? body.model };
+  const calls =
+    chat && ctx.toolCalls && body.tools?.length && body.tool_choice !== "none"
+      ? ctx.toolCalls.map((c, i) => ({ id: c.id ?? `call_${i}`, type: "function", function: c }))
+      : undefined;
+  if (calls) {
+    r.finishReason = "tool_calls";
+    r.pieces = [];
+  }
   let closed = false;
   res.on("close", () => {
     closed = true;
@@ -90,6 +104,19 @@ export async function generate(
     ctx.answered(r.usage.completion_tokens);
     const text = r.pieces.join("");
     const finish_reason = r.finishReason;
+    const message = {
+      role: "assistant",
+      content: calls ? null : text,
+      ...(calls
+        ? {
+            tool_calls: calls.map((c) => ({
+              ...c,
+              function: { name: c.function.name, arguments: c.function.arguments },
+            })),
+          }
+        : {}),
+      ...(ctx.reasoning ? { reasoning_content: ctx.reasoning } : {}),
+    };
     return sendJson(
       res,
       200,
@@ -97,7 +124,7 @@ export async function generate(
         ? {
             ...head,
             object: "chat.completion",
-            choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason }],
+            choices: [{ index: 0, message, finish_reason }],
             usage: r.usage,
           }
         : {
@@ -129,6 +156,33 @@ export async function generate(
   // usage chunk when asked for, then [DONE].
   if (chat && !roleOnFirst) {
     send([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
+  }
+  if (chat && ctx.reasoning)
+    send([{ index: 0, delta: { reasoning_content: ctx.reasoning }, finish_reason: null }]);
+  // Tool calls stream as OpenAI's do: a header delta (id, type, name), then argument fragments.
+  for (const [index, c] of (calls ?? []).entries()) {
+    const args = c.function.arguments;
+    const half = Math.ceil(args.length / 2);
+    send([
+      {
+        index: 0,
+        delta: {
+          tool_calls: [
+            { index, id: c.id, type: "function", function: { name: c.function.name, arguments: "" } },
+          ],
+        },
+        finish_reason: null,
+      },
+    ]);
+    for (const part of [args.slice(0, half), args.slice(half)])
+      if (part)
+        send([
+          {
+            index: 0,
+            delta: { tool_calls: [{ index, function: { arguments: part } }] },
+            finish_reason: null,
+          },
+        ]);
   }
   for (const [i, text] of r.pieces.entries()) {
     if (i > 0) await (r.gapsMs ? sleep(r.gapsMs[i]! * ctx.scale) : new Promise((go) => setImmediate(go)));

@@ -12,6 +12,15 @@ export type FakeMode =
   | "die-mid-stream"
   | "die-before-first";
 
+/** One function call a fake answers with. */
+export interface FakeToolCall {
+  /** Defaults to `call_<n>` (n: its position). */
+  id?: string;
+  name: string;
+  /** The arguments as JSON text. */
+  arguments: string;
+}
+
 export interface FakeOpenAIOptions {
   /** Name in seeds, `owned_by` and error messages. Defaults to `fake`. */
   name?: string;
@@ -31,6 +40,14 @@ export interface FakeOpenAIOptions {
    * (`separate`, the default), or on the first piece as llama.cpp-style servers do (`first-piece`).
    */
   roleChunk?: "separate" | "first-piece";
+  /**
+   * Function calls answered instead of text when the request lists `tools` (and its tool_choice is
+   * not "none"): `message.tool_calls` with finish_reason `tool_calls`, or streamed as
+   * `delta.tool_calls` (a header delta with id and name, then the arguments in two fragments).
+   */
+  toolCalls?: FakeToolCall[];
+  /** Reasoning text answered as `reasoning_content` (llama-server's field) before the answer. */
+  reasoning?: string;
   /** Keep every request in `received`. Defaults to true; long bench runs turn it off. */
   record?: boolean;
   /** Fixed answer pieces (`pieces` replies). */

@@ -17,7 +17,7 @@ export interface Reply {
   id: string;
   created: number;
   pieces: string[];
-  finishReason: "stop" | "length";
+  finishReason: "stop" | "length" | "tool_calls";
   usage: Usage;
   /** Wait before the first byte, ms (unscaled). */
   firstMs: number;

@@ -2,7 +2,7 @@ import type { ChatCompletionChunk } from "@llm/contracts";
 import { providerErrors, streamFailure } from "../errors.js";
 import { createHttpClient, type HttpOptions, joinUrl, pathOf } from "../shared/http.js";
 import { sseEvents } from "../shared/sse.js";
-import type { ProviderAdapter } from "../types.js";
+import { type AnthropicNativeAdapter, createAnthropicNative } from "./native.js";
 import { anthropicToChunks } from "./stream.js";
 import {
   type AnthropicResponse,
@@ -23,8 +23,11 @@ export interface AnthropicAdapterConfig extends HttpOptions {
   defaultMaxTokens?: number;
 }
 
-/** Anthropic Messages API behind the OpenAI chat interface. No completions or embeddings. */
-export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): ProviderAdapter {
+/**
+ * Anthropic Messages API behind the OpenAI chat interface, and natively for the router's own
+ * `/v1/messages` (`anthropicNative`, native.ts). No completions or embeddings.
+ */
+export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): AnthropicNativeAdapter {
   const provider = "anthropic";
   const secrets = [config.apiKey];
   const root = (config.baseURL ?? "https://api.anthropic.com").replace(/\/+$/, "");
@@ -42,6 +45,7 @@ export function createAnthropicAdapter(config: AnthropicAdapterConfig = {}): Pro
   const maxTokens = config.defaultMaxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
 
   return {
+    anthropicNative: createAnthropicNative(http, path, provider, secrets),
     async chat(req, ctx) {
       const body = toAnthropicRequest(req, ctx.upstreamModel, maxTokens);
       const res = await http.postJson<AnthropicResponse>(path, body, ctx);
@@ -70,7 +74,7 @@ export function anthropicFromConfig(p: {
   baseURL?: string;
   timeout?: number;
   defaultMaxTokens?: unknown;
-}): ProviderAdapter {
+}): AnthropicNativeAdapter {
   return createAnthropicAdapter({
     apiKey: p.apiKey,
     baseURL: p.baseURL,

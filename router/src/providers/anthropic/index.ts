@@ -1,4 +1,5 @@
 export { type AnthropicAdapterConfig, anthropicFromConfig, createAnthropicAdapter } from "./adapter.js";
+export { type AnthropicNative, type AnthropicNativeAdapter, anthropicNativeOf } from "./native.js";
 export { anthropicToChunks } from "./stream.js";
 export {
   DEFAULT_ANTHROPIC_MAX_TOKENS,
