@@ -1,4 +1,5 @@
 import type { EndpointKind } from "../../routing/profile.js";
+import { messagesApi } from "../messages/api.js";
 import { responsesApi } from "../responses/api.js";
 import type { InboundApi } from "./inbound-api.js";
 
@@ -8,5 +9,6 @@ import type { InboundApi } from "./inbound-api.js";
  * completions, embeddings) are parsed as OpenAI bodies. Adding an API adds one entry here.
  */
 export const inboundApis: Partial<Record<EndpointKind, InboundApi>> = {
+  messages: messagesApi,
   responses: responsesApi,
 };
