@@ -20,8 +20,8 @@ export const responsesConfigSection = z
       .default(DEFAULT_RESPONSES_TTL_MS),
     /**
      * Largest stored response, bytes (its input, the rebuilt conversation included, plus its
-     * output). A larger one is answered but not stored, and the answer says so in
-     * `x-router-response-stored: false`. Defaults to 1 MiB, the key/value store's own bound.
+     * output). A larger one is answered but not stored (a warning is logged; a later `GET` or
+     * `previous_response_id` finds nothing). Defaults to 1 MiB, the key/value store's own bound.
      */
     maxStoredBytes: z
       .number()

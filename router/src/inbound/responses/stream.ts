@@ -199,11 +199,18 @@ export class ResponsesStreamTranslator implements ChunkTranslator {
   /**
    * The frames ending the stream after a failure past its first byte: `response.failed` (its
    * response carries `error`, so clients that read it, Codex among them, see why) and the
-   * `error` event (on which the SDK's stream helpers throw an APIError).
+   * `error` event (`code`, `message`, `param`; ResponseErrorEvent).
    */
   failed(code: string, message: string, param: string | null): SseFrame[] {
     const out: SseFrame[] = [];
     this.start(out);
+    // The item cut short keeps what it had, marked incomplete (no closing events: it never finished).
+    const o = this.open;
+    if (o?.item.type === "message") {
+      o.item.content = [{ type: "output_text", text: o.text, annotations: [], logprobs: [] }];
+      o.item.status = "incomplete";
+    } else if (o) o.item.content = [{ type: "reasoning_text", text: o.text }];
+    for (const c of this.calls.values()) if (!c.done) c.item.status = "incomplete";
     const response: ResponseObject = {
       ...responseShell(this.turn, this.model, "failed"),
       error: { code, message },

@@ -72,7 +72,7 @@ describe("/v1/responses passed through natively to an OpenAI target", () => {
     });
     // The upstream's answer under the router's id, with the router's storage and metadata.
     expect(data.id).toMatch(/^resp_[0-9a-f]{48}$/);
-    expect(data.store).toBe(true);
+    expect((data as unknown as { store: boolean }).store).toBe(true);
     expect(data.metadata).toEqual({ run: "7" });
     expect(data.output_text).toBe("echo: hi");
     expect(data.output[0]).toMatchObject({ id: "msg_upstream_n0", type: "message" });
