@@ -14,10 +14,11 @@ describe("the response cache shared through Redis", () => {
   let b: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
-    up = await startFakeOpenAI({ name: "up" });
+    // France questions point one way, anything else another (cosine 0 between them).
+    up = await startFakeOpenAI({ name: "up", embed: (t) => (/france/i.test(t) ? [1, 0.05] : [0, 1]) });
     redis = await startRedisServer();
     const cfg = {
-      router: { cache: { enabled: true } },
+      router: { cache: { enabled: true, semantic: { enabled: true, threshold: 0.9 } } },
       clusters: [{ name: "pool", endpoint: up.url, models: ["tiny"], costPerHour: 1 }],
       state: { redis: { url: redis.url, keyPrefix: "cache-test:" } },
     };
@@ -54,6 +55,19 @@ describe("the response cache shared through Redis", () => {
     expect(second.res.headers.get("x-router-target")).toBe("pool");
     expect(second.json).toEqual(first.json);
     expect(up.requests).toBe(1);
+  });
+
+  it("shares semantic vectors: a paraphrase on one replica hits the answer another stored", async () => {
+    await post(`${b.url}/v1/chat/completions`, body("Capital of France?"));
+    // B's write reaches A's in-process index through the store (and its pub/sub invalidation).
+    let near = await post(`${a.url}/v1/chat/completions`, body("What is France's capital?"));
+    for (let i = 0; i < 50 && near.res.headers.get("x-router-cache") !== "semantic-hit"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      near = await post(`${a.url}/v1/chat/completions`, body("What is France's capital?"), {
+        "cache-control": "no-store",
+      });
+    }
+    expect(near.res.headers.get("x-router-cache")).toBe("semantic-hit");
   });
 
   it("keeps answering when Redis dies: requests bypass the cache, warn once and count the error", async () => {
