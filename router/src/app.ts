@@ -5,6 +5,8 @@ import pino, { type Logger } from "pino";
 import type { Registry } from "prom-client";
 import { ResponseCache } from "./cache/response-cache.js";
 import type { RouterConfig } from "./config/schema.js";
+import { EventBus } from "./events/bus.js";
+import { TargetWatcher } from "./events/target-watch.js";
 import type { ForwardDeps, Generation } from "./forward/context.js";
 import { HealthPoller } from "./health/poller.js";
 import { probesRouter } from "./health-endpoints/probes.js";
@@ -56,6 +58,8 @@ export interface RouterDeps {
   state?: StateStore;
   /** Poll cluster health in the background. Defaults to true. */
   healthPolling?: boolean;
+  /** The event bus (decisions, failovers, target state; events/bus.ts). Defaults to a new one. */
+  events?: EventBus;
   /**
    * Whether a tracer provider may be registered (the CLI passes its telemetry's `enabled`).
    * When false, requests without a `traceparent` skip span bookkeeping entirely (it would be a
@@ -76,6 +80,8 @@ export interface RouterApp {
   metrics: RouterMetrics;
   poller: HealthPoller;
   logger: Logger;
+  /** The router's event bus: subscribe to decisions, failovers, alerts and target state changes. */
+  events: EventBus;
   /** The running config. */
   config(): RouterConfig;
   targets(): readonly Target[];
@@ -107,8 +113,14 @@ export function createApp(deps: RouterDeps): RouterApp {
     guard = createOpenGuard();
     logger.warn("no tenants configured: the router accepts requests without an API key");
   }
+  const events =
+    deps.events ??
+    new EventBus({
+      onError: (err) => logger.warn({ err: (err as Error).message }, "event subscriber failed"),
+    });
   const fwd: ForwardDeps = {
     current,
+    events,
     guard,
     usage: deps.usage ?? noopUsageSink,
     metrics,
@@ -133,6 +145,8 @@ export function createApp(deps: RouterDeps): RouterApp {
     now,
   });
   if (deps.healthPolling ?? true) poller.start();
+  const watcher = new TargetWatcher(() => gen.targets.list, events, now);
+  watcher.start();
 
   const app = express();
   app.disable("x-powered-by");
@@ -184,6 +198,7 @@ export function createApp(deps: RouterDeps): RouterApp {
     metrics,
     poller,
     logger,
+    events,
     config: () => gen.config,
     targets: () => gen.targets.list,
     drain() {
@@ -196,6 +211,8 @@ export function createApp(deps: RouterDeps): RouterApp {
       void poller.pollAll();
     },
     async close() {
+      watcher.stop();
+      events.close();
       await fwd.cache?.close();
       await scaling.close();
       await poller.close();

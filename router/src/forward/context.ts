@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ResponseCache } from "../cache/response-cache.js";
 import type { RouterConfig } from "../config/schema.js";
+import type { EventBus } from "../events/bus.js";
 import type { RouterMetrics } from "../metrics/metrics.js";
 import type { TargetSet } from "../targets/set.js";
 import type { Target } from "../targets/target.js";
@@ -26,6 +27,8 @@ export interface ForwardDeps {
   tracing: boolean;
   /** The response cache (cache/response-cache.ts); none: every request is a `bypass`. */
   cache?: ResponseCache;
+  /** Where decision and failover events go (events/bus.ts); none: nothing is published. */
+  events?: EventBus;
   /**
    * The failure classification table for attempts at `target`. Defaults to FAILURE_TABLE; per-target
    * rows (traffic-policies issue: `retryOn`) come in here, never as changes to the candidate loop.

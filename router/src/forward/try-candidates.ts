@@ -117,6 +117,7 @@ async function tryLeg(deps: ForwardDeps, gen: Generation, a: AttemptInput): Prom
       attempted++;
       a.outcome.candidate = cand;
       a.outcome.experiment = a.decision?.experimentFor(cand);
+      a.outcome.reason = reason;
       return attempt(deps, a, cand, reason, pol, table);
     };
     const policy = deps.sameTargetRetries?.(t) ?? pol.retries;
@@ -145,6 +146,15 @@ async function tryLeg(deps: ForwardDeps, gen: Generation, a: AttemptInput): Prom
     if (err instanceof UpstreamError) lastError = err;
     failures.push(`${t.name}: ${err.status} ${err.message}`);
     deps.metrics.retries.inc({ target: t.name });
+    deps.events?.publish({
+      type: "failover",
+      time: new Date(deps.now()).toISOString(),
+      requestId: a.outcome.requestId,
+      tenant: a.outcome.tenant.tenantId,
+      from: t.name,
+      status: err.status,
+      rule,
+    });
     deps.logger.warn(
       { target: t.name, status: err.status, rule, requestId: a.outcome.requestId },
       "upstream failed; failing over",

@@ -1,4 +1,5 @@
 import { HttpError } from "@llm/contracts";
+import type { EventBus } from "../events/bus.js";
 import type { StateStore } from "../state/types.js";
 import { type AlertSink, checkAlerts } from "./alerts.js";
 import type { KeyEntry } from "./keys.js";
@@ -42,6 +43,8 @@ export interface AdmissionDeps {
   logger?: GuardLogger;
   /** Where budget alerts go besides the log (webhook POST by default). */
   alerts?: AlertSink;
+  /** The router's event bus: every alert is also published there as `budget.alert`. */
+  events?: EventBus;
 }
 
 /**
@@ -90,7 +93,27 @@ class TenantReservation implements GuardReservation {
       this.buckets.filter((b) => b.kind === "tokens").map((b) => store.adjustBucket(b, b.cost - used)),
     );
     const after = await store.settle(this.budgets, this.reservedUsd, actual.costUsd);
-    await checkAlerts(store, this.budgets, after, actual.costUsd, this.deps.logger, this.deps.alerts);
+    const events = this.deps.events;
+    await checkAlerts(
+      store,
+      this.budgets,
+      after,
+      actual.costUsd,
+      this.deps.logger,
+      this.deps.alerts,
+      events &&
+        ((a) =>
+          events.publish({
+            type: "budget.alert",
+            time: new Date().toISOString(),
+            tenant: this.tenant.tenantId,
+            scope: a.scope,
+            period: a.period,
+            threshold: a.threshold,
+            limitUsd: a.limitUsd,
+            spentUsd: a.spentUsd,
+          })),
+    );
   }
 }
 

@@ -39,6 +39,8 @@ export async function checkAlerts(
   charged: number,
   logger?: { warn(obj: object, msg?: string): void },
   sink: AlertSink = webhookSink,
+  /** Told of every alert fired (the event bus's `budget.alert`); must not throw or block. */
+  onAlert?: (alert: BudgetAlert) => void,
 ): Promise<void> {
   for (let i = 0; i < budgets.length; i++) {
     const b = budgets[i]!;
@@ -57,11 +59,14 @@ export async function checkAlerts(
         limitUsd: b.limit,
         spentUsd: after,
       };
+      onAlert?.(alert);
       logger?.warn(
         alert,
         `budget alert: ${b.scope} spent ${Math.round(threshold * 100)}% of its ${b.period} limit`,
       );
-      await sink(alert, b.budget.alertWebhook).catch((err: Error) =>
+      // Not awaited: the settlement that crossed the line never waits on the receiver (the
+      // router's sink only queues it, webhooks/dispatcher.ts; the default POSTs in the background).
+      void sink(alert, b.budget.alertWebhook).catch((err: Error) =>
         logger?.warn(
           { event: "budget.alert.webhook_failed", scope: b.scope, error: err.message },
           "alert webhook failed",

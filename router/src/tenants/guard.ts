@@ -1,6 +1,7 @@
 import { HttpError } from "@llm/contracts";
 import type { Request } from "express";
 import type { AuditLog } from "../audit/log.js";
+import type { EventBus } from "../events/bus.js";
 import type { StateStore } from "../state/types.js";
 import {
   type AdmissionDeps,
@@ -35,6 +36,8 @@ export interface AccessGuardOptions {
   audit?: AuditLog;
   /** Where budget alerts go besides the log (webhook POST by default). */
   alerts?: AlertSink;
+  /** The router's event bus (budget alerts are published there). */
+  events?: EventBus;
   now?: () => number;
 }
 
@@ -65,6 +68,7 @@ export class TenantAccessGuard implements AccessGuard {
       releaseTargets: (tenant, tokens, servedBy) => this.releaseTargets(tenant, tokens, servedBy),
       logger: opts.logger,
       alerts: opts.alerts,
+      events: opts.events,
     };
     this.providerLimits = new ProviderLimits(this.store);
     this.providerLimits.set(opts.providers ?? []);
