@@ -109,3 +109,23 @@ describe("stored responses shared through Redis by two router replicas", () => {
     await expect(one.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe("stored responses with the response cache on", () => {
+  let router: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    router = await listen({ externalProviders: [provider()], router: { cache: { enabled: true } } });
+  });
+  afterAll(() => router.close());
+
+  it("answers every deterministic request under a fresh, stored resp_ id (never a cached answer's id)", async () => {
+    const client = sdk(router.url, "unused");
+    const one = await client.responses.create({ model: "small", input: "same", temperature: 0 });
+    const { data: two, response } = await client.responses
+      .create({ model: "small", input: "same", temperature: 0 })
+      .withResponse();
+    // No replay format is registered for `responses`: the cache bypasses it.
+    expect(response.headers.get("x-router-cache")).toBe("bypass");
+    expect(two.id).not.toBe(one.id);
+    expect((await client.responses.retrieve(two.id)).id).toBe(two.id);
+  });
+});
