@@ -17,6 +17,7 @@ import {
   type LlamaModel,
   LlamaText,
   resolveChatWrapper,
+  type Token,
 } from "node-llama-cpp";
 import { generateGguf } from "../../src/index.js";
 
@@ -148,5 +149,10 @@ describe("the qwen chat template in node-llama-cpp", () => {
     expect(model.detokenize(model.tokenize("<tool_call>", true))).toBe("<tool_call>");
     expect(model.detokenize(model.tokenize("<|im_end|>", true))).toBe("");
     expect(model.detokenize(model.tokenize("<|im_end|>", true), true)).toBe("<|im_end|>");
+    // node-llama-cpp's trigger for the call prefix therefore matches the tags as text: a
+    // `<tool_call>` this model spells in character tokens under a grammar still starts a call.
+    const special = (ids: number[]) => ids.map((t) => model.isSpecialToken(t as Token));
+    expect(special([506, 507])).toEqual([true, true]);
+    expect(special([508, 509, 510, 511])).toEqual([false, false, false, false]);
   });
 });
