@@ -78,6 +78,8 @@ export async function forward(
     kind,
     body,
     profile,
+    decision: prepared.decision,
+    first: candidates[0],
     directives,
     res,
     outcome,
