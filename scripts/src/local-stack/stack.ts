@@ -85,7 +85,8 @@ export function localStackOutputs(urls: string[], hmacSecret: string, contextLen
         capacityType: "on-demand",
         minNodes: 1,
         maxNodes: 1,
-        capabilities: { models: [LOCAL_MODEL], contextLength, features: [], accelerator: "cpu" },
+        // The generated model carries Qwen 2.5's template with its tool-call format (`pnpm gen-gguf --help`).
+        capabilities: { models: [LOCAL_MODEL], contextLength, features: ["tools"], accelerator: "cpu" },
       },
     },
   }));
