@@ -1,3 +1,4 @@
+export * from "./admin-keys.js";
 export * from "./build.js";
 export * from "./duration.js";
 export * from "./policies.js";

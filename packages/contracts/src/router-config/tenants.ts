@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { keyRoleFields, oidcSection } from "./admin-keys.js";
 
 /**
  * Config sections for tenants, shared state and the admin API; routerConfigSchema embeds them.
@@ -58,6 +59,7 @@ export const apiKeySection = z
     /** The key itself, usually `${ENV_VAR}`; hashed at start-up and never kept. */
     key: z.string().min(16, "keys must be at least 16 characters").optional(),
     ...accessFields,
+    ...keyRoleFields,
   })
   .strict()
   .refine((k) => (k.keyHash === undefined) !== (k.key === undefined), {
@@ -134,6 +136,8 @@ export const adminConfigSection = z
     auditLog: z.string().min(1).optional(),
     /** File holding the base64 32-byte state encryption key (instead of env ROUTER_STATE_KEY). */
     stateKeyFile: z.string().min(1).optional(),
+    /** OIDC/JWT bearer tokens accepted by the admin API besides the admin key (admin-keys.ts). */
+    oidc: oidcSection.optional(),
   })
   .strict()
   .refine((a) => !(a.keyHash && a.key), { message: "set only one of keyHash or key", path: ["keyHash"] })
