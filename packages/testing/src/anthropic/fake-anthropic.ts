@@ -32,7 +32,9 @@ export function startFakeAnthropic(
       res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "no route" } }));
       return;
     }
-    if (!req.headers["x-api-key"] || req.headers["anthropic-version"] !== "2023-06-01") {
+    // Any dated version, as Anthropic accepts each it has published (the official SDK sends its own).
+    const version = req.headers["anthropic-version"];
+    if (!req.headers["x-api-key"] || typeof version !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(version)) {
       res.writeHead(401, { "content-type": "application/json" });
       res.end(JSON.stringify({ type: "error", error: { type: "authentication_error", message: "bad key" } }));
       return;
