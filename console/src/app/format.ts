@@ -29,3 +29,12 @@ export function fmtTime(t: string | number | undefined): string {
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? String(t) : d.toLocaleTimeString();
 }
+
+/** Short USD tick labels: two significant digits, exponent-free for the small amounts charts show. */
+export function fmtAxisUsd(v: number): string {
+  if (v === 0) return "0";
+  const abs = Math.abs(v);
+  if (abs >= 1) return `$${v.toFixed(abs >= 100 ? 0 : 2)}`;
+  const digits = Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(abs))));
+  return `$${v.toFixed(digits)}`.replace(/(\.\d*?[1-9])0+$/, "$1");
+}

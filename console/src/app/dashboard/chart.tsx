@@ -17,12 +17,16 @@ export function TimeChart(p: {
   title: string;
   times: number[];
   series: Series[];
+  /** Values in the legend and the text summary. */
   format: (v: number) => string;
+  /** Tick labels (short). Defaults to `format`. */
+  axis?: (v: number) => string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const axis = p.axis ?? p.format;
     const width = Math.max(240, el.clientWidth);
     const opts: uPlot.Options = {
       width,
@@ -37,8 +41,8 @@ export function TimeChart(p: {
           value: (_u: uPlot, v: number | null) => (v === null ? "—" : p.format(v)),
         })),
       ],
-      axes: [{}, { values: (_u: uPlot, vals: number[]) => vals.map((v) => p.format(v)), size: 70 }],
-      legend: { show: true },
+      axes: [{}, { values: (_u: uPlot, vals: number[]) => vals.map((v) => axis(v)), size: 84 }],
+      legend: { show: true, live: false }, // labels only: values are in the text summary
       cursor: { drag: { x: false, y: false } },
     };
     const chart = new uPlot(opts, [p.times, ...p.series.map((s) => s.values)] as uPlot.AlignedData, el);
@@ -50,7 +54,7 @@ export function TimeChart(p: {
       resize.disconnect();
       chart.destroy();
     };
-  }, [p.times, p.series, p.format]);
+  }, [p.times, p.series, p.format, p.axis]);
   const totals = p.series.map(
     (s) => `${s.label}: ${p.format(s.values.reduce<number>((a, v) => a + (v ?? 0), 0))}`,
   );

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { json } from "../api.js";
-import { fmtNum, fmtUsd } from "../format.js";
+import { fmtAxisUsd, fmtNum, fmtUsd } from "../format.js";
 import type { Session } from "../session.js";
-import { type BudgetRow, BudgetsTable } from "./budgets.js";
+import { type BudgetRow, BudgetsTable, projectMonth } from "./budgets.js";
 import { TimeChart } from "./chart.js";
 import { type DecisionEvent, type FeedState, followEvents, isDecision, type OtherEvent } from "./events.js";
 import { DecisionFeed, OtherEvents } from "./feed.js";
@@ -60,6 +60,7 @@ export function Dashboard({ session }: { session: Session }) {
         })
         .catch((e: Error) => setUsageError(e.message)),
       json<Analytics>(`/admin/analytics?from=${day}&groupBy=day${tenant}`)
+        .catch(() => usageSummary(day))
         .then(setAnalytics)
         .catch(() => setAnalytics(null)),
       json<{ targets: TargetHealth[] }>("/health")
@@ -124,7 +125,13 @@ export function Dashboard({ session }: { session: Session }) {
         {usage && (
           <div class="charts">
             <TimeChart title="Requests" times={usage.times} series={usage.requests} format={fmtNum} />
-            <TimeChart title="Cost (USD)" times={usage.times} series={usage.cost} format={fmtUsd} />
+            <TimeChart
+              title="Cost (USD)"
+              times={usage.times}
+              series={usage.cost}
+              format={fmtUsd}
+              axis={fmtAxisUsd}
+            />
           </div>
         )}
       </section>
@@ -133,6 +140,21 @@ export function Dashboard({ session }: { session: Session }) {
       <OtherEvents events={others} />
     </div>
   );
+}
+
+/**
+ * The summary from `/admin/usage` for a router without `/admin/analytics`: 30-day totals, and a
+ * month-end projection from this month's spend so far.
+ */
+async function usageSummary(from: number): Promise<Analytics> {
+  type Report = { totals: { requests: number; costUsd: number; savedUsd?: number } };
+  const now = new Date();
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const [range, month] = await Promise.all([
+    json<Report>(`/admin/usage?from=${from}&groupBy=tenant`),
+    json<Report>(`/admin/usage?from=${monthStart}&groupBy=tenant`),
+  ]);
+  return { totals: range.totals, projection: { monthEndUsd: projectMonth(month.totals.costUsd, now) } };
 }
 
 function Stat({ label, value }: { label: string; value: string }) {

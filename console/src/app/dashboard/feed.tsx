@@ -45,7 +45,7 @@ export function DecisionFeed(p: { decisions: DecisionEvent[]; state: FeedState; 
               </tr>
             )}
             {p.decisions.map((d) => (
-              <tr key={d.requestId} class={d.status >= 400 ? "bad" : undefined}>
+              <tr key={d.requestId} data-request-id={d.requestId} class={d.status >= 400 ? "bad" : undefined}>
                 <td>{fmtTime(d.time)}</td>
                 <td>{d.tenant}</td>
                 <td>{d.model}</td>

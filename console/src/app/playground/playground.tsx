@@ -202,7 +202,7 @@ function Answer({ lane, title }: { lane: Lane; title: string }) {
     ? r.costUsd !== null
       ? fmtUsd(Number(r.costUsd))
       : r.status < 400
-        ? "streamed: in usage"
+        ? "n/a (streamed: see usage)"
         : "—"
     : "…";
   return (
