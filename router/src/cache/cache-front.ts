@@ -1,7 +1,9 @@
 import type { Response } from "express";
 import type { Outcome } from "../forward/accounting.js";
 import type { ForwardDeps, Generation } from "../forward/context.js";
+import type { PolicyDecision } from "../policies/route.js";
 import type { RequestProfile } from "../routing/profile.js";
+import type { Candidate } from "../routing/strategies.js";
 import type { CacheDirectives } from "./cache-directives.js";
 import type { CacheLookup, CacheRequest } from "./response-cache.js";
 import { serveHit } from "./serve-hit.js";
@@ -12,6 +14,9 @@ export interface CacheFrontInput {
   kind: string;
   body: object;
   profile: RequestProfile;
+  /** The traffic policies' decision (model groups, experiments) and the first-ranked candidate. */
+  decision?: PolicyDecision;
+  first?: Candidate;
   directives: CacheDirectives | undefined;
   res: Response;
   outcome: Outcome;
@@ -46,6 +51,7 @@ export async function consultCache(deps: ForwardDeps, i: CacheFrontInput): Promi
     body: i.body,
     tenantId: i.outcome.tenant.tenantId,
     model: i.profile.model,
+    variant: variantOf(i.decision?.experimentFor(i.first)),
     stream: i.profile.stream,
     directives: i.directives,
     headers: i.propagate,
@@ -84,6 +90,10 @@ export async function consultCache(deps: ForwardDeps, i: CacheFrontInput): Promi
   o.firstByteAt = deps.now();
   if (savedUsd > 0) deps.metrics.cacheSaved.inc(savedUsd);
   return { served: true, lookup, request };
+}
+
+function variantOf(e: { id: string; arm: string } | undefined): string | undefined {
+  return e ? `${e.id}/${e.arm}` : undefined;
 }
 
 /** Stores the answer a miss produced, once the request has finished (never rejects). */

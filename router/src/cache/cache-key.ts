@@ -59,8 +59,10 @@ export interface KeyParts {
   tenantId: string;
   /** Endpoint kind (`chat`, `completions`, `embeddings`, …). */
   endpoint: string;
-  /** The model as resolved for routing (a model group or experiment arm, once those exist). */
+  /** The model as requested: a model group's name when it is one. */
   model: string;
+  /** The experiment arm the request was assigned (`<experiment>/<arm>`), so arms never share answers. */
+  variant?: string;
   body: object;
 }
 
@@ -72,7 +74,7 @@ function sha256(text: string): string {
 export function exactKeyOf(p: KeyParts): string {
   const fields = answerFields(p.body);
   delete fields.model;
-  return sha256(canonicalJson([p.tenantId, p.endpoint, p.model, fields]));
+  return sha256(canonicalJson([p.tenantId, p.endpoint, p.model, p.variant ?? "", fields]));
 }
 
 /**
@@ -87,7 +89,7 @@ export function bucketKeyOf(p: KeyParts): string {
     const i = lastUserIndex(messages as ChatCompletionRequest["messages"]);
     if (i >= 0) fields.messages = messages.map((m, j) => (j === i ? { role: "user", content: "" } : m));
   } else if (typeof fields.prompt === "string") fields.prompt = "";
-  return sha256(canonicalJson(["semantic", p.tenantId, p.endpoint, p.model, fields]));
+  return sha256(canonicalJson(["semantic", p.tenantId, p.endpoint, p.model, p.variant ?? "", fields]));
 }
 
 function lastUserIndex(messages: ChatCompletionRequest["messages"]): number {

@@ -27,8 +27,10 @@ export interface CacheRequest {
   kind: string;
   body: object;
   tenantId: string;
-  /** The model as routing resolved it. */
+  /** The model as requested (a model group's name when it is one). */
   model: string;
+  /** The experiment arm routing assigned (`<experiment>/<arm>`); part of the key. */
+  variant?: string;
   stream: boolean;
   directives: CacheDirectives;
   /** Headers for the embeddings call (x-request-id, traceparent). */
@@ -135,7 +137,13 @@ export class ResponseCache {
     const read = s.mode !== "write-only" && !r.directives.noCache;
     const write = s.mode !== "read-only" && !r.directives.noStore;
     if (!read && !write) return this.counted({ result: "bypass" });
-    const parts = { tenantId: r.tenantId, endpoint: r.kind, model: r.model, body: r.body };
+    const parts = {
+      tenantId: r.tenantId,
+      endpoint: r.kind,
+      model: r.model,
+      variant: r.variant,
+      body: r.body,
+    };
     const key = exactKeyOf(parts);
     const semanticOn =
       (tenant?.semantic ?? s.semantic.enabled) &&

@@ -222,3 +222,54 @@ describe("cache opt-in per tenant", () => {
     expect(() => config({ router: { cache: { ttl: "2h", maxTtl: "1h" } } })).toThrow(/router\.cache\.ttl/);
   });
 });
+
+describe("cache keys and traffic policies", () => {
+  it("keys on the experiment arm: users on different arms never share an answer", async () => {
+    const a = await startFakeOpenAI({ name: "a" });
+    const b = await startFakeOpenAI({ name: "b" });
+    const router = await listen({
+      router: { cache: { enabled: true }, maxRetries: 0 },
+      clusters: [
+        { name: "pool-a", endpoint: a.url, models: ["m"] },
+        { name: "pool-b", endpoint: b.url, models: ["m"] },
+      ],
+      modelGroups: [{ name: "chat", deployments: [{ target: "pool-a" }, { target: "pool-b" }] }],
+      experiments: [
+        {
+          name: "ab",
+          group: "chat",
+          arms: [
+            { name: "control", weight: 1, target: "pool-a" },
+            { name: "treatment", weight: 1, target: "pool-b" },
+          ],
+        },
+      ],
+    });
+    try {
+      const url = `${router.url}/v1/chat/completions`;
+      const body = (user: string) => ({
+        model: "chat",
+        messages: [{ role: "user", content: "same question" }],
+        temperature: 0,
+        user,
+      });
+      const users = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+      // Each user's arm, learned without reading the cache (each answer is still stored).
+      const armTarget = new Map<string, string | null>();
+      for (const u of users) {
+        const { res } = await post(url, body(u), { "cache-control": "no-cache" });
+        armTarget.set(u, res.headers.get("x-router-target"));
+      }
+      expect(new Set(armTarget.values())).toEqual(new Set(["pool-a", "pool-b"]));
+      for (const u of users) {
+        const { res } = await post(url, body(u));
+        expect(res.headers.get("x-router-cache")).toBe("hit");
+        expect(res.headers.get("x-router-target")).toBe(armTarget.get(u));
+      }
+    } finally {
+      await router.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});
