@@ -51,7 +51,7 @@ export async function consultCache(deps: ForwardDeps, i: CacheFrontInput): Promi
     body: i.body,
     tenantId: i.outcome.tenant.tenantId,
     model: i.profile.model,
-    variant: variantOf(i.decision?.experimentFor(i.first)),
+    variant: variantOf(i.decision?.experimentFor(i.first), i.first),
     stream: i.profile.stream,
     directives: i.directives,
     headers: i.propagate,
@@ -92,8 +92,16 @@ export async function consultCache(deps: ForwardDeps, i: CacheFrontInput): Promi
   return { served: true, lookup, request };
 }
 
-function variantOf(e: { id: string; arm: string } | undefined): string | undefined {
-  return e ? `${e.id}/${e.arm}` : undefined;
+/**
+ * What besides the body decides which answer a request gets: the experiment arm routing assigned
+ * it, and a pinned target (`x-router-target` asks for that target's answer, not any target's).
+ */
+function variantOf(
+  e: { id: string; arm: string } | undefined,
+  first: Candidate | undefined,
+): string | undefined {
+  const parts = [e ? `${e.id}/${e.arm}` : "", first?.reason === "pinned" ? first.target.name : ""];
+  return parts.some((p) => p) ? parts.join("@") : undefined;
 }
 
 /** Stores the answer a miss produced, once the request has finished (never rejects). */

@@ -273,3 +273,33 @@ describe("cache keys and traffic policies", () => {
     }
   });
 });
+
+describe("cache keys and pinned targets", () => {
+  it("keys on x-router-target: a pinned request gets that target's answer", async () => {
+    const a = await startFakeOpenAI({ name: "a" });
+    const b = await startFakeOpenAI({ name: "b" });
+    const router = await listen({
+      router: { cache: { enabled: true } },
+      clusters: [
+        { name: "pool-a", endpoint: a.url, models: ["m"], costPerHour: 0.1 },
+        { name: "pool-b", endpoint: b.url, models: ["m"], costPerHour: 0.2 },
+      ],
+    });
+    try {
+      const url = `${router.url}/v1/chat/completions`;
+      const body = { model: "m", messages: [{ role: "user", content: "q" }], temperature: 0 };
+      expect((await post(url, body)).res.headers.get("x-router-cache")).toBe("miss");
+      const pinned = await post(url, body, { "x-router-target": "pool-b" });
+      expect(pinned.res.headers.get("x-router-cache")).toBe("miss");
+      expect(pinned.res.headers.get("x-router-target")).toBe("pool-b");
+      const again = await post(url, body, { "x-router-target": "pool-b" });
+      expect(again.res.headers.get("x-router-cache")).toBe("hit");
+      expect(again.res.headers.get("x-router-target")).toBe("pool-b");
+      expect((await post(url, body)).res.headers.get("x-router-target")).toBe("pool-a");
+    } finally {
+      await router.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});
