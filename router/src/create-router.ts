@@ -15,8 +15,10 @@ import { MemoryStateStore } from "./state/memory.js";
 import { RedisStateStore } from "./state/redis.js";
 import type { StateStore } from "./state/types.js";
 import type { Target } from "./targets/target.js";
+import type { AlertSink } from "./tenants/alerts.js";
 import { createAccessGuard, type GuardLogger, type TenantAccessGuard } from "./tenants/guard.js";
 import { UsageLedger } from "./usage/ledger.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 
 /** How to build a router besides its config. Every field is optional. */
 export interface CreateRouterOptions extends Omit<RouterDeps, "config"> {
@@ -52,6 +54,8 @@ export interface RouterAccess {
 export interface LlmRouter extends RouterApp {
   /** Tenants, usage ledger, provider store and admin API; absent when the caller brought its own guard. */
   readonly access?: RouterAccess;
+  /** Decision webhooks and budget alert webhooks (webhooks/); absent when the caller brought its own guard. */
+  readonly webhooks?: WebhookDispatcher;
   /** Swaps in a new config file's contents, keeping admin-managed providers and applying new tenants. */
   reload(config: RouterConfig): void;
   /** Closes the app, then the state store, Redis and the audit log. */
@@ -74,12 +78,16 @@ export async function createRouter(
   if (options.guard) return createApp({ ...options, config });
   const logger = options.logger ?? pino({ level: config.server.logLevel, name: "llm-router" });
   const metricsRegistry = options.metricsRegistry ?? new Registry();
+  // Webhooks and budget alert POSTs go out from bounded queues, never from a request's path.
+  const webhooks = new WebhookDispatcher({ registry: metricsRegistry, logger });
+  webhooks.configure(config.webhooks);
   let app: RouterApp | undefined;
   const access = await createRouterAccess(config, {
     logger,
     env: options.env,
     metricsRegistry,
     now: options.clock,
+    alerts: webhooks.alertSink,
     // An admin change applies at once: the app rebuilds its targets from the merged config.
     onManagedChange: (merged) => app?.reload(merged),
     targets: () => app?.targets() ?? [],
@@ -100,11 +108,18 @@ export async function createRouter(
     extraRouters: [...(options.extraRouters ?? []), access.adminRouter],
   });
   app = built;
+  // Every event the router publishes (decisions, failovers, fallbacks, alerts) reaches the webhooks' filters.
+  webhooks.attach(built.events);
   return {
     ...built,
     access,
-    reload: (next) => built.reload(access.apply(next)),
+    webhooks,
+    reload: (next) => {
+      webhooks.configure(next.webhooks);
+      built.reload(access.apply(next));
+    },
     async close() {
+      webhooks.close();
       await built.close();
       await access.close();
     },
@@ -119,6 +134,8 @@ export interface RouterAccessOptions {
   now?: () => number;
   /** Called with the base config plus managed providers after every admin change. */
   onManagedChange: (merged: RouterConfig) => void;
+  /** Where budget alerts are POSTed (the webhook queues). Defaults to an awaited POST (tenants/alerts.ts). */
+  alerts?: AlertSink;
   /** The running targets (GET /admin/providers lists the config file's ones). */
   targets: () => readonly Target[];
 }
@@ -153,6 +170,7 @@ export async function createRouterAccess(
     admin: config.admin,
     providers: config.externalProviders,
     store: state,
+    alerts: opts.alerts,
     logger,
     audit,
     now: opts.now,

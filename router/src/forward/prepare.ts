@@ -115,6 +115,7 @@ export async function prepare(
     headers: req.headers,
     now: deps.now(),
     metrics: policyMetrics(deps.metrics.registry),
+    publish: deps.events && ((e) => deps.events?.publish(e)),
     // Read only when a fallback event is published (the id is stamped on the response).
     requestId: () => String(res.getHeader?.("x-request-id") ?? ""),
     tenant: tenant.tenantId,
