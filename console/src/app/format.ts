@@ -38,3 +38,13 @@ export function fmtAxisUsd(v: number): string {
   const digits = Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(abs))));
   return `$${v.toFixed(digits)}`.replace(/(\.\d*?[1-9])0+$/, "$1");
 }
+
+/**
+ * Month-end projection from this month's run rate: spent so far / days elapsed × days in the month,
+ * in UTC like the router's monthly budget period.
+ */
+export function projectMonth(spent: number, now = new Date()): number {
+  const days = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
+  const elapsed = Math.max(1 / 24, now.getUTCDate() - 1 + now.getUTCHours() / 24);
+  return (spent / elapsed) * days;
+}

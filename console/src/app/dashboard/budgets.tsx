@@ -1,4 +1,4 @@
-import { fmtUsd } from "../format.js";
+import { fmtUsd, projectMonth } from "../format.js";
 
 interface PeriodFigures {
   period: string;
@@ -14,13 +14,6 @@ export interface BudgetRow {
   id: string;
   tenantId: string;
   periods: Partial<Record<"daily" | "monthly", PeriodFigures>>;
-}
-
-/** Month-end projection from this month's daily run rate (spent so far / days elapsed × days in month). */
-export function projectMonth(spent: number, now = new Date()): number {
-  const days = new Date(now.getFullYear(), now.getMonth() + 1, 0).getDate();
-  const elapsed = Math.max(1 / 24, now.getDate() - 1 + now.getHours() / 24);
-  return (spent / elapsed) * days;
 }
 
 export function BudgetsTable({ rows, error }: { rows: BudgetRow[]; error?: string }) {

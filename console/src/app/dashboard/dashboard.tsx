@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { json } from "../api.js";
-import { fmtAxisUsd, fmtNum, fmtUsd } from "../format.js";
+import { fmtAxisUsd, fmtNum, fmtUsd, projectMonth } from "../format.js";
 import type { Session } from "../session.js";
-import { type BudgetRow, BudgetsTable, projectMonth } from "./budgets.js";
+import { type BudgetRow, BudgetsTable } from "./budgets.js";
 import { TimeChart } from "./chart.js";
 import { type DecisionEvent, type FeedState, followEvents, isDecision, type OtherEvent } from "./events.js";
 import { DecisionFeed, OtherEvents } from "./feed.js";
