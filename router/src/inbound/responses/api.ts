@@ -58,11 +58,9 @@ export const responsesApi: InboundApi = {
         param: "previous_response_id",
         code: "previous_response_not_found",
       });
-    const items = [
-      ...(prelude.previous ? conversationOf(prelude.previous) : []),
-      ...inputItems(request.input),
-    ];
-    const chat = toChatRequest(request, items);
+    const history = prelude.previous ? conversationOf(prelude.previous) : [];
+    const items = [...history, ...inputItems(request.input)];
+    const chat = toChatRequest(request, items, history.length);
     const prompt = estimateChatPromptTokens(chat);
     const turn: NativeTurn = {
       id: newItemId("resp"),

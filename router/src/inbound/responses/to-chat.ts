@@ -49,17 +49,18 @@ function userContent(parts: string | ResponsesContentPart[], param: string): str
  * A `function_call` joins the assistant message just before it (chat wants one assistant message
  * carrying every call, followed by their `tool` results); `function_call_output` becomes a
  * `tool` message. Reasoning items are dropped: chat has no input field for earlier reasoning, and
- * a target re-reasons from the conversation anyway. `base` is the param prefix for errors
- * (`input`, or the stored conversation).
+ * a target re-reasons from the conversation anyway. The first `history` items came from the
+ * stored conversation: errors name the request's own `input.N` after them.
  */
 export function chatMessages(
   instructions: string | null | undefined,
   items: ResponsesInputItem[],
+  history = 0,
 ): ChatMessage[] {
   const out: ChatMessage[] = [];
   if (instructions) out.push({ role: "system", content: instructions });
   for (const [i, item] of items.entries()) {
-    const param = `input.${i}`;
+    const param = i < history ? "previous_response_id" : `input.${i - history}`;
     if (item.type === "reasoning") continue;
     if (item.type === "function_call") {
       const call: ToolCall = {
@@ -99,8 +100,12 @@ function reasoningEffort(r: ResponsesRequest["reasoning"]): ChatCompletionReques
  * (`include`, `prompt_cache_key`, `truncation`, `text.verbosity`, `metadata`, `store`, …) stay
  * behind; the README's table lists each.
  */
-export function toChatRequest(req: ResponsesRequest, items: ResponsesInputItem[]): ChatCompletionRequest {
-  const messages = chatMessages(req.instructions, items);
+export function toChatRequest(
+  req: ResponsesRequest,
+  items: ResponsesInputItem[],
+  history = 0,
+): ChatCompletionRequest {
+  const messages = chatMessages(req.instructions, items, history);
   if (messages.length === 0)
     throw new HttpError(400, "input: the request has no input (and no previous_response_id)", {
       param: "input",

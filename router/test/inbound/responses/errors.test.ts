@@ -109,6 +109,26 @@ describe("/v1/responses refusals and failures", () => {
     });
   });
 
+  it("names the request's own input index after a stored conversation", async () => {
+    const first = await post<{ id: string }>(url, base, auth);
+    const { res, json } = await post<ErrorJson>(
+      url,
+      {
+        model: "m",
+        previous_response_id: first.json.id,
+        input: [
+          {
+            role: "system",
+            content: [{ type: "input_image", image_url: "https://x/y.png", detail: "auto" }],
+          },
+        ],
+      },
+      auth,
+    );
+    expect(res.status).toBe(400);
+    expect(json.error.param).toBe("input.0.content.0.type");
+  });
+
   it("fails over before the first byte, with the x-router-* headers and an endpoint-responses ledger record", async () => {
     bad.mode = "fail500";
     const client = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: KEY, maxRetries: 0 });
