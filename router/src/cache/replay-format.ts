@@ -18,7 +18,10 @@ export interface ReplayEvent {
 
 /** Folds one stream's events, in order, into the endpoint's non-streamed answer. */
 export interface StreamCollector {
-  /** One parsed event as the upstream sent it (a chat chunk for `chat`). */
+  /**
+   * One stream item as the attempt pipes it, in order: a chat chunk for `chat`, a text completion
+   * chunk for `completions`, an inbound API's item (with its `frames`) for `messages` / `responses`.
+   */
   add(event: unknown): void;
   /** The whole answer once the stream completed; undefined when it cannot be rebuilt (not stored). */
   answer(): object | undefined;

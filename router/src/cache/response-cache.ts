@@ -87,6 +87,7 @@ export class ResponseCache {
   private readonly exact: ExactStore;
   private readonly semantic: SemanticIndex;
   private downUntil = 0;
+  private readonly warnedAt = new Map<string, number>();
 
   constructor(private readonly o: ResponseCacheOptions) {
     this.exact = new ExactStore(o.kv);
@@ -102,14 +103,17 @@ export class ResponseCache {
 
   private failed(operation: string, err: unknown): void {
     this.o.metrics.cacheErrors.inc({ operation });
-    const wasUp = this.o.now() >= this.downUntil;
-    if (operation !== "embed") this.downUntil = this.o.now() + OUTAGE_COOLDOWN_MS;
-    // One warning per outage, not one per request.
-    if (wasUp || operation === "embed")
+    const now = this.o.now();
+    // A store failure turns the cache off for a while; an embeddings failure only skips the semantic lookup.
+    if (operation !== "embed") this.downUntil = now + OUTAGE_COOLDOWN_MS;
+    // One warning per operation and cooldown, not one per request.
+    if (now - (this.warnedAt.get(operation) ?? Number.NEGATIVE_INFINITY) >= OUTAGE_COOLDOWN_MS) {
+      this.warnedAt.set(operation, now);
       this.o.logger.warn(
         { event: "cache.error", operation, error: (err as Error)?.message ?? String(err) },
         "response cache unavailable; serving without it",
       );
+    }
   }
 
   private counted(l: CacheLookup): CacheLookup {
