@@ -101,6 +101,47 @@ describe("pool target (clusters[].endpoints)", () => {
     }
   });
 
+  it("a replica whose poll says not ready leaves the ring: only its conversations move", async () => {
+    const r = await start();
+    let ready = true;
+    const sick = new FakeUpstream({
+      name: "sick",
+      health: () => ({ status: ready ? 200 : 503, body: { status: ready ? "ok" : "loading", ready } }),
+    });
+    await sick.start();
+    await r.close();
+    const pool = await listen({
+      clusters: [{ name: "pool", endpoints: [...fakes.map((f) => f.url), sick.url], models: ["tiny"] }],
+    });
+    try {
+      const owner = async (c: number) => {
+        await post(`${pool.url}/v1/chat/completions`, conversation(c, 1));
+        const i = [...fakes, sick].findIndex((f) => f.count > 0);
+        for (const f of [...fakes, sick]) f.received.length = 0;
+        return i;
+      };
+      await pool.app.poller.pollAll();
+      const before = [];
+      for (let c = 0; c < 16; c++) before.push(await owner(c));
+      expect(before).toContain(3);
+      ready = false;
+      await pool.app.poller.pollAll();
+      const health = (await (await fetch(`${pool.url}/health`)).json()) as {
+        targets: { status: string; replicas: { available: boolean }[] }[];
+      };
+      expect(health.targets[0]?.status).toBe("healthy");
+      expect(health.targets[0]?.replicas.map((x) => x.available)).toEqual([true, true, true, false]);
+      for (let c = 0; c < 16; c++) {
+        const now = await owner(c);
+        expect(now).not.toBe(3);
+        if (before[c] !== 3) expect(now).toBe(before[c]);
+      }
+    } finally {
+      await pool.close();
+      await sick.close();
+    }
+  });
+
   it("streams through a replica and releases its in-flight count at the end", async () => {
     const r = await start();
     try {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
   type ChatCompletion,
@@ -112,8 +113,9 @@ export function createClusterAdapter(cluster: ClusterConfig): ProviderAdapter {
 
 /**
  * Sends the conversation key as `x-llm-prefix-key` on chat and completions, so a pool behind an
- * Ingress that hashes on it (charts/llm-runtime `affinity`) keeps each conversation on one pod.
- * The pool adapter (balancer/replica-pool.ts) sets it first; it is then passed on as is.
+ * Ingress that hashes on it (charts/llm-runtime `ingress.prefixAffinity`) keeps each conversation
+ * on one pod. The pool adapter (balancer/replica-pool.ts) sets it first; it is then passed on as
+ * is. Embeddings have no conversation: a random key spreads them instead of hashing them all alike.
  */
 function withPrefixKeys(a: ProviderAdapter): ProviderAdapter {
   return {
@@ -127,6 +129,13 @@ function withPrefixKeys(a: ProviderAdapter): ProviderAdapter {
       a.completionsStream &&
       ((req, ctx) =>
         a.completionsStream?.(req, withPrefixKey(ctx, req)) as Promise<AsyncIterable<TextCompletion>>),
+    embed:
+      a.embed &&
+      ((req, ctx) =>
+        a.embed?.(
+          req,
+          withPrefixKey(ctx, req, randomBytes(8).toString("hex")),
+        ) as Promise<EmbeddingsResponse>),
   };
 }
 
