@@ -30,9 +30,11 @@ export class Authenticator {
     if (key !== undefined && keys.isAdmin(key)) return { ...ADMIN };
     if (keys.size === 0) return { ...ANONYMOUS };
     if (key === undefined)
-      throw new HttpError(401, "Missing API key: send it as 'Authorization: Bearer <key>'", {
-        code: "missing_api_key",
-      });
+      throw new HttpError(
+        401,
+        "Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'",
+        { code: "missing_api_key" },
+      );
     const entry = keys.byKey(key);
     if (!entry) {
       void this.audit?.write({ action: "auth.failed", actor: "unknown", outcome: "denied" });
