@@ -12,31 +12,38 @@ export interface Session {
 
 export type Page = "playground" | "dashboard" | "keys";
 
-/** What each role sees: viewers read dashboards only, tenant admins manage their own tenant's keys. */
+/**
+ * What each role sees (router README § Admin API): viewers read dashboards, keys and tenants
+ * (no changes); tenant admins manage their own tenant; a user key has the playground and its own
+ * tenant's analytics and events.
+ */
 export const PAGES: Record<Role, Page[]> = {
   admin: ["playground", "dashboard", "keys"],
   "tenant-admin": ["playground", "dashboard", "keys"],
-  viewer: ["dashboard"],
-  user: ["playground"],
+  viewer: ["dashboard", "keys"],
+  user: ["playground", "dashboard"],
 };
+
+/** Whether a role may change keys, tenants and limits (a viewer only reads). */
+export const canManage = (role: Role) => role === "admin" || role === "tenant-admin";
 
 const ROLES = new Set<Role>(["admin", "viewer", "tenant-admin", "user"]);
 
 /**
- * Which role this key has. The admin API's `GET /admin/whoami` says so; a router without it is
- * probed instead: the admin key opens `/admin/providers`, any accepted key `/v1/models`.
+ * Which role this key has: `GET /admin/me` (`{role, tenant, keyId, via}`) says so. A router without
+ * it (404) is probed instead: the admin key opens `/admin/providers`; any key `/v1/models` accepts
+ * is a user key (an older admin API answers 401 to those).
  */
 export async function identify(key: string): Promise<Session> {
-  const who = await call("/admin/whoami", {}, key);
-  if (who.ok) {
-    const body = (await who.json()) as { role?: string; tenant?: string | null; tenantId?: string | null };
+  const me = await call("/admin/me", {}, key);
+  if (me.ok) {
+    const body = (await me.json()) as { role?: string; tenant?: string | null };
     const role = (ROLES.has(body.role as Role) ? body.role : "user") as Role;
-    const tenant = body.tenant ?? body.tenantId ?? undefined;
-    return { key, role, ...(tenant ? { tenant } : {}) };
+    return { key, role, ...(body.tenant ? { tenant: body.tenant } : {}) };
   }
-  if (who.status !== 404 && who.status !== 401 && who.status !== 403)
-    throw new ApiError(who.status, `The router answered ${who.status} to /admin/whoami`);
-  if (who.status === 404 && (await call("/admin/providers", {}, key)).ok) return { key, role: "admin" };
+  if (me.status !== 404 && me.status !== 401 && me.status !== 403)
+    throw new ApiError(me.status, `The router answered ${me.status} to /admin/me`);
+  if (me.status === 404 && (await call("/admin/providers", {}, key)).ok) return { key, role: "admin" };
   const models = await call("/v1/models", {}, key);
   if (models.ok) return { key, role: "user" };
   throw new ApiError(

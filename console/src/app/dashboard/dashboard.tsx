@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { json } from "../api.js";
-import { fmtAxisUsd, fmtNum, fmtUsd, projectMonth } from "../format.js";
+import { fmtAxisUsd, fmtMs, fmtNum, fmtUsd, projectMonth } from "../format.js";
 import type { Session } from "../session.js";
 import { type BudgetRow, BudgetsTable } from "./budgets.js";
 import { TimeChart } from "./chart.js";
@@ -13,9 +13,17 @@ const FEED_LIMIT = 50;
 
 /** Whole-range figures of `GET /admin/analytics` the summary shows (absent fields show "—"). */
 interface Analytics {
-  totals?: { requests?: number; costUsd?: number; savedUsd?: number; errors?: number };
-  savings?: { savedUsd?: number; referenceUsd?: number };
-  projection?: { monthEndUsd?: number };
+  totals?: {
+    requests?: number;
+    costUsd?: number;
+    savedUsd?: number;
+    errors?: number;
+    cacheHits?: number;
+    latencyP50Ms?: number;
+    latencyP95Ms?: number;
+  };
+  topModels?: { model: string; requests: number; costUsd: number }[];
+  projection?: { projectedUsd?: number };
 }
 
 /** Live decisions, usage over time, savings, targets and budgets. */
@@ -69,7 +77,10 @@ export function Dashboard({ session }: { session: Session }) {
           setHealthError(undefined);
         })
         .catch((e: Error) => setHealthError(e.message)),
-      json<{ data: BudgetRow[] }>("/admin/budgets")
+      (session.role === "user"
+        ? Promise.resolve({ data: [] })
+        : json<{ data: BudgetRow[] }>("/admin/budgets")
+      )
         .then((b) => {
           setBudgets(b.data);
           setBudgetError(undefined);
@@ -86,16 +97,19 @@ export function Dashboard({ session }: { session: Session }) {
 
   const liveCost = decisions.reduce((a, d) => a + d.costUsd, 0);
   const liveSaved = decisions.reduce((a, d) => a + (d.savedUsd ?? 0), 0);
-  const saved = analytics?.totals?.savedUsd ?? analytics?.savings?.savedUsd;
+  const t = analytics?.totals;
+  const top = analytics?.topModels?.[0];
   return (
     <div class="dashboard">
       <section class="card wide summary" aria-label="Summary">
-        <Stat label="Requests (30 days)" value={fmtNum(analytics?.totals?.requests)} />
-        <Stat label="Cost (30 days)" value={fmtUsd(analytics?.totals?.costUsd)} />
-        <Stat label="Saved vs all-external (30 days)" value={fmtUsd(saved)} />
-        <Stat label="Month-end projection" value={fmtUsd(analytics?.projection?.monthEndUsd)} />
-        <Stat label="Cost of the live feed" value={fmtUsd(liveCost)} />
-        <Stat label="Saved in the live feed" value={fmtUsd(liveSaved)} />
+        <Stat label="Requests (30 days)" value={fmtNum(t?.requests)} />
+        <Stat label="Cost (30 days)" value={fmtUsd(t?.costUsd)} />
+        <Stat label="Saved vs all-external (30 days)" value={fmtUsd(t?.savedUsd)} />
+        <Stat label="Month-end projection" value={fmtUsd(analytics?.projection?.projectedUsd)} />
+        <Stat label="Latency p50 / p95" value={`${fmtMs(t?.latencyP50Ms)} / ${fmtMs(t?.latencyP95Ms)}`} />
+        <Stat label="Errors / cache hits" value={`${fmtNum(t?.errors)} / ${fmtNum(t?.cacheHits)}`} />
+        <Stat label="Top model" value={top ? `${top.model} (${fmtNum(top.requests)})` : "—"} />
+        <Stat label="Live feed: cost / saved" value={`${fmtUsd(liveCost)} / ${fmtUsd(liveSaved)}`} />
       </section>
       <DecisionFeed decisions={decisions} state={feed.state} why={feed.why} />
       <section class="card wide" aria-labelledby="usage-title">
@@ -136,7 +150,7 @@ export function Dashboard({ session }: { session: Session }) {
         )}
       </section>
       <TargetsTable targets={targets} error={healthError} />
-      <BudgetsTable rows={budgets} error={budgetError} />
+      {session.role !== "user" && <BudgetsTable rows={budgets} error={budgetError} />}
       <OtherEvents events={others} />
     </div>
   );
@@ -154,7 +168,7 @@ async function usageSummary(from: number): Promise<Analytics> {
     json<Report>(`/admin/usage?from=${from}&groupBy=tenant`),
     json<Report>(`/admin/usage?from=${monthStart}&groupBy=tenant`),
   ]);
-  return { totals: range.totals, projection: { monthEndUsd: projectMonth(month.totals.costUsd, now) } };
+  return { totals: range.totals, projection: { projectedUsd: projectMonth(month.totals.costUsd, now) } };
 }
 
 function Stat({ label, value }: { label: string; value: string }) {

@@ -41,14 +41,18 @@ export function followEvents(
 ) {
   const ac = new AbortController();
   let delay = 1000;
+  let first = true;
   const run = async () => {
     while (!ac.signal.aborted) {
       onState("connecting");
       try {
-        const res = await call("/admin/events", {
+        // replay: the last events the router kept, so the feed is not empty on open (once: a
+        // reconnect would show them twice).
+        const res = await call(`/admin/events?replay=${first ? 50 : 0}`, {
           headers: { accept: "text/event-stream" },
           signal: ac.signal,
         });
+        first = false;
         if ([401, 403, 404].includes(res.status)) {
           await ensureOk(res).catch((e: Error) => onState("unavailable", e.message));
           return;

@@ -1,4 +1,4 @@
-import { json } from "../api.js";
+import { ApiError, json } from "../api.js";
 import type { Series } from "./chart.js";
 
 export type GroupBy = "target" | "tenant" | "model";
@@ -27,19 +27,26 @@ export interface UsageSeries {
 }
 
 /**
- * Requests and cost per bucket and group, from one `GET /admin/usage?from&to&groupBy` per bucket
- * (the ledger answers any range; `/admin/analytics` is its superset for whole-range figures).
+ * Requests and cost per bucket and group, from one `GET /admin/analytics?from&to&groupBy` per bucket
+ * (the ledger answers any range).
  * At most 8 groups are charted (the busiest); the rest are summed as "other".
  */
 export async function loadUsage(range: Range, groupBy: GroupBy, now = Date.now()): Promise<UsageSeries> {
   const { bucketMs, buckets } = RANGES[range];
   const end = Math.ceil(now / bucketMs) * bucketMs;
   const starts = Array.from({ length: buckets }, (_, i) => end - (buckets - i) * bucketMs);
-  const reports = await Promise.all(
-    starts.map((from) =>
-      json<UsageReport>(`/admin/usage?from=${from}&to=${from + bucketMs}&groupBy=${groupBy}`),
-    ),
-  );
+  const query = (path: string) =>
+    Promise.all(
+      starts.map((from) =>
+        json<UsageReport>(`${path}?from=${from}&to=${from + bucketMs}&groupBy=${groupBy}`),
+      ),
+    );
+  // Analytics answers every role (its own tenant for tenant admins and users); /admin/usage is the
+  // admin-only endpoint of routers that predate it.
+  const reports = await query("/admin/analytics").catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return query("/admin/usage");
+    throw err;
+  });
   const volume = new Map<string, number>();
   for (const r of reports)
     for (const b of r.breakdown) volume.set(b.key, (volume.get(b.key) ?? 0) + b.requests);

@@ -1,21 +1,20 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { json, post } from "../api.js";
 import { fmtTime, fmtUsd } from "../format.js";
-import type { Session } from "../session.js";
-import {
-  type KeyInfo,
-  type Limits,
-  limitsFrom,
-  list,
-  type MintedKey,
-  type TenantInfo,
-  tenantOf,
-} from "./model.js";
+import { canManage, type Session } from "../session.js";
+import { MintForm } from "./mint.js";
+import type { KeyInfo, MintedKey, TenantInfo } from "./model.js";
 import { ProvidersCard } from "./providers.js";
 import { SecretOnce } from "./secret.js";
 import { TenantsCard } from "./tenants.js";
 
-const ROLES = ["user", "tenant-admin", "viewer", "admin"];
+/** How long a rotated key's old secret keeps working (`gracePeriod` of the rotate call). */
+const GRACE = [
+  ["", "none (at once)"],
+  ["5m", "5 minutes"],
+  ["1h", "1 hour"],
+  ["24h", "24 hours"],
+] as const;
 
 /** Keys (list, mint, rotate, revoke), tenants' budgets and limits, provider tests. */
 export function KeysPage({ session }: { session: Session }) {
@@ -24,10 +23,15 @@ export function KeysPage({ session }: { session: Session }) {
   const [error, setError] = useState<string>();
   const [secret, setSecret] = useState<{ title: string; key: string } | null>(null);
   const [status, setStatus] = useState("");
+  const [grace, setGrace] = useState("");
+  const manage = canManage(session.role);
+  const fixedTenant = session.role === "tenant-admin" ? session.tenant : undefined;
 
   const reload = useCallback(async () => {
     await Promise.all([
-      json<{ data: KeyInfo[] }>("/admin/keys")
+      json<{ data: KeyInfo[] }>(
+        `/admin/keys${fixedTenant ? `?tenant=${encodeURIComponent(fixedTenant)}` : ""}`,
+      )
         .then((r) => {
           setKeys(r.data);
           setError(undefined);
@@ -35,9 +39,9 @@ export function KeysPage({ session }: { session: Session }) {
         .catch((e: Error) => setError(e.message)),
       json<{ data: TenantInfo[] }>("/admin/tenants")
         .then((r) => setTenants(r.data))
-        .catch(() => setTenants(session.tenant ? [{ id: session.tenant }] : [])),
+        .catch(() => setTenants(fixedTenant ? [{ id: fixedTenant }] : [])),
     ]);
-  }, [session]);
+  }, [fixedTenant]);
   useEffect(() => void reload(), [reload]);
 
   const act = async (what: string, fn: () => Promise<void>) => {
@@ -52,8 +56,11 @@ export function KeysPage({ session }: { session: Session }) {
   };
   const rotate = (k: KeyInfo) =>
     act(`Rotate ${k.id}`, async () => {
-      const r = await post<MintedKey>(`/admin/keys/${encodeURIComponent(k.id)}/rotate`, {});
-      setSecret({ title: `New secret of key ${r.id ?? k.id}`, key: r.key });
+      const r = await post<MintedKey>(
+        `/admin/keys/${encodeURIComponent(k.id)}/rotate`,
+        grace ? { gracePeriod: grace } : {},
+      );
+      setSecret({ title: `New secret of key ${r.id}`, key: r.key });
     });
   const revoke = (k: KeyInfo) => {
     if (!confirm(`Revoke key ${k.id}? Requests with it fail at once.`)) return;
@@ -68,21 +75,34 @@ export function KeysPage({ session }: { session: Session }) {
       <p class="status" role="status">
         {status}
       </p>
-      <MintForm
-        tenants={tenants}
-        fixedTenant={session.role === "tenant-admin" ? session.tenant : undefined}
-        onMint={(body) =>
-          act("Mint key", async () => {
-            const r = await post<MintedKey>("/admin/keys", body);
-            setSecret({
-              title: `Key ${r.id} for tenant ${r.tenant ?? r.tenantId ?? body.tenant}`,
-              key: r.key,
-            });
-          })
-        }
-      />
+      {manage && (
+        <MintForm
+          tenants={tenants}
+          fixedTenant={fixedTenant}
+          onMint={(body) =>
+            act("Mint key", async () => {
+              const r = await post<MintedKey>("/admin/keys", body);
+              setSecret({ title: `Key ${r.id} for tenant ${r.tenant ?? body.tenant}`, key: r.key });
+            })
+          }
+        />
+      )}
       <section class="card wide" aria-labelledby="keys-title">
         <h2 id="keys-title">Keys</h2>
+        {manage && (
+          <div class="row">
+            <label>
+              Grace period when rotating{" "}
+              <select value={grace} onChange={(e) => setGrace(e.currentTarget.value)}>
+                {GRACE.map(([v, text]) => (
+                  <option key={v} value={v}>
+                    {text}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        )}
         {error && (
           <p role="alert" class="error">
             {error}
@@ -98,30 +118,32 @@ export function KeysPage({ session }: { session: Session }) {
                 <th scope="col">Role</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
-                <th scope="col">Spend</th>
+                <th scope="col">Spend today / month</th>
                 <th scope="col">Limits</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
               {keys.map((k) => (
-                <tr key={k.id} class={k.revoked ? "bad" : undefined}>
+                <tr key={k.id} class={k.expired ? "bad" : undefined}>
                   <th scope="row" class="mono">
                     {k.name ? `${k.name} (${k.id})` : k.id}
                   </th>
                   <td class="mono">{k.prefix ? `${k.prefix}…` : "—"}</td>
-                  <td>{tenantOf(k)}</td>
+                  <td>{k.tenant}</td>
                   <td>{k.role ?? "user"}</td>
-                  <td>{k.expiresAt ? new Date(k.expiresAt).toLocaleString() : "never"}</td>
+                  <td>
+                    {k.expired ? "expired" : k.expiresAt ? new Date(k.expiresAt).toLocaleString() : "never"}
+                  </td>
                   <td>{k.lastUsedAt ? fmtTime(k.lastUsedAt) : "—"}</td>
-                  <td>{fmtUsd(k.spendUsd ?? k.spentUsd)}</td>
+                  <td>
+                    {fmtUsd(k.spend?.daily?.spentUsd)} / {fmtUsd(k.spend?.monthly?.spentUsd)}
+                  </td>
                   <td>{describeLimits(k)}</td>
                   <td class="actions">
                     {k.source === "config" ? (
                       <span class="muted">from config</span>
-                    ) : k.revoked ? (
-                      <span class="muted">revoked</span>
-                    ) : (
+                    ) : manage ? (
                       <>
                         <button type="button" class="secondary" onClick={() => void rotate(k)}>
                           Rotate <span class="sr-only">{k.id}</span>
@@ -130,6 +152,8 @@ export function KeysPage({ session }: { session: Session }) {
                           Revoke <span class="sr-only">{k.id}</span>
                         </button>
                       </>
+                    ) : (
+                      "—"
                     )}
                   </td>
                 </tr>
@@ -138,7 +162,7 @@ export function KeysPage({ session }: { session: Session }) {
           </table>
         </div>
       </section>
-      <TenantsCard tenants={tenants} onChanged={reload} readOnly={session.role === "viewer"} />
+      <TenantsCard tenants={tenants} onChanged={reload} role={session.role} />
       {session.role === "admin" && <ProvidersCard />}
     </div>
   );
@@ -151,98 +175,6 @@ function describeLimits(k: KeyInfo): string {
   if (k.rateLimit?.requestsPerMinute) parts.push(`${k.rateLimit.requestsPerMinute} req/min`);
   if (k.rateLimit?.tokensPerMinute) parts.push(`${k.rateLimit.tokensPerMinute} tok/min`);
   if (k.allowedModels?.length) parts.push(`models ${k.allowedModels.join(", ")}`);
+  if (k.graceUntil) parts.push(`old secret until ${fmtTime(k.graceUntil)}`);
   return parts.join(" · ") || "—";
-}
-
-interface MintBody extends Limits {
-  tenant: string;
-  role: string;
-  name?: string;
-  expiresAt?: string;
-  allowedModels?: string[];
-}
-
-function MintForm(p: { tenants: TenantInfo[]; fixedTenant?: string; onMint: (b: MintBody) => void }) {
-  const [f, setF] = useState({
-    tenant: "",
-    role: "user",
-    name: "",
-    expires: "",
-    models: "",
-    daily: "",
-    monthly: "",
-    rpm: "",
-    tpm: "",
-  });
-  const set = (k: keyof typeof f) => (e: Event) =>
-    setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
-  const tenant = p.fixedTenant ?? (f.tenant || p.tenants[0]?.id || "");
-  const submit = (e: Event) => {
-    e.preventDefault();
-    const body: MintBody = { tenant, role: f.role, ...limitsFrom(f) };
-    if (f.name.trim()) body.name = f.name.trim();
-    if (f.expires) body.expiresAt = new Date(f.expires).toISOString();
-    const models = list(f.models);
-    if (models) body.allowedModels = models;
-    p.onMint(body);
-  };
-  return (
-    <form class="card wide" onSubmit={submit} aria-labelledby="mint-title">
-      <h2 id="mint-title">Mint a key</h2>
-      <div class="grid">
-        {p.fixedTenant ? (
-          <label>
-            Tenant
-            <input value={p.fixedTenant} readOnly />
-          </label>
-        ) : (
-          <label>
-            Tenant
-            <select value={tenant} onChange={set("tenant")}>
-              {p.tenants.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name && t.name !== t.id ? `${t.name} (${t.id})` : t.id}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label>
-          Role
-          <select value={f.role} onChange={set("role")}>
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Name <input value={f.name} onInput={set("name")} placeholder="optional" />
-        </label>
-        <label>
-          Expires <input type="datetime-local" value={f.expires} onInput={set("expires")} />
-        </label>
-        <label>
-          Allowed models <input value={f.models} onInput={set("models")} placeholder="all" />
-        </label>
-        <label>
-          Daily budget (USD) <input inputMode="decimal" value={f.daily} onInput={set("daily")} />
-        </label>
-        <label>
-          Monthly budget (USD) <input inputMode="decimal" value={f.monthly} onInput={set("monthly")} />
-        </label>
-        <label>
-          Requests / minute <input inputMode="numeric" value={f.rpm} onInput={set("rpm")} />
-        </label>
-        <label>
-          Tokens / minute <input inputMode="numeric" value={f.tpm} onInput={set("tpm")} />
-        </label>
-      </div>
-      <div class="row">
-        <span class="spacer" />
-        <button type="submit" disabled={!tenant}>
-          Mint key
-        </button>
-      </div>
-    </form>
-  );
 }

@@ -5,41 +5,45 @@ export interface Limits {
   rateLimit?: { requestsPerMinute?: number; tokensPerMinute?: number; concurrent?: number } | null;
 }
 
-/** One entry of `GET /admin/keys` (never the key itself). */
+interface SpendFigures {
+  period: string;
+  spentUsd: number;
+  limitUsd: number | null;
+}
+
+/** A key view of `GET /admin/keys` (router README § Admin API § Keys; never the key, never its hash). */
 export interface KeyInfo extends Limits {
   id: string;
-  /** First characters of the key, to recognise it. */
-  prefix?: string;
-  tenant?: string;
-  tenantId?: string;
+  name?: string | null;
+  /** First characters of the key, to recognise it (null for YAML keys). */
+  prefix?: string | null;
+  tenant: string;
   role?: string;
-  name?: string;
   source?: "admin" | "config";
-  expiresAt?: string | null;
-  lastUsedAt?: string | null;
-  spendUsd?: number;
-  spentUsd?: number;
   allowedModels?: string[] | null;
-  revoked?: boolean;
-  revokedAt?: string | null;
+  createdAt?: string | null;
+  expiresAt?: string | null;
+  expired?: boolean;
+  /** Until when the previous secret still works after a rotation. */
+  graceUntil?: string | null;
+  lastUsedAt?: string | null;
+  spend?: { daily?: SpendFigures; monthly?: SpendFigures };
 }
 
-/** The answer of a mint or a rotate: the only time the secret is shown. */
-export interface MintedKey {
-  id: string;
+/** The answer of a mint or a rotate: the key view plus the secret, the only time it is shown. */
+export interface MintedKey extends KeyInfo {
   key: string;
-  tenant?: string;
-  tenantId?: string;
 }
 
+/** A tenant of `GET /admin/tenants`. */
 export interface TenantInfo extends Limits {
   id: string;
   name?: string;
   source?: "admin" | "config";
+  allowedModels?: string[] | null;
+  allowedTargets?: string[] | null;
   keys?: { id: string }[];
 }
-
-export const tenantOf = (k: KeyInfo) => k.tenant ?? k.tenantId ?? "—";
 
 /** Parses "a, b" into ["a","b"]; empty means no restriction (undefined). */
 export function list(text: string): string[] | undefined {

@@ -1,12 +1,30 @@
 import { useState } from "preact/hooks";
-import { json } from "../api.js";
+import { json, post } from "../api.js";
 import { fmtUsd } from "../format.js";
+import type { Role } from "../session.js";
 import { limitsFrom, type TenantInfo } from "./model.js";
 
-/** Tenants with their budgets and limits; admin-managed ones can be edited (YAML ones are read-only). */
-export function TenantsCard(p: { tenants: TenantInfo[]; onChanged: () => Promise<void>; readOnly: boolean }) {
+/**
+ * Tenants with their budgets and limits. API-managed tenants can be edited (`PUT /admin/tenants/{id}`,
+ * which replaces the tenant, so the other fields are sent back unchanged) and deleted; YAML ones are
+ * read-only (the router answers 409). Admins create tenants here.
+ */
+export function TenantsCard(p: { tenants: TenantInfo[]; onChanged: () => Promise<void>; role: Role }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [status, setStatus] = useState("");
+  const canEdit = p.role === "admin" || p.role === "tenant-admin";
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    setStatus(`${what}…`);
+    try {
+      await fn();
+      setStatus(`${what}: done`);
+      setEditing(null);
+      await p.onChanged();
+    } catch (e) {
+      setStatus(`${what}: ${(e as Error).message}`);
+    }
+  };
+  const editingTenant = p.tenants.find((t) => t.id === editing);
   return (
     <section class="card wide" aria-labelledby="tenants-title">
       <h2 id="tenants-title">Tenants</h2>
@@ -37,15 +55,33 @@ export function TenantsCard(p: { tenants: TenantInfo[]; onChanged: () => Promise
                 <td>{t.rateLimit?.requestsPerMinute ?? "—"}</td>
                 <td>{t.rateLimit?.tokensPerMinute ?? "—"}</td>
                 <td>{t.keys?.length ?? "—"}</td>
-                <td>
-                  {!p.readOnly && t.source === "admin" && (
-                    <button
-                      type="button"
-                      class="secondary"
-                      onClick={() => setEditing(editing === t.id ? null : t.id)}
-                    >
-                      Set limits <span class="sr-only">of {t.id}</span>
-                    </button>
+                <td class="actions">
+                  {canEdit && t.source === "admin" ? (
+                    <>
+                      <button
+                        type="button"
+                        class="secondary"
+                        onClick={() => setEditing(editing === t.id ? null : t.id)}
+                      >
+                        Set limits <span class="sr-only">of {t.id}</span>
+                      </button>
+                      {p.role === "admin" && (
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={() =>
+                            confirm(`Delete tenant ${t.id} and its minted keys?`) &&
+                            void act(`Delete ${t.id}`, () =>
+                              json(`/admin/tenants/${encodeURIComponent(t.id)}`, { method: "DELETE" }),
+                            )
+                          }
+                        >
+                          Delete <span class="sr-only">{t.id}</span>
+                        </button>
+                      )}
+                    </>
+                  ) : (
+                    <span class="muted">{t.source === "admin" ? "—" : "from config"}</span>
                   )}
                 </td>
               </tr>
@@ -53,30 +89,66 @@ export function TenantsCard(p: { tenants: TenantInfo[]; onChanged: () => Promise
           </tbody>
         </table>
       </div>
-      {editing && (
+      {editingTenant && (
         <LimitsForm
-          tenant={p.tenants.find((t) => t.id === editing)!}
-          onSave={async (body) => {
-            setStatus(`Saving ${editing}…`);
-            try {
-              await json(`/admin/tenants/${encodeURIComponent(editing)}`, {
-                method: "PATCH",
-                body: JSON.stringify(body),
-              });
-              setStatus(`Saved ${editing}`);
-              setEditing(null);
-              await p.onChanged();
-            } catch (e) {
-              setStatus(`Saving ${editing}: ${(e as Error).message}`);
-            }
-          }}
+          key={editingTenant.id}
+          title={`Limits of ${editingTenant.id}`}
+          tenant={editingTenant}
+          submit="Save limits"
+          onSave={(limits) =>
+            act(`Save ${editingTenant.id}`, () =>
+              json(`/admin/tenants/${encodeURIComponent(editingTenant.id)}`, {
+                method: "PUT",
+                body: JSON.stringify({
+                  name: editingTenant.name,
+                  allowedModels: editingTenant.allowedModels ?? undefined,
+                  allowedTargets: editingTenant.allowedTargets ?? undefined,
+                  ...limits,
+                }),
+              }),
+            )
+          }
         />
+      )}
+      {p.role === "admin" && (
+        <CreateTenant onCreate={(body) => act(`Create ${body.id}`, () => post("/admin/tenants", body))} />
       )}
     </section>
   );
 }
 
-function LimitsForm(p: { tenant: TenantInfo; onSave: (body: object) => void }) {
+function CreateTenant({ onCreate }: { onCreate: (body: { id: string; name?: string }) => void }) {
+  const [id, setId] = useState("");
+  const [name, setName] = useState("");
+  return (
+    <form
+      class="row"
+      aria-label="Create a tenant"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onCreate({ id: id.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+      }}
+    >
+      <label>
+        New tenant id{" "}
+        <input value={id} required pattern="[A-Za-z0-9._-]+" onInput={(e) => setId(e.currentTarget.value)} />
+      </label>
+      <label>
+        Name <input value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="optional" />
+      </label>
+      <button type="submit" disabled={!id.trim()}>
+        Create tenant
+      </button>
+    </form>
+  );
+}
+
+function LimitsForm(p: {
+  title: string;
+  tenant: TenantInfo;
+  submit: string;
+  onSave: (limits: object) => void;
+}) {
   const b = p.tenant.budgets;
   const r = p.tenant.rateLimit;
   const s = (v: number | undefined) => (v === undefined ? "" : String(v));
@@ -91,10 +163,10 @@ function LimitsForm(p: { tenant: TenantInfo; onSave: (body: object) => void }) {
   return (
     <form
       class="grid"
-      aria-label={`Limits of ${p.tenant.id}`}
+      aria-label={p.title}
       onSubmit={(e) => {
         e.preventDefault();
-        p.onSave({ budgets: null, rateLimit: null, ...limitsFrom(f) });
+        p.onSave(limitsFrom(f));
       }}
     >
       <label>
@@ -110,7 +182,7 @@ function LimitsForm(p: { tenant: TenantInfo; onSave: (body: object) => void }) {
         Tokens / minute <input inputMode="numeric" value={f.tpm} onInput={set("tpm")} />
       </label>
       <div class="row">
-        <button type="submit">Save limits</button>
+        <button type="submit">{p.submit}</button>
       </div>
     </form>
   );
