@@ -9,6 +9,7 @@ import { createApp, type RouterApp, type RouterDeps } from "./app.js";
 import { type AuditLog, FileAuditLog } from "./audit/log.js";
 import type { RouterConfig } from "./config/schema.js";
 import { policiesOf } from "./policies/compile.js";
+import { ExperimentClock } from "./policies/experiment-clock.js";
 import { ExperimentStats, withExperimentStats } from "./policies/experiment-stats.js";
 import { loadStateKey, SecretBox } from "./secrets/box.js";
 import { MemoryStateStore } from "./state/memory.js";
@@ -56,6 +57,8 @@ export interface LlmRouter extends RouterApp {
   readonly access?: RouterAccess;
   /** Decision webhooks and budget alert webhooks (webhooks/); absent when the caller brought its own guard. */
   readonly webhooks?: WebhookDispatcher;
+  /** Publishes `experiment_end` once per experiment (policies/experiment-clock.ts). */
+  readonly experimentClock?: ExperimentClock;
   /** Swaps in a new config file's contents, keeping admin-managed providers and applying new tenants. */
   reload(config: RouterConfig): void;
   /** Closes the app, then the state store, Redis and the audit log. */
@@ -110,6 +113,13 @@ export async function createRouter(
   app = built;
   // Every event the router publishes (decisions, failovers, fallbacks, alerts) reaches the webhooks' filters.
   webhooks.attach(built.events);
+  const clock = new ExperimentClock({
+    config: built.config,
+    publish: (e) => built.events.publish(e),
+    kv: access.state.kv.namespace("experiments"),
+    now: options.clock,
+    onError: (err) => logger.warn({ err: (err as Error).message }, "experiment end not announced"),
+  });
   return {
     ...built,
     access,
@@ -118,7 +128,10 @@ export async function createRouter(
       webhooks.configure(next.webhooks);
       built.reload(access.apply(next));
     },
+    /** Announces ended experiments now (the clock does every second). */
+    experimentClock: clock,
     async close() {
+      clock.close();
       webhooks.close();
       await built.close();
       await access.close();

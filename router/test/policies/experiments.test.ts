@@ -135,3 +135,60 @@ describe("GET /admin/experiments/{name}", () => {
     expect(health.experiments).toEqual([expect.objectContaining({ name: "ab", active: true })]);
   });
 });
+
+describe("an experiment's end", () => {
+  it("announces experiment_end once and routes the group as declared afterwards", async () => {
+    const a = await startFakeOpenAI({ name: "a", record: false });
+    const b = await startFakeOpenAI({ name: "b", record: false });
+    const end = new Date(Date.now() + 600).toISOString();
+    const { running } = await listenWithAccess(
+      config({
+        clusters: [
+          { name: "pool-a", endpoint: a.url, models: ["m"] },
+          { name: "pool-b", endpoint: b.url, models: ["m"] },
+        ],
+        modelGroups: [
+          { name: "chat", mode: "ordered", deployments: [{ target: "pool-a" }, { target: "pool-b" }] },
+        ],
+        experiments: [
+          {
+            name: "short",
+            group: "chat",
+            end,
+            arms: [
+              { name: "x", weight: 1, target: "pool-a" },
+              { name: "y", weight: 1, target: "pool-b" },
+            ],
+          },
+        ],
+      }),
+    );
+    const ended: unknown[] = [];
+    running.router.events.subscribe({ types: ["experiment_end"] }, (e) => {
+      ended.push(e);
+    });
+    const ask = () =>
+      post(`${running.url}/v1/chat/completions`, {
+        model: "chat",
+        user: "u1",
+        messages: [{ role: "user", content: "hi" }],
+      });
+    try {
+      expect((await ask()).res.headers.get("x-router-experiment")).toMatch(/^short\/[xy]$/);
+      while (Date.now() < Date.parse(end)) await new Promise((r) => setTimeout(r, 50));
+      await running.router.experimentClock?.tick();
+      await running.router.experimentClock?.tick();
+      await new Promise((r) => setImmediate(r));
+      expect(ended).toEqual([
+        expect.objectContaining({ type: "experiment_end", experiment: "short", arms: ["x", "y"] }),
+      ]);
+      const after = await ask();
+      expect(after.res.headers.get("x-router-experiment")).toBeNull();
+      expect(after.res.headers.get("x-router-target")).toBe("pool-a");
+    } finally {
+      await running.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});

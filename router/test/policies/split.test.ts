@@ -148,3 +148,34 @@ describe("an arm killed mid-run", () => {
     }
   });
 });
+
+describe("a cold arm", () => {
+  it("sends its share to the warm arm and counts it toward the cold pool's pending demand", async () => {
+    const a = await startFakeOpenAI({ name: "a", record: false });
+    const b = await startFakeOpenAI({ name: "b", record: false, ready: false });
+    const cfg = experimentConfig(a, b);
+    const router = await listen({
+      ...cfg,
+      clusters: [cfg.clusters[0], { ...cfg.clusters[1], scaleToZero: true }],
+    });
+    try {
+      await router.router.poller.pollAll();
+      const pool = router.router.targets().find((t) => t.name === "pool-b");
+      expect(pool?.isCold()).toBe(true);
+      const results = await pool100(router.url);
+      expect(results.every((r) => r.status === 200 && r.target === "pool-a")).toBe(true);
+      expect(results.some((r) => r.reason === "split_diverted:q4")).toBe(true);
+      expect(pool?.demand.current()).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${router.url}/metrics`)).text();
+      expect(metrics).toMatch(
+        /llm_router_split_diverted_total\{split="q4-rollout",arm="q4",reason="cold"\} [1-9]/,
+      );
+    } finally {
+      await router.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+const pool100 = (url: string) => pool(100, 8, (i) => ask(url, `cold-user-${i}`));
