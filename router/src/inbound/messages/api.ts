@@ -3,6 +3,8 @@ import { HttpError, parseBody } from "@llm/contracts";
 import { createExchange } from "../shared/exchange.js";
 import type { InboundApi, InboundTranslation } from "../shared/inbound-api.js";
 import { nativeHeaders, requestBetas } from "./betas.js";
+// The response cache's replay format for this endpoint (registered once, at load).
+import "./replay.js";
 import { fromChatAnswer } from "./from-chat.js";
 import { type MessagesCall, nativeMessages } from "./native.js";
 import { type MessagesRequest, messagesRequest } from "./schema.js";
