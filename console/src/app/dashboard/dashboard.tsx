@@ -109,7 +109,8 @@ export function Dashboard({ session }: { session: Session }) {
         <Stat label="Latency p50 / p95" value={`${fmtMs(t?.latencyP50Ms)} / ${fmtMs(t?.latencyP95Ms)}`} />
         <Stat label="Errors / cache hits" value={`${fmtNum(t?.errors)} / ${fmtNum(t?.cacheHits)}`} />
         <Stat label="Top model" value={top ? `${top.model} (${fmtNum(top.requests)})` : "—"} />
-        <Stat label="Live feed: cost / saved" value={`${fmtUsd(liveCost)} / ${fmtUsd(liveSaved)}`} />
+        <Stat label="Live feed: cost" value={fmtUsd(liveCost)} />
+        <Stat label="Live feed: saved" value={fmtUsd(liveSaved)} />
       </section>
       <DecisionFeed decisions={decisions} state={feed.state} why={feed.why} />
       <section class="card wide" aria-labelledby="usage-title">

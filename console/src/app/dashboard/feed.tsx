@@ -11,7 +11,7 @@ const STATE_TEXT: Record<FeedState, string> = {
 /** The live decision feed: newest first, one row per finished request. */
 export function DecisionFeed(p: { decisions: DecisionEvent[]; state: FeedState; why?: string }) {
   return (
-    <section class="card wide" aria-labelledby="feed-title">
+    <section class="card wide feed" aria-labelledby="feed-title">
       <h2 id="feed-title">
         Live decisions{" "}
         <span class={`pill ${p.state}`} role="status">

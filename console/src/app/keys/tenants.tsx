@@ -131,7 +131,7 @@ function CreateTenant({ onCreate }: { onCreate: (body: { id: string; name?: stri
     >
       <label>
         New tenant id{" "}
-        <input value={id} required pattern="[A-Za-z0-9._-]+" onInput={(e) => setId(e.currentTarget.value)} />
+        <input value={id} required pattern="[A-Za-z0-9._\-]+" onInput={(e) => setId(e.currentTarget.value)} />
       </label>
       <label>
         Name <input value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="optional" />
