@@ -46,7 +46,10 @@ export function nativeInput(items: ResponsesInputItem[]): unknown[] {
   return out;
 }
 
-/** The native request body: the client's fields but the router's own (storage, ids, metadata). */
+/**
+ * The native request body: the client's fields but the router's own (storage, ids, metadata;
+ * Codex's `client_metadata` is not an OpenAI API field and stays here too).
+ */
 export function nativeBody(turn: NativeTurn): Record<string, unknown> {
   const {
     previous_response_id: _p,
@@ -54,6 +57,7 @@ export function nativeBody(turn: NativeTurn): Record<string, unknown> {
     store: _s,
     stream: _st,
     background: _b,
+    client_metadata: _c,
     ...rest
   } = turn.request;
   return { ...rest, input: nativeInput(turn.items) };

@@ -50,6 +50,8 @@ const functionCallItem = z
     name: z.string().min(1),
     arguments: z.string(),
     id: z.string().optional(),
+    // openai-node types it on ResponseFunctionToolCall (namespaced tools); the call is by `name`.
+    namespace: z.string().optional(),
     status,
   })
   .strict();
@@ -181,6 +183,8 @@ export const responsesRequest = z
     truncation: z.enum(["auto", "disabled"]).nullable().optional(),
     metadata: metadata.nullable().optional(),
     user: z.string().optional(),
+    // Codex CLI's own request metadata (codex-rs ResponsesApiRequest `client_metadata`): kept here.
+    client_metadata: z.record(z.string(), z.string()).nullable().optional(),
     safety_identifier: z.string().optional(),
     service_tier: z.string().nullable().optional(),
     // Refused unless off: nothing here runs a response in the background.

@@ -35,6 +35,8 @@ function textOf(parts: string | ResponsesContentPart[], param: string): string {
 
 function userContent(parts: string | ResponsesContentPart[], param: string): string | ContentPart[] {
   if (typeof parts === "string") return parts;
+  // Text only: one string, which every OpenAI-compatible server takes (not all take part arrays).
+  if (!parts.some((p) => p.type === "input_image")) return textOf(parts, param);
   return parts.map((p, j): ContentPart => {
     if (p.type !== "input_image") return { type: "text", text: p.type === "refusal" ? p.refusal : p.text };
     if (!p.image_url)
