@@ -1,7 +1,7 @@
 /**
  * pnpm bench:runtime [--model tinyllama-q4_0|tiny|<path>] [--threads 1] [--tokens 48] [--reps 3]
  *                     [--streams 1,2,4] [--batching lockstep|engine] [--peer llama-server|url:<base>]
- *                     [--peer-bin <path>] [--warmup-tokens 2048] [--json]
+ *                     [--peer-bin <path>] [--warmup-tokens 2048] [--json] [--tools]
  *
  * 1. Raw node-llama-cpp in this process (the engine without the server): single-stream decode rate
  *    and time to first token, aggregate tokens/s per concurrency level.
@@ -10,6 +10,7 @@
  *    any OpenAI-compatible server, measured side by side: the same client, prompts, model, threads
  *    and slots, interleaved request by request (see side-by-side.ts), with runtime/peer ratios as
  *    medians of back-to-back pairs. Random weights: only the speed figures mean anything.
+ * `--tools` instead measures tool calling on the runtime alone (tools.ts).
  */
 import { existsSync, statSync } from "node:fs";
 import os from "node:os";
@@ -32,6 +33,7 @@ import {
   roundRate,
 } from "./side-by-side.js";
 import { cpuDecodeRate, decodeRate } from "./stats.js";
+import { measureTools, printTools } from "./tools.js";
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     peer: { type: "string" },
     "peer-bin": { type: "string" },
     "warmup-tokens": { type: "string", default: "2048" },
+    tools: { type: "boolean", default: false },
   },
 });
 
@@ -62,6 +65,27 @@ const load = () => os.loadavg()[0]?.toFixed(1);
 console.error(
   `model ${model} (${(statSync(model).size / 2 ** 20).toFixed(0)} MiB), threads ${threads}, load avg ${load()}`,
 );
+
+if (values.tools) {
+  // The tools prompt (Qwen 2.5's tool preamble plus two schemas) needs more than the 512 below.
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+  const rt = await startRuntimeProcess({
+    repoRoot,
+    model,
+    port: 0,
+    parallel: 1,
+    threads,
+    extraArgs: ["--ctx-size", "2048", "--queue", "4", "--batching", batching, "--log-level", "error"],
+  });
+  try {
+    const result = await measureTools(rt.url, tokens, reps);
+    if (values.json) console.log(JSON.stringify({ model, threads, reps, ...result }, null, 2));
+    else printTools(model, threads, reps, result);
+  } finally {
+    await rt.stop();
+  }
+  process.exit(0);
+}
 
 // 1. Raw node-llama-cpp.
 const levels = values.streams.split(",").map(Number);

@@ -28,7 +28,7 @@ export interface PreparedGeneration {
    * free text until the call opener, then the call grammar). Without `grammar` the trigger just ends
    * the turn (`tool_choice: "none"`). See InferenceService.run.
    */
-  continuation?: { trigger: LlamaText; triggerText: string; grammar?: LlamaGrammar };
+  continuation?: { triggers: LlamaText[]; triggerText: string; grammar?: LlamaGrammar };
   /** presence/frequency penalties mapped to node-llama-cpp's repeat penalty; undefined = off. */
   penalties?: { presencePenalty?: number; frequencyPenalty?: number };
 }

@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest, CompletionRequest, EmbeddingsRequest } from "@llm/contracts";
-import { LlamaText } from "node-llama-cpp";
+import { LlamaText, SpecialTokensText } from "node-llama-cpp";
 import type { Engine } from "../engine/engine.js";
 import { type GenerateResult, generate, type PreparedGeneration } from "../engine/generate.js";
 import { reusedPrefix } from "../engine/slot-affinity.js";
@@ -136,7 +136,8 @@ export class InferenceService {
     if (!next?.grammar || left < 1) return first;
     // The trigger's text is part of the answer (the parser reads the call from it); it is not a new token.
     emit?.(next.triggerText);
-    const tail = LlamaText([first.text, next.trigger]).tokenize(
+    // With special parsing the trigger becomes its special token where the vocabulary has one.
+    const tail = LlamaText([first.text, new SpecialTokensText(next.triggerText)]).tokenize(
       this.engine.model.tokenizer,
       "trimLeadingSpace",
     );
@@ -149,7 +150,7 @@ export class InferenceService {
         evaluated: [...p.evaluated, ...tail],
         maxTokens: left,
         grammar: next.grammar,
-        stop: p.stop.filter((s) => s !== next.trigger),
+        stop: p.stop.filter((s) => !next.triggers.includes(s as LlamaText)),
         stopStrings: [],
         continuation: undefined,
       },

@@ -20,7 +20,7 @@ export interface ToolDecoding {
   /** forced: the call grammar from the first token. */
   grammar?: LlamaGrammar;
   /** auto / none: the stop trigger that starts a call, and (auto) the grammar for the rest. */
-  trigger?: { text: LlamaText; plain: string; continuation?: LlamaGrammar };
+  trigger?: { texts: LlamaText[]; plain: string; continuation?: LlamaGrammar };
 }
 
 export interface ToolPlan {
@@ -45,9 +45,14 @@ export function availableFunctions(req: ToolRequest): ChatModelFunctions {
   return out;
 }
 
-/** The stop trigger for a call: the opener's first special-token piece when it has one, else all of it. */
+/**
+ * Where a call starts, as a stop trigger: the opener's first special piece (Mistral `[TOOL_CALLS]`),
+ * or its leading tag (`<tool_call>` of `<tool_call>\n{"name": "`: the model may space the JSON after
+ * it differently, and the grammar writes the rest exactly), else the whole opener. It is matched both
+ * as text and as special tokens, since a model may write a tag as its token or as characters.
+ */
 function splitOpener(engine: Engine): {
-  trigger: LlamaText;
+  triggers: LlamaText[];
   triggerPlain: string;
   rest: string;
   plain: string;
@@ -56,15 +61,11 @@ function splitOpener(engine: Engine): {
   const opener = LlamaText([f.parallelism?.call.sectionPrefix ?? "", f.call.prefix]);
   const plain = engine.callSyntax.sectionPrefix + engine.callSyntax.prefix;
   const first = opener.values.find((v) => v !== "");
-  if (first instanceof SpecialTokensText && plain.startsWith(first.value)) {
-    return {
-      trigger: LlamaText(first),
-      triggerPlain: first.value,
-      rest: plain.slice(first.value.length),
-      plain,
-    };
-  }
-  return { trigger: LlamaText(plain), triggerPlain: plain, rest: "", plain };
+  let head = first instanceof SpecialTokensText && plain.startsWith(first.value) ? first.value : plain;
+  const tag = head.startsWith("<") ? head.indexOf(">") : -1;
+  if (tag > 0 && tag < head.length - 1) head = head.slice(0, tag + 1);
+  const triggers = [LlamaText(head), LlamaText(new SpecialTokensText(head))];
+  return { triggers, triggerPlain: head, rest: plain.slice(head.length), plain };
 }
 
 export async function planTools(engine: Engine, grammars: GrammarCache, req: ToolRequest): Promise<ToolPlan> {
@@ -87,12 +88,12 @@ export async function planTools(engine: Engine, grammars: GrammarCache, req: Too
   const build = (lead: string) =>
     grammars.forGbnf(key(lead), async () => callGrammar(syntax, functions, { lead, parallel: req.parallel }));
 
-  const { trigger, triggerPlain, rest, plain } = splitOpener(engine);
+  const { triggers, triggerPlain, rest, plain } = splitOpener(engine);
   let decoding: ToolDecoding;
   if (req.mode === "forced") decoding = { grammar: await build(plain) };
   else if (req.mode === "auto")
-    decoding = { trigger: { text: trigger, plain: triggerPlain, continuation: await build(rest) } };
-  else decoding = { trigger: { text: trigger, plain: triggerPlain } };
+    decoding = { trigger: { texts: triggers, plain: triggerPlain, continuation: await build(rest) } };
+  else decoding = { trigger: { texts: triggers, plain: triggerPlain } };
 
   const byName = new Map(req.tools.map((t, i) => [t.function.name, i] as const));
   const check = (text: string) => {
