@@ -3,6 +3,7 @@ import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "@llm/testing";
 import { median } from "../stats/distribution.js";
 import { CACHEABLE_BODY, fixedRate, makePool, maxThroughput, sequential, summarize } from "./load.js";
 import { startRouterProcess, startUpstream } from "./processes.js";
@@ -108,6 +109,32 @@ async function main(): Promise<void> {
       fmt(sr.p99 - sd.p99, 3),
       `${sr.errors}`,
     ]);
+
+    // Webhooks on, receiver dead (connection refused): every request's decision event is queued,
+    // retried and dropped off the request path; the added latency should match the row above.
+    const hookDir = await mkdtemp(join(dir, "webhooks-"));
+    const hooked = await startRouterProcess(repoRoot, hookDir, upstream.url, {
+      webhookUrl: `http://127.0.0.1:${await freePort()}/hooks`,
+    });
+    const hookedPool = makePool(hooked.url);
+    try {
+      await sequential(hookedPool, 300);
+      const sw = summarize(await sequential(hookedPool, SEQ));
+      results.webhooksDeadReceiver = { direct: sd, router: sw };
+      rows.push([
+        `webhooks on, dead receiver (${SEQ} req)`,
+        fmt(sd.p50, 3),
+        fmt(sw.p50, 3),
+        fmt(sw.p50 - sd.p50, 3),
+        fmt(sd.p99, 3),
+        fmt(sw.p99, 3),
+        fmt(sw.p99 - sd.p99, 3),
+        `${sw.errors}`,
+      ]);
+    } finally {
+      await hookedPool.close();
+      await hooked.stop();
+    }
 
     // Cache hits: the first request of the deterministic body is a miss, every later one a hit.
     await sequential(routed, 300, CACHEABLE_BODY);

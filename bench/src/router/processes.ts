@@ -75,7 +75,7 @@ export async function startRouterProcess(
   repoRoot: string,
   dir: string,
   upstreamUrl: string,
-  opts: { cache?: boolean } = {},
+  opts: { cache?: boolean; webhookUrl?: string } = {},
 ): Promise<Proc> {
   const configPath = join(dir, "bench-router.yaml");
   await writeFile(
@@ -95,6 +95,15 @@ export async function startRouterProcess(
       "    costPerHour: 0.01",
       "    authType: hmac",
       "    sharedSecret: bench-secret-0123456789abcdef",
+      // Every event (one decision per request) queued for a webhook: what it adds to the request path.
+      ...(opts.webhookUrl
+        ? [
+            "webhooks:",
+            "  - name: bench",
+            `    url: ${opts.webhookUrl}`,
+            "    secret: bench-webhook-secret-0123456789",
+          ]
+        : []),
       "",
     ].join("\n"),
     { mode: 0o600 },
