@@ -159,7 +159,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       const inputs = Array.isArray(input) ? input : [input];
       return sendJson(res, 200, {
         object: "list",
-        data: inputs.map((_, index) => ({ object: "embedding", index, embedding: [0.1, 0.2, 0.3] })),
+        data: inputs.map((text, index) => ({
+          object: "embedding",
+          index,
+          embedding: opts.embed ? opts.embed(String(text), String(body.model)) : [0.1, 0.2, 0.3],
+        })),
         model: opts.model ?? String(body.model),
         usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length },
       });
