@@ -127,6 +127,9 @@ export function createApp(deps: RouterDeps): RouterApp {
     logger,
     now,
     tracing: deps.tracing ?? true,
+    // Thought signatures and thinking blocks kept across turns: shared like the cache, so the
+    // next turn finds them whichever replica serves it.
+    providerState: (deps.state?.kv ?? new MemoryKeyValue(now)).namespace("provider-state"),
     // Response-cache entries go where shared state goes: Redis across replicas, else this process.
     cache: new ResponseCache({
       kv: (deps.state?.kv ?? new MemoryKeyValue(now)).namespace("cache"),

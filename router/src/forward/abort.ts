@@ -1,4 +1,5 @@
 import type { AbortHook, CallContext } from "../providers/types.js";
+import type { KeyValueStore } from "../state/key-value.js";
 
 /** Abort reason when the client closed its connection before the response finished. */
 export class ClientClosedError extends Error {
@@ -100,15 +101,21 @@ export class AttemptSignal implements AbortHook {
   }
 }
 
-/** The CallContext of one attempt: `signal` materializes only if an adapter reads it. */
+/** The CallContext of one attempt: `signal` and `state` materialize only if an adapter reads them. */
 export class AttemptContext implements CallContext {
   constructor(
     readonly abort: AttemptSignal,
     readonly upstreamModel: string,
     readonly headers: Record<string, string>,
+    /** The adapters' state store and the tenant it is namespaced to (CallContext.state). */
+    private readonly scope?: { store: KeyValueStore; tenantId: string },
   ) {}
 
   get signal(): AbortSignal {
     return this.abort.signal;
+  }
+
+  get state(): KeyValueStore | undefined {
+    return this.scope?.store.namespace(this.scope.tenantId);
   }
 }

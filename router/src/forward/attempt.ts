@@ -61,7 +61,12 @@ export async function attempt(
   };
   metrics.routingDecisions.inc({ target: t.name, type: t.kind, reason });
   const sig = new AttemptSignal(a.client);
-  const ctx = new AttemptContext(sig, cand.upstreamModel, a.propagate);
+  const ctx = new AttemptContext(
+    sig,
+    cand.upstreamModel,
+    a.propagate,
+    deps.providerState && { store: deps.providerState, tenantId: a.outcome.tenant.tenantId },
+  );
   const started = deps.now();
   const callStart = performance.now();
   let waited = false;

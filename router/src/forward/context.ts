@@ -3,6 +3,7 @@ import type { ResponseCache } from "../cache/response-cache.js";
 import type { RouterConfig } from "../config/schema.js";
 import type { EventBus } from "../events/bus.js";
 import type { RouterMetrics } from "../metrics/metrics.js";
+import type { KeyValueStore } from "../state/key-value.js";
 import type { TargetSet } from "../targets/set.js";
 import type { Target } from "../targets/target.js";
 import type { AccessGuard } from "../tenants/types.js";
@@ -29,6 +30,12 @@ export interface ForwardDeps {
   cache?: ResponseCache;
   /** Where decision and failover events go (events/bus.ts); none: nothing is published. */
   events?: EventBus;
+  /**
+   * Where provider adapters keep per-turn state the OpenAI format has no field for (Gemini thought
+   * signatures, Anthropic thinking blocks); each attempt sees it namespaced to its tenant
+   * (CallContext.state). None: adapters keep nothing across turns.
+   */
+  providerState?: KeyValueStore;
   /**
    * The failure classification table for attempts at `target`. Defaults to FAILURE_TABLE; per-target
    * rows (traffic-policies issue: `retryOn`) come in here, never as changes to the candidate loop.

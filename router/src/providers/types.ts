@@ -8,6 +8,7 @@ import type {
   OpenAIErrorBody,
   TextCompletion,
 } from "@llm/contracts";
+import type { KeyValueStore } from "../state/key-value.js";
 
 /**
  * Cancellation as callbacks: what `signal` says, without an AbortController per call for
@@ -31,6 +32,13 @@ export interface CallContext {
   upstreamModel: string;
   /** Extra headers to propagate (e.g. W3C traceparent, x-request-id). */
   headers?: Record<string, string>;
+  /**
+   * Where an adapter keeps what the OpenAI format cannot carry between turns (Gemini thought
+   * signatures, Anthropic signed thinking blocks), keyed by tool-call id: the state store (Redis
+   * when replicas share it) already namespaced to the calling tenant, so one tenant's ids never
+   * reach another's entries. Absent outside the request pipeline (tests, token counts).
+   */
+  readonly state?: KeyValueStore;
 }
 
 /**

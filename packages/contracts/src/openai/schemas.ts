@@ -24,10 +24,20 @@ const imagePart = z
 export const contentPart = z.discriminatedUnion("type", [textPart, imagePart]);
 export type ContentPart = z.infer<typeof contentPart>;
 
+/**
+ * Google's OpenAI-compatibility extension on a tool call: the Gemini thought signature of the
+ * functionCall part, echoed back on the next turn (ai.google.dev/gemini-api/docs/thought-signatures,
+ * "OpenAI compatibility"). Other providers' keys under `extra_content` are kept as sent.
+ */
+const extraContent = z
+  .object({ google: z.object({ thought_signature: z.string().optional() }).loose().optional() })
+  .loose();
+
 const toolCall = z.object({
   id: z.string(),
   type: z.literal("function"),
   function: z.object({ name: z.string(), arguments: z.string() }),
+  extra_content: extraContent.optional(),
 });
 
 export const chatMessage = z.discriminatedUnion("role", [
@@ -199,6 +209,8 @@ export interface ToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
+  /** Google's extension: the Gemini thought signature to send back with this call. */
+  extra_content?: { google?: { thought_signature?: string } };
 }
 
 /** One streamed piece of a call: `id`, `type` and `name` in its first delta, `arguments` fragments after. */
@@ -207,6 +219,8 @@ export interface ToolCallDelta {
   id?: string;
   type?: "function";
   function: { name?: string; arguments: string };
+  /** In the call's first delta, as Google's OpenAI layer streams it (see ToolCall). */
+  extra_content?: { google?: { thought_signature?: string } };
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";

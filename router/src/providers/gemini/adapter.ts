@@ -1,13 +1,17 @@
 import type { ChatCompletionChunk, EmbeddingsResponse } from "@llm/contracts";
 import { providerErrors, streamFailure, upstreamError } from "../errors.js";
+import { CallState } from "../shared/call-state.js";
 import { createHttpClient, type HttpOptions, joinUrl, pathOf } from "../shared/http.js";
 import { sseEvents } from "../shared/sse.js";
-import { type ProviderAdapter, UpstreamError } from "../types.js";
+import { type CallContext, type ProviderAdapter, UpstreamError } from "../types.js";
 import {
   chunkChoices,
   fromGeminiResponse,
   type GeminiResponse,
+  newCallIdBase,
+  signaturesOf,
   toGeminiRequest,
+  unsignedCallIds,
   usageOf,
 } from "./translate.js";
 
@@ -18,6 +22,18 @@ export interface GeminiAdapterConfig extends HttpOptions {
   baseURL?: string;
   /** API version path segment. Defaults to `v1beta`. */
   apiVersion?: string;
+  /** How long a thought signature waits for the turn that sends its call back. Defaults to 24 h. */
+  thoughtSignatureTtlMs?: number;
+}
+
+/**
+ * Thought signatures kept per tenant, keyed by tool-call id: Gemini 3 refuses a function call sent
+ * back without the signature it came with (4xx, ai.google.dev/gemini-api/docs/thought-signatures),
+ * and OpenAI's format has no field for it; clients that echo Google's
+ * `extra_content.google.thought_signature` need none of this.
+ */
+function signatureStore(ctx: CallContext, ttlMs?: number): CallState {
+  return new CallState(ctx.state?.namespace("gemini", "thought-signatures"), ttlMs);
 }
 
 /** Gemini generateContent / streamGenerateContent / batchEmbedContents behind the OpenAI interface. */
@@ -41,17 +57,21 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
 
   return {
     async chat(req, ctx) {
+      const signatures = signatureStore(ctx, config.thoughtSignatureTtlMs);
       const res = await http.postJson<GeminiResponse>(
         url(ctx.upstreamModel, "generateContent"),
-        toGeminiRequest(req),
+        toGeminiRequest(req, await signatures.load(unsignedCallIds(req))),
         ctx,
       );
-      return fromGeminiResponse(res, res.modelVersion ?? ctx.upstreamModel);
+      const answer = fromGeminiResponse(res, res.modelVersion ?? ctx.upstreamModel);
+      await signatures.save(answer.choices.flatMap((c) => signaturesOf(c.message.tool_calls ?? [])));
+      return answer;
     },
     async chatStream(req, ctx) {
+      const signatures = signatureStore(ctx, config.thoughtSignatureTtlMs);
       const res = await http.postStream(
         `${url(ctx.upstreamModel, "streamGenerateContent")}?alt=sse`,
-        toGeminiRequest(req),
+        toGeminiRequest(req, await signatures.load(unsignedCallIds(req))),
         ctx,
       );
       const model = ctx.upstreamModel;
@@ -59,6 +79,8 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
         const created = Math.floor(Date.now() / 1000);
         const first = new Set<number>();
         const callCounts = new Map<number, number>();
+        const idBase = newCallIdBase();
+        const signed: [string, string][] = [];
         let id = `chatcmpl-gemini-${Date.now().toString(36)}`;
         let usage: GeminiResponse["usageMetadata"];
         try {
@@ -72,9 +94,12 @@ export function createGeminiAdapter(config: GeminiAdapterConfig = {}): ProviderA
             if (data.error) throw upstreamError({ provider, status: 200, body: data, secrets });
             if (data.responseId) id = `chatcmpl-${data.responseId}`;
             if (data.usageMetadata) usage = data.usageMetadata;
-            const choices = chunkChoices(data, first, callCounts);
+            const choices = chunkChoices(data, first, callCounts, idBase);
+            for (const c of choices) signed.push(...signaturesOf(c.delta.tool_calls ?? []));
             if (choices.length > 0) yield { id, object: "chat.completion.chunk", created, model, choices };
           }
+          // Kept before the stream ends, so a client that answers the calls at once finds them.
+          await signatures.save(signed);
           // Gemini has no [DONE]; its last event carries the usage, sent here as OpenAI's usage chunk.
           yield { id, object: "chat.completion.chunk", created, model, choices: [], usage: usageOf(usage) };
         } catch (err) {
@@ -137,6 +162,13 @@ export function geminiFromConfig(p: {
   apiKey?: string;
   baseURL?: string;
   timeout?: number;
+  thoughtSignatureTtl?: unknown;
 }): ProviderAdapter {
-  return createGeminiAdapter({ apiKey: p.apiKey, baseURL: p.baseURL, timeoutMs: p.timeout });
+  return createGeminiAdapter({
+    apiKey: p.apiKey,
+    baseURL: p.baseURL,
+    timeoutMs: p.timeout,
+    // A passthrough field of the externalProviders[] entry, in milliseconds.
+    thoughtSignatureTtlMs: typeof p.thoughtSignatureTtl === "number" ? p.thoughtSignatureTtl : undefined,
+  });
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -5,16 +6,22 @@ import {
   contentText,
   type FinishReason,
   requestedMaxTokens,
+  type ToolCall,
   type Usage,
 } from "@llm/contracts";
 
-/** Gemini `Part` shapes we send and read. */
-export type GeminiPart =
+/**
+ * Gemini `Part` shapes we send and read. Any part may carry a `thoughtSignature` (Gemini 2.5/3
+ * thinking models), which must go back on the same part next turn
+ * (ai.google.dev/gemini-api/docs/thought-signatures).
+ */
+export type GeminiPart = (
   | { text: string }
   | { inlineData: { mimeType: string; data: string } }
   | { fileData: { fileUri: string; mimeType?: string } }
   | { functionCall: { name: string; args?: unknown } }
-  | { functionResponse: { name: string; response: unknown } };
+  | { functionResponse: { name: string; response: unknown } }
+) & { thoughtSignature?: string; thought?: boolean };
 
 export interface GeminiContent {
   role: "user" | "model";
@@ -79,8 +86,14 @@ const THINKING_BUDGET = { minimal: 512, low: 1024, medium: 8192, high: 24576 } a
  * `systemInstruction`, assistant becomes `model`, tool results become functionResponse parts
  * (named by the assistant call they answer), same-role turns are merged, and sampling options
  * go to `generationConfig` (JSON response formats set responseMimeType/responseSchema).
+ * An assistant call's thought signature goes back on its functionCall part: the one the client
+ * sent in Google's `extra_content.google.thought_signature`, else the one kept in `signatures`
+ * (call id -> signature, from the state store).
  */
-export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
+export function toGeminiRequest(
+  req: ChatCompletionRequest,
+  signatures: ReadonlyMap<string, string> = new Map(),
+): GeminiRequest {
   const system: string[] = [];
   const contents: GeminiContent[] = [];
   const callNames = new Map<string, string>();
@@ -112,7 +125,11 @@ export function toGeminiRequest(req: ChatCompletionRequest): GeminiRequest {
         } catch {
           args = {};
         }
-        parts.push({ functionCall: { name: call.function.name, args } });
+        const signature = call.extra_content?.google?.thought_signature ?? signatures.get(call.id);
+        parts.push({
+          functionCall: { name: call.function.name, args },
+          ...(signature ? { thoughtSignature: signature } : {}),
+        });
       }
     if (parts.length === 0) continue;
     const role = msg.role === "assistant" ? "model" : "user";
@@ -207,39 +224,73 @@ export function usageOf(u: GeminiUsage | undefined): Usage {
   return usage;
 }
 
-function textAndCalls(parts: GeminiPart[] | undefined, callBase = 0) {
+/**
+ * A fresh prefix for the tool-call ids of one answer. Gemini calls have no ids, and the router
+ * keys thought signatures by call id, so ids must not repeat across answers (`call_0_<name>`
+ * would be every first call of every turn).
+ */
+export function newCallIdBase(): string {
+  return randomBytes(6).toString("hex");
+}
+
+/** The assistant tool-call ids of `req` whose thought signature the client did not send itself. */
+export function unsignedCallIds(req: ChatCompletionRequest): string[] {
+  const ids: string[] = [];
+  for (const msg of req.messages)
+    if (msg.role === "assistant")
+      for (const call of msg.tool_calls ?? [])
+        if (!call.extra_content?.google?.thought_signature) ids.push(call.id);
+  return ids;
+}
+
+/** Call id -> thought signature of the calls in an answer's tool_calls (or stream deltas). */
+export function signaturesOf(
+  calls: readonly Partial<Pick<ToolCall, "id" | "extra_content">>[],
+): [string, string][] {
+  const out: [string, string][] = [];
+  for (const c of calls) {
+    const sig = c.extra_content?.google?.thought_signature;
+    if (c.id && sig) out.push([c.id, sig]);
+  }
+  return out;
+}
+
+function textAndCalls(parts: GeminiPart[] | undefined, idBase: string, callBase = 0) {
   let text = "";
   let reasoning = "";
-  const calls: {
-    index: number;
-    id: string;
-    type: "function";
-    function: { name: string; arguments: string };
-  }[] = [];
+  const calls: (ToolCall & { index: number })[] = [];
   for (const p of parts ?? []) {
-    if ("text" in p && (p as { thought?: boolean }).thought) reasoning += p.text;
+    if ("text" in p && p.thought) reasoning += p.text;
     else if ("text" in p) text += p.text;
     else if ("functionCall" in p) {
       const index = callBase + calls.length;
       calls.push({
         index,
-        id: `call_${index}_${p.functionCall.name}`,
+        id: `call_${idBase}_${index}`,
         type: "function",
         function: { name: p.functionCall.name, arguments: JSON.stringify(p.functionCall.args ?? {}) },
+        // Google's own OpenAI layer hands the signature out here; clients that echo it need no state.
+        ...(p.thoughtSignature
+          ? { extra_content: { google: { thought_signature: p.thoughtSignature } } }
+          : {}),
       });
     }
   }
   return { text, reasoning, calls };
 }
 
-export function fromGeminiResponse(res: GeminiResponse, model: string): ChatCompletion {
+export function fromGeminiResponse(
+  res: GeminiResponse,
+  model: string,
+  idBase: string = newCallIdBase(),
+): ChatCompletion {
   return {
     id: `chatcmpl-${res.responseId ?? Date.now().toString(36)}`,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model,
     choices: (res.candidates ?? []).map((c, i) => {
-      const { text, reasoning, calls } = textAndCalls(c.content?.parts);
+      const { text, reasoning, calls } = textAndCalls(c.content?.parts, `${idBase}${i}`);
       return {
         index: c.index ?? i,
         message: {
@@ -266,10 +317,15 @@ export function chunkChoices(
   res: GeminiResponse,
   first: Set<number>,
   callCounts: Map<number, number> = new Map(),
+  idBase: string = newCallIdBase(),
 ): ChatCompletionChunk["choices"] {
   return (res.candidates ?? []).map((c, i) => {
     const index = c.index ?? i;
-    const { text, reasoning, calls } = textAndCalls(c.content?.parts, callCounts.get(index) ?? 0);
+    const { text, reasoning, calls } = textAndCalls(
+      c.content?.parts,
+      `${idBase}${index}`,
+      callCounts.get(index) ?? 0,
+    );
     const seen = (callCounts.get(index) ?? 0) + calls.length;
     callCounts.set(index, seen);
     const delta: ChatCompletionChunk["choices"][number]["delta"] & { reasoning_content?: string } = {};

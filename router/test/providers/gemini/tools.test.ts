@@ -36,7 +36,7 @@ describe("Gemini tool translation on the wire", () => {
       { mode: "ANY", allowedFunctionNames: ["get_weather"] },
     ],
   ])("maps tool_choice %j to toolConfig.functionCallingConfig", async (choice, config) => {
-    const body = await sent({ tools, tool_choice: choice });
+    const body = await sent({ tools, tool_choice: choice as ChatCompletionRequest["tool_choice"] });
     expect(body).toEqual({
       contents: [{ role: "user", parts: [{ text: "hi" }] }],
       tools: [{ functionDeclarations: [{ name: "get_weather", parameters: { type: "object" } }] }],
