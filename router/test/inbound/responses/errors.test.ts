@@ -159,3 +159,23 @@ describe("/v1/responses refusals and failures", () => {
     expect(last.sequence_number).toBe(events.length - 1);
   });
 });
+
+describe("/v1/responses refusals before any parsing", () => {
+  let router: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    router = await listen({
+      server: { bodyLimit: "1kb" },
+      externalProviders: [{ name: "x", type: "openai", baseURL: "http://127.0.0.1:9/v1", models: ["m"] }],
+    });
+  });
+  afterAll(() => router.close());
+
+  it("answers a body over server.bodyLimit and a body that is not JSON in OpenAI's shape", async () => {
+    const big = await post<ErrorJson>(`${router.url}/v1/responses`, { model: "m", input: "x".repeat(4096) });
+    expect(big.res.status).toBe(413);
+    expect(big.json.error).toMatchObject({ type: "invalid_request_error", code: "request_too_large" });
+    const junk = await post<ErrorJson>(`${router.url}/v1/responses`, "{not json");
+    expect(junk.res.status).toBe(400);
+    expect(junk.json.error).toMatchObject({ type: "invalid_request_error", code: "invalid_json" });
+  });
+});
