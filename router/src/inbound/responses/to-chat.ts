@@ -134,7 +134,8 @@ export function toChatRequest(
     if (req.parallel_tool_calls != null) chat.parallel_tool_calls = req.parallel_tool_calls;
   }
   const tc = req.tool_choice;
-  if (tc !== undefined)
+  // Chat refuses a tool_choice without tools (OpenAI: "only allowed when tools are specified").
+  if (tc !== undefined && chat.tools)
     chat.tool_choice = typeof tc === "string" ? tc : { type: "function", function: { name: tc.name } };
   const format = req.text?.format;
   if (format?.type === "json_object") chat.response_format = { type: "json_object" };

@@ -36,15 +36,18 @@ describe("Responses -> chat translation", () => {
     ],
     [
       "a function tool_choice",
-      { input: "x", tool_choice: { type: "function", name: "f" } },
-      { tool_choice: { type: "function", function: { name: "f" } } },
+      { input: "x", tools: [{ type: "function", name: "f" }], tool_choice: { type: "function", name: "f" } },
+      {
+        tools: [{ type: "function", function: { name: "f" } }],
+        tool_choice: { type: "function", function: { name: "f" } },
+      },
     ],
     ["user and top_p", { input: "x", user: "u1", top_p: 0.5 }, { user: "u1", top_p: 0.5 }],
   ])("maps %s", (_name, body, expected) => {
     expect(chatOf(body)).toMatchObject(expected);
   });
 
-  it("leaves behind what chat has no place for (include, prompt_cache_key, truncation, verbosity, metadata, store)", () => {
+  it("leaves behind what chat has no place for (include, prompt_cache_key, truncation, verbosity, metadata, store, tool settings without tools)", () => {
     const chat = chatOf({
       input: "x",
       include: ["reasoning.encrypted_content"],
@@ -55,6 +58,7 @@ describe("Responses -> chat translation", () => {
       store: true,
       reasoning: { effort: "none" },
       parallel_tool_calls: true,
+      tool_choice: "auto",
     });
     expect(chat).toEqual({ model: "m", messages: [{ role: "user", content: "x" }] });
   });
