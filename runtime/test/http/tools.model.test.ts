@@ -1,3 +1,4 @@
+import { ensureModel } from "@llm/gguf";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
@@ -339,5 +340,29 @@ describe("tool calling: bad input is a 400 naming the field", () => {
     });
     // A valid call, a call cut by max_tokens, or the check's own 500: never a 400, never a crash.
     expect([200, 500]).toContain(r.status);
+  });
+});
+
+describe("a template without a call format (generic syntax, not advertised)", () => {
+  let zephyr: RuntimeHandle;
+  beforeAll(async () => {
+    zephyr = await startRuntime({
+      model: await ensureModel("tiny", 1, "zephyr"),
+      threads: 1,
+      ctxSize: 2048,
+      parallel: 1,
+    });
+  });
+  afterAll(() => zephyr.close());
+
+  it("still answers a forced call under the grammar, but does not list tools", async () => {
+    const c = new OpenAI({ baseURL: `${zephyr.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const r = await c.chat.completions.create({ ...base, messages: [user], tools, tool_choice: "required" });
+    expect(r.choices[0]?.finish_reason).toBe("tool_calls");
+    expectValidCalls(r.choices[0]?.message.tool_calls as never);
+    const models = (await (await fetch(`${zephyr.url}/v1/models`)).json()) as {
+      data: { capabilities: string[] }[];
+    };
+    expect(models.data[0]?.capabilities).not.toContain("tools");
   });
 });
