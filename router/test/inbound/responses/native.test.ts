@@ -116,3 +116,56 @@ describe("/v1/responses passed through natively to an OpenAI target", () => {
     ]);
   });
 });
+
+describe("/v1/responses failover between a native and a translated target", () => {
+  let oa: FakeOpenAI;
+  let compat: FakeOpenAI;
+  let router: Awaited<ReturnType<typeof listen>>;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    [oa, compat] = await Promise.all([startFakeOpenAI(), startFakeOpenAI()]);
+    router = await listen({
+      router: { routingStrategy: "cost", maxRetries: 2, circuitBreaker: { failureThreshold: 100 } },
+      externalProviders: [
+        {
+          name: "oa",
+          type: "openai",
+          baseURL: oa.baseURL,
+          responsesApi: "native",
+          models: { big: "gpt-5" },
+          pricing: { "gpt-5": { input: 0.01, output: 0.01 } },
+        },
+        {
+          name: "compat",
+          type: "openai",
+          baseURL: compat.baseURL,
+          models: ["big"],
+          pricing: { big: { input: 50, output: 50 } },
+        },
+      ],
+    });
+    client = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: "unused", maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await router.close();
+    await Promise.all([oa.close(), compat.close()]);
+  });
+
+  it("answers from the translated target when the native one refuses before the first byte, plain and streamed", async () => {
+    const overloaded = {
+      status: 503,
+      body: { error: { message: "busy", type: "server_error", param: null, code: null } },
+    };
+    oa.failNext = overloaded;
+    const { data, response } = await client.responses.create({ model: "big", input: "fall" }).withResponse();
+    expect(response.headers.get("x-router-target")).toBe("compat");
+    expect(response.headers.get("x-router-reason")).toBe("failover");
+    expect(data.output_text).toBe("echo: fall");
+    oa.failNext = overloaded;
+    const final = await client.responses.stream({ model: "big", input: "again" }).finalResponse();
+    expect(final.output[0]).toMatchObject({ content: [{ text: "echo: again" }] });
+    expect(final.status).toBe("completed");
+    expect(oa.received.filter((r) => r.path === "/v1/responses")).toHaveLength(2);
+  });
+});
