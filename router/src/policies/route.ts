@@ -84,11 +84,14 @@ function defaultModel(t: Target, group: string): string {
   return (t.resolveModel(group) ?? t.resolveModel("auto"))?.upstream ?? group;
 }
 
+const armKey = (target: string, model: string) => `${target}\u0000${model}`;
+
 interface Split {
   /** The experiment's name, or the weighted group's own. */
   name: string;
   experiment?: string;
-  armByTarget: Map<string, string>;
+  /** Arm names by `armKey(target, upstream model)`: two arms may share a target (two quantizations). */
+  arms: Map<string, string>;
 }
 
 /**
@@ -165,7 +168,7 @@ export class PolicyDecision {
   /** `x-router-experiment` / `x-router-fallback` for an attempt at `cand`. */
   headersFor(cand: Candidate): Record<string, string> {
     const out: Record<string, string> = {};
-    const arm = this.split?.experiment && this.split.armByTarget.get(cand.target.name);
+    const arm = this.split?.experiment && this.split.arms.get(armKey(cand.target.name, cand.upstreamModel));
     if (arm) out["x-router-experiment"] = `${this.split?.experiment}/${arm}`;
     if (this.condition) out["x-router-fallback"] = this.condition;
     return out;
@@ -173,7 +176,8 @@ export class PolicyDecision {
 
   /** The usage record's experiment field for an answer from `cand`. */
   experimentFor(cand: Candidate | undefined): { id: string; arm: string } | undefined {
-    const arm = cand && this.split?.experiment && this.split.armByTarget.get(cand.target.name);
+    const arm =
+      cand && this.split?.experiment && this.split.arms.get(armKey(cand.target.name, cand.upstreamModel));
     return arm && this.split?.experiment ? { id: this.split.experiment, arm } : undefined;
   }
 
@@ -215,7 +219,12 @@ export class PolicyDecision {
    */
   private planSplit(group: CompiledGroup, name: string, arms: readonly Arm[], experiment?: string): Plan {
     const { input } = this;
-    this.split = { name, experiment, armByTarget: new Map(arms.map((a) => [a.target, a.name])) };
+    const entries = new Map(arms.map((a) => [a, this.armEntry(group, a)]));
+    this.split = {
+      name,
+      experiment,
+      arms: new Map(arms.map((a) => [armKey(a.target, entries.get(a)?.model ?? ""), a.name])),
+    };
     const sticky = experiment ? input.policies.byName.get(experiment)?.config.stickyHeader : undefined;
     const key = stickyKeyOf(input.body, input.headers, sticky);
     const point = (salt: string) => (key ? unitPoint(salt, key) : Math.random());
@@ -225,7 +234,7 @@ export class PolicyDecision {
     let chosen: Candidate | undefined;
     let divertedFrom: string | undefined;
     while (arm && !chosen) {
-      const entry = this.armEntry(group, arm);
+      const entry = entries.get(arm);
       const t = entry?.target;
       let why: string | undefined;
       if (!t?.enabled) why = "down";
@@ -245,29 +254,27 @@ export class PolicyDecision {
       // A second point for the diverted, so users of the arms still up keep theirs.
       arm = pickArm(remaining, point(`${name}/${arm.name}`));
     }
-    const others = arms
-      .filter((a) => a.target !== chosen?.target.name)
-      .map((a) => this.armEntry(group, a))
-      .filter((e): e is PlanEntry => e !== undefined);
+    const defined = (e: PlanEntry | undefined): e is PlanEntry => e !== undefined;
+    // No arm can take it: the planner over every arm refuses it as it would any request (503, or
+    // the context error a context_window chain reads) and raises the cold arms' demand itself.
+    if (!chosen) return planRouteWithOverflow({ ...input, entries: [...entries.values()].filter(defined) });
+    const others = remaining
+      .filter((a) => a !== arm)
+      .map((a) => entries.get(a))
+      .filter(defined);
     let rest: Candidate[] = [];
     try {
       rest = planRoute({ ...input, entries: others, withOverflow: true });
-    } catch (err) {
-      // Without a usable arm the planner's own refusal is the answer (a context_window fallback reads it).
-      if (!chosen) throw err;
+    } catch {
+      // Nothing behind the assigned arm: it is the only candidate.
     }
-    const alternative = chosen?.costPer1K ?? rest[0]?.costPer1K ?? Number.POSITIVE_INFINITY;
+    const alternative = chosen.costPer1K;
     for (const t of cold)
       t.demand.offer(input.profile.promptTokens + input.profile.completionTokens, {
         costPerHour: t.cluster?.costPerHour ?? 0,
         warmMinutes: input.settings.wakeUpWarmMinutes,
         alternativePer1K: alternative,
       });
-    if (!chosen)
-      return {
-        candidates: rest.slice(0, input.settings.maxRetries + 1),
-        overflow: rest[input.settings.maxRetries + 1],
-      };
     const first = { ...chosen, reason: divertedFrom ? `split_diverted:${divertedFrom}` : "weighted_split" };
     const all = [first, ...rest];
     const budget = input.settings.maxRetries + 1;

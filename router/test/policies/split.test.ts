@@ -179,3 +179,34 @@ describe("a cold arm", () => {
 });
 
 const pool100 = (url: string) => pool(100, 8, (i) => ask(url, `cold-user-${i}`));
+
+describe("two arms on one target (two quantizations)", () => {
+  it("names each arm by the model it sent, and sends each arm's model", async () => {
+    const a = await startFakeOpenAI({ name: "a" });
+    const router = await listen({
+      clusters: [{ name: "cpu", endpoint: a.url, models: ["tiny-q8", "tiny-q4"] }],
+      modelGroups: [{ name: "chat-small", deployments: [{ target: "cpu", model: "tiny-q8" }] }],
+      experiments: [
+        {
+          name: "quant",
+          group: "chat-small",
+          arms: [
+            { name: "q8", weight: 1, target: "cpu", model: "tiny-q8" },
+            { name: "q4", weight: 1, target: "cpu", model: "tiny-q4" },
+          ],
+        },
+      ],
+    });
+    try {
+      const results = await pool(40, 4, (i) => ask(router.url, `quant-user-${i}`));
+      const sent = a.received.map((r) => r.body.model);
+      expect(new Set(results.map((r) => r.experiment))).toEqual(new Set(["quant/q8", "quant/q4"]));
+      expect(sent.filter((m) => m === "tiny-q4").length).toBe(
+        results.filter((r) => r.experiment === "quant/q4").length,
+      );
+    } finally {
+      await router.close();
+      await a.close();
+    }
+  });
+});
