@@ -15,7 +15,7 @@ export function embeddingsTarget(gen: Generation, s: SemanticSettings): Target |
 
 /**
  * Embeds `text` through the target's adapter (`/v1/embeddings` on the wire, HMAC-signed for a
- * cluster as every routed call is), under the router's first-byte timeout. The call is the
+ * cluster as every routed call is), within `semantic.timeout`. The call is the
  * cache's own overhead: it is not booked to the tenant. Rejects on any failure: the caller treats
  * that as "no semantic lookup", never as a failed request.
  */
@@ -32,7 +32,7 @@ export async function embedText(
   const upstreamModel = target.resolveModel(s.model)?.upstream ?? s.model;
   const res = await target.adapter.embed(
     { model: upstreamModel, input: text },
-    { signal: AbortSignal.timeout(gen.config.server.firstByteTimeout), upstreamModel, headers },
+    { signal: AbortSignal.timeout(s.timeout), upstreamModel, headers },
   );
   const v = res.data?.[0]?.embedding;
   if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "number"))

@@ -46,6 +46,8 @@ export interface CacheLookup {
   key?: string;
   bucket?: string;
   vec?: Float32Array;
+  /** The lookup already asked for the embedding (a failure is not retried when storing). */
+  embedTried?: boolean;
   ttlMs?: number;
 }
 
@@ -165,6 +167,7 @@ export class ResponseCache {
       }
       if (entry) return this.counted({ result: "hit", entry });
       if (out.bucket && text !== undefined) {
+        out.embedTried = true;
         out.vec = await this.embed(r, s, text);
         const near = out.vec && (await this.nearest(r.tenantId, out.bucket, out.vec, s.semantic.threshold));
         if (near) return this.counted({ result: "semantic-hit", entry: near });
@@ -239,7 +242,7 @@ export class ResponseCache {
       });
       if (l.bucket) {
         const text = lastUserText(r.body);
-        const vec = l.vec ?? (text !== undefined ? await this.embed(r, s, text) : undefined);
+        const vec = l.vec ?? (text !== undefined && !l.embedTried ? await this.embed(r, s, text) : undefined);
         if (vec) await this.semantic.add(r.tenantId, l.bucket, vec, l.key);
       }
     } catch (err) {

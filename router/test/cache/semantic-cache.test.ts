@@ -83,3 +83,33 @@ describe("the semantic response cache", () => {
     expect(text).toMatch(/llm_router_cache_errors_total\{operation="embed"\} [1-9]/);
   });
 });
+
+describe("the semantic cache's embedding deadline", () => {
+  it("gives up on a slow embeddings target after semantic.timeout and answers as a plain miss", async () => {
+    const up = await startFakeOpenAI({ name: "up", embed });
+    const router = await listen({
+      router: { cache: { enabled: true, semantic: { enabled: true, timeout: "100ms" } } },
+      clusters: [{ name: "pool", endpoint: up.url, models: ["tiny"] }],
+    });
+    try {
+      up.delayMs = 1500;
+      const t0 = performance.now();
+      const { res } = await post(`${router.url}/v1/chat/completions`, {
+        model: "tiny",
+        messages: [{ role: "user", content: "What is the capital of France?" }],
+        temperature: 0,
+      });
+      const ms = performance.now() - t0;
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-router-cache")).toBe("miss");
+      // The chat call itself waits 1.5 s; the embedding gave up after 0.1 s instead of another 1.5 s.
+      expect(ms).toBeLessThan(2900);
+      const text = await (await fetch(`${router.url}/metrics`)).text();
+      expect(text).toMatch(/llm_router_cache_errors_total\{operation="embed"\} 1/);
+    } finally {
+      up.delayMs = 0;
+      await router.close();
+      await up.close();
+    }
+  });
+});

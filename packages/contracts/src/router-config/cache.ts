@@ -23,6 +23,11 @@ export const semanticCacheSection = z
     target: id.optional(),
     /** Embedding model asked of that target. Defaults to `auto` (the target's first model). */
     model: z.string().min(1).default("auto"),
+    /**
+     * Longest wait for the embedding; past it the request goes on as a plain miss (every miss pays
+     * this wait at most). Defaults to 2s.
+     */
+    timeout: duration.default(2_000),
     /** Cosine similarity at or above which a stored answer is served. Defaults to 0.95. */
     threshold: z.number().gt(0).max(1).default(0.95),
     /**
