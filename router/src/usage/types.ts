@@ -47,7 +47,10 @@ export interface UsageRecord {
    * (`llm_router_cache_saved_usd_total`). Optional.
    */
   cacheSavedUsd?: number;
-  /** Experiment and arm that routed the request (a later issue). Optional. */
+  /**
+   * Experiment and arm of the candidate that answered (policies/route.ts); experiment reports and
+   * metrics are computed from it (policies/experiment-stats.ts). Optional: absent outside experiments.
+   */
   experiment?: { id: string; arm: string };
   latencyMs: number;
   /** Time to the first streamed token (or the whole answer when not streamed). Optional. */
