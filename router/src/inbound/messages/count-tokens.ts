@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type ChatCompletionRequest, parseBody, signRequest } from "@llm/contracts";
+import { type ChatCompletionRequest, HttpError, parseBody, signRequest } from "@llm/contracts";
 import { z } from "zod";
 import { routingStrategyName } from "../../config/schema.js";
 import type { ForwardDeps } from "../../forward/context.js";
@@ -51,10 +51,16 @@ const headerOf = (req: IncomingMessage, name: string): string | undefined => {
 };
 
 async function countTokens(deps: ForwardDeps, req: IncomingMessage, res: ServerResponse, body: unknown) {
-  await deps.guard.authenticate(req);
+  const tenant = await deps.guard.authenticate(req);
   refuseServerTools(body);
   refuseUnknownBlocks(body);
   const request = parseBody(countTokensRequest, body);
+  // The key's model allowlist holds for counting as for generating (admission's 403).
+  if (tenant.allowedModels && !tenant.allowedModels.includes(request.model))
+    throw new HttpError(403, `This API key may not use model '${request.model}'`, {
+      param: "model",
+      code: "model_not_allowed",
+    });
   const betas = requestBetas(req.headers);
   const chat = toChatRequest(request);
   const gen = deps.current();
@@ -69,20 +75,26 @@ async function countTokens(deps: ForwardDeps, req: IncomingMessage, res: ServerR
     pinned: headerOf(req, "x-router-target"),
     region: parseRegionPreference(headerOf(req, "x-router-region"), headerOf(req, "x-router-region-policy")),
   });
-  const cand = candidates[0] as Candidate;
+  // The first candidate this key may use (a count touches no target limits, so no reservation);
+  // when it may use none, the estimate stands and no target is asked.
+  const cand = candidates.find(
+    (c) => !tenant.allowedTargets || tenant.allowedTargets.includes(c.target.name),
+  );
   let source: TokenCountSource = "estimate";
   let tokens = profile.promptTokens;
   try {
-    const counted = await countAt(
-      cand,
-      chat,
-      { ...(body as object), model: cand.upstreamModel },
-      nativeHeaders(req.headers, betas),
-    );
+    const counted = cand
+      ? await countAt(
+          cand,
+          chat,
+          { ...(body as object), model: cand.upstreamModel },
+          nativeHeaders(req.headers, betas),
+        )
+      : undefined;
     if (counted) [source, tokens] = counted;
   } catch (err) {
     deps.logger.warn(
-      { target: cand.target.name, err: (err as Error).message },
+      { target: cand?.target.name, err: (err as Error).message },
       "token count failed; answering the estimate",
     );
   }
@@ -91,7 +103,7 @@ async function countTokens(deps: ForwardDeps, req: IncomingMessage, res: ServerR
     200,
     { input_tokens: tokens },
     {
-      "x-router-target": cand.target.name,
+      "x-router-target": cand?.target.name ?? "none",
       "x-router-token-count-source": source,
     },
   );

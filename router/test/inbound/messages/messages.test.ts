@@ -3,6 +3,7 @@ import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
 import { config, listenWithAccess } from "../../helpers/router.js";
 
 const KEY = "sk-acme-tenant-key-0123456789";
+const LIMITED_KEY = "sk-acme-limited-key-0123456789";
 type ApiError = InstanceType<typeof Anthropic.APIError>;
 /** The SDK's error for a call that must fail. */
 const failure = (p: Promise<unknown>): Promise<ApiError> =>
@@ -42,7 +43,15 @@ describe("POST /v1/messages to a translated target (official Anthropic SDK as th
             models: { "claude-sonnet-4-5": "gpt-4o-mini" },
           },
         ],
-        tenants: [{ id: "acme", keys: [{ id: "acme-1", key: KEY }] }],
+        tenants: [
+          {
+            id: "acme",
+            keys: [
+              { id: "acme-1", key: KEY },
+              { id: "acme-2", key: LIMITED_KEY, allowedModels: ["other-model"] },
+            ],
+          },
+        ],
       }),
     ));
     client = new Anthropic({ baseURL: running.url, apiKey: KEY, maxRetries: 0 });
@@ -256,6 +265,20 @@ describe("POST /v1/messages to a translated target (official Anthropic SDK as th
       type: "error",
       error: { type: "authentication_error" },
     });
+  });
+
+  it("refuses a model the key may not use with permission_error, on messages and count_tokens", async () => {
+    const limited = new Anthropic({ baseURL: running.url, apiKey: LIMITED_KEY, maxRetries: 0 });
+    const params = { model: "claude-sonnet-4-5", messages: [{ role: "user" as const, content: "hi" }] };
+    for (const call of [
+      limited.messages.create({ ...params, max_tokens: 8 }),
+      limited.messages.countTokens(params),
+    ]) {
+      const err = await failure(call);
+      expect(err.status).toBe(403);
+      expect(err.error).toMatchObject({ type: "error", error: { type: "permission_error" } });
+    }
+    expect(up.received).toHaveLength(0);
   });
 
   it.each([
