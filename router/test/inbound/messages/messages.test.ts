@@ -4,6 +4,7 @@ import { config, listenWithAccess } from "../../helpers/router.js";
 
 const KEY = "sk-acme-tenant-key-0123456789";
 const LIMITED_KEY = "sk-acme-limited-key-0123456789";
+const SLOW_KEY = "sk-acme-one-a-minute-0123456789";
 type ApiError = InstanceType<typeof Anthropic.APIError>;
 /** The SDK's error for a call that must fail. */
 const failure = (p: Promise<unknown>): Promise<ApiError> =>
@@ -49,6 +50,7 @@ describe("POST /v1/messages to a translated target (official Anthropic SDK as th
             keys: [
               { id: "acme-1", key: KEY },
               { id: "acme-2", key: LIMITED_KEY, allowedModels: ["other-model"] },
+              { id: "acme-3", key: SLOW_KEY, rateLimit: { requestsPerMinute: 1 } },
             ],
           },
         ],
@@ -265,6 +267,20 @@ describe("POST /v1/messages to a translated target (official Anthropic SDK as th
       type: "error",
       error: { type: "authentication_error" },
     });
+  });
+
+  it("answers a tenant's rate limit with 429 rate_limit_error and Retry-After", async () => {
+    const slow = new Anthropic({ baseURL: running.url, apiKey: SLOW_KEY, maxRetries: 0 });
+    const params = {
+      model: "claude-sonnet-4-5",
+      max_tokens: 8,
+      messages: [{ role: "user" as const, content: "hi" }],
+    };
+    await slow.messages.create(params);
+    const err = await failure(slow.messages.create(params));
+    expect(err.status).toBe(429);
+    expect(err.error).toMatchObject({ type: "error", error: { type: "rate_limit_error" } });
+    expect(err.headers?.get("retry-after")).toBeTruthy();
   });
 
   it("refuses a model the key may not use with permission_error, on messages and count_tokens", async () => {
