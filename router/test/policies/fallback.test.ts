@@ -213,3 +213,43 @@ describe("fallback config", () => {
     }
   });
 });
+
+describe("a timeout chain's maxDepth", () => {
+  it.each([
+    [1, 502, null],
+    [2, 200, "fast"],
+  ])("with maxDepth %i answers %i (target %s)", async (maxDepth, status, target) => {
+    const slow = await startFakeOpenAI({ name: "slow" });
+    const fast = await startFakeOpenAI({ name: "fast" });
+    slow.delayMs = 1000;
+    const router = await listen({
+      clusters: [
+        { name: "slow", endpoint: slow.url, models: ["m"], timeout: "100ms" },
+        { name: "fast", endpoint: fast.url, models: ["m"] },
+      ],
+      modelGroups: [
+        {
+          name: "g1",
+          deployments: [{ target: "slow" }],
+          fallbacks: { timeout: { to: ["g2", "g3"], maxDepth } },
+        },
+        { name: "g2", deployments: [{ target: "slow" }] },
+        { name: "g3", deployments: [{ target: "fast" }] },
+      ],
+      router: { maxRetries: 0, circuitBreaker: { failureThreshold: 100 } },
+    });
+    try {
+      const { res } = await post(`${router.url}/v1/chat/completions`, {
+        model: "g1",
+        messages: [{ role: "user", content: "hi" }],
+      });
+      expect(res.status).toBe(status);
+      if (target) expect(res.headers.get("x-router-target")).toBe(target);
+      if (target) expect(res.headers.get("x-router-fallback")).toBe("timeout");
+    } finally {
+      await router.close();
+      await slow.kill();
+      await fast.close();
+    }
+  });
+});

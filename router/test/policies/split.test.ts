@@ -210,3 +210,35 @@ describe("two arms on one target (two quantizations)", () => {
     }
   });
 });
+
+describe("a configured sticky header", () => {
+  it("wins over the body's user", async () => {
+    const a = await startFakeOpenAI({ name: "a", record: false });
+    const b = await startFakeOpenAI({ name: "b", record: false });
+    const cfg = experimentConfig(a, b);
+    const router = await listen({
+      ...cfg,
+      experiments: [{ ...cfg.experiments[0], stickyHeader: "X-Session-Id" }],
+    });
+    const askWith = async (session: string, user: string) => {
+      const { res } = await post(
+        `${router.url}/v1/chat/completions`,
+        { model: "chat-small", user, messages: [{ role: "user", content: "hi" }] },
+        { "x-session-id": session },
+      );
+      return res.headers.get("x-router-experiment");
+    };
+    try {
+      for (let s = 0; s < 20; s++) {
+        const arms = new Set(
+          await Promise.all([0, 1, 2, 3].map((u) => askWith(`session-${s}`, `user-${s}-${u}`))),
+        );
+        expect(arms.size).toBe(1);
+      }
+    } finally {
+      await router.close();
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -3,6 +3,8 @@ import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
 import { FAILURE_TABLE } from "../../src/forward/failover.js";
 import { tableWithRetries } from "../../src/policies/target-policy.js";
 import type { RunningRouter } from "../../src/server.js";
+import { createOpenGuard } from "../../src/tenants/open-guard.js";
+import type { AccessGuard } from "../../src/tenants/types.js";
 import { listen, post } from "../helpers/router.js";
 
 /** Per-target timeouts and same-target retries (router/README.md § Traffic policies), on fake slow upstreams. */
@@ -114,5 +116,62 @@ describe("per-target policy", () => {
     const { res } = await ask("flaky-only");
     expect(res.status).toBe(429);
     expect(flaky.received.length - before).toBe(1);
+  });
+});
+
+describe("a budget reservation across retries and fallbacks", () => {
+  it("is taken once and settled once, with the answering attempt's cost", async () => {
+    const flaky = await startFakeOpenAI({ name: "flaky" });
+    const other = await startFakeOpenAI({ name: "other" });
+    const seen = { admits: 0, settles: [] as string[] };
+    const open = createOpenGuard();
+    const guard: AccessGuard = {
+      ...open,
+      admit: async (tenant, estimate) => {
+        seen.admits++;
+        const r = await open.admit(tenant, estimate);
+        return { ...r, settle: async (actual) => void seen.settles.push(actual.target) };
+      },
+    };
+    const router = await listen(
+      {
+        clusters: [
+          {
+            name: "flaky",
+            endpoint: flaky.url,
+            models: ["m"],
+            retries: 2,
+            retryOn: ["server_error"],
+            retryBackoff: "10ms",
+          },
+          { name: "other", endpoint: other.url, models: ["m"] },
+        ],
+        modelGroups: [
+          { name: "g", deployments: [{ target: "flaky" }], fallbacks: { server_error: ["h"] } },
+          { name: "h", deployments: [{ target: "other" }] },
+        ],
+        router: { maxRetries: 0 },
+      },
+      { guard },
+    );
+    try {
+      // Every attempt at flaky fails: the first and both retries, then the server_error chain answers.
+      flaky.mode = "fail500";
+      const original = flaky.received.length;
+      const { res } = await post(`${router.url}/v1/chat/completions`, {
+        model: "g",
+        messages: [{ role: "user", content: "hi" }],
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-router-fallback")).toBe("server_error");
+      expect(res.headers.get("x-router-target")).toBe("other");
+      expect(flaky.received.length - original).toBe(3);
+      expect(seen.admits).toBe(1);
+      expect(seen.settles).toEqual(["other"]);
+    } finally {
+      await router.close();
+      await flaky.close();
+      await other.close();
+    }
   });
 });
