@@ -18,7 +18,9 @@ type Open = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; call: numb
  * (`thinking_delta` from reasoning_content, `text_delta` from content, `input_json_delta` from a
  * tool call's argument fragments) and `content_block_stop`; at the end `message_delta` with
  * stop_reason and the whole usage, and `message_stop`. Blocks are sequential, as Anthropic's are:
- * a new kind of delta closes the open block.
+ * a new kind of delta closes the open block. Parallel tool calls are expected one after another
+ * (as OpenAI, llama.cpp and our runtime stream them); a fragment for an earlier call arriving after
+ * a later one started would open a block of its own.
  */
 export function messagesStream(req: MessagesRequest, model: string): ChunkTranslator {
   const id = messageId();
