@@ -16,6 +16,11 @@ export function startFakeAnthropic(
     thinking?: string;
     /** What `/v1/messages/count_tokens` answers as `input_tokens` (default 42). */
     countTokens?: number;
+    /**
+     * Refuse, as Anthropic does with thinking enabled, an assistant turn with tool_use that does not
+     * start with a thinking block (docs.anthropic.com "Extended thinking", preserving thinking blocks).
+     */
+    requireThinkingOnToolUse?: boolean;
   } = {},
 ): Promise<FakeServer> {
   const toolName = opts.toolName ?? "get_weather";
@@ -37,6 +42,21 @@ export function startFakeAnthropic(
     if (!req.headers["x-api-key"] || typeof version !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(version)) {
       res.writeHead(401, { "content-type": "application/json" });
       res.end(JSON.stringify({ type: "error", error: { type: "authentication_error", message: "bad key" } }));
+      return;
+    }
+    const unsigned =
+      opts.requireThinkingOnToolUse && req.body.thinking ? toolTurnWithoutThinking(req.body) : -1;
+    if (unsigned >= 0) {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          type: "error",
+          error: {
+            type: "invalid_request_error",
+            message: `messages.${unsigned}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${(req.body.messages as { content: { type: string }[] }[])[unsigned]!.content[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`,
+          },
+        }),
+      );
       return;
     }
     const model = String(req.body.model);
@@ -157,4 +177,16 @@ export function startFakeAnthropic(
       }),
     );
   });
+}
+
+/** Index of an assistant message with tool_use whose first block is not thinking, else -1. */
+function toolTurnWithoutThinking(body: Record<string, unknown>): number {
+  const messages = (body.messages ?? []) as { role?: string; content?: { type?: string }[] | string }[];
+  return messages.findIndex(
+    (m) =>
+      m.role === "assistant" &&
+      Array.isArray(m.content) &&
+      m.content.some((b) => b.type === "tool_use") &&
+      !["thinking", "redacted_thinking"].includes(m.content[0]?.type ?? ""),
+  );
 }

@@ -1,7 +1,8 @@
 import type { ChatCompletionChunk, FinishReason } from "@llm/contracts";
 import { upstreamError } from "../errors.js";
 import type { SseEvent } from "../shared/sse.js";
-import { type AnthropicUsage, finishReason, openAIUsage } from "./translate.js";
+import { thinkingToKeep } from "./signed-thinking.js";
+import { type AnthropicBlock, type AnthropicUsage, finishReason, openAIUsage } from "./translate.js";
 
 /**
  * Anthropic streaming events -> OpenAI chat chunks:
@@ -10,14 +11,19 @@ import { type AnthropicUsage, finishReason, openAIUsage } from "./translate.js";
  * reasoning_content;
  * message_delta -> finish_reason; message_stop -> a final usage chunk; ping ignored;
  * error -> UpstreamError thrown mid-stream. With `jsonTool` (a json_schema response forced as a
- * tool), that tool's input_json_delta becomes content and other text is dropped.
+ * tool), that tool's input_json_delta becomes content and other text is dropped. Thinking blocks
+ * are reassembled (text, signature_delta, redacted data) and handed to `keep` with the turn's
+ * tool_use ids before the last chunk, as a plain answer's are (signed-thinking.ts).
  */
 export async function* anthropicToChunks(
   events: AsyncIterable<SseEvent>,
   model: string,
   secrets: (string | undefined)[],
   jsonTool?: string,
+  keep?: (entries: [string, string][]) => Promise<void>,
 ): AsyncGenerator<ChatCompletionChunk> {
+  // The turn's blocks as Anthropic numbered them, only what thinkingToKeep reads.
+  const blocks: AnthropicBlock[] = [];
   let jsonBlock: number | undefined;
   let id = "chatcmpl-anthropic";
   const created = Math.floor(Date.now() / 1000);
@@ -53,6 +59,10 @@ export async function* anthropicToChunks(
       case "content_block_start": {
         const block = data.content_block as { type?: string; id?: string; name?: string; text?: string };
         const index = data.index as number;
+        if (block?.type === "thinking")
+          blocks[index] = { type: "thinking", thinking: (block as { thinking?: string }).thinking ?? "" };
+        else if (block?.type === "redacted_thinking" || block?.type === "tool_use")
+          blocks[index] = { ...block } as AnthropicBlock;
         if (jsonTool && block?.type === "tool_use" && block.name === jsonTool) jsonBlock = index;
         else if (block?.type === "tool_use") {
           const n = toolIndex.size;
@@ -72,7 +82,12 @@ export async function* anthropicToChunks(
           partial_json?: string;
           thinking?: string;
         };
-        // thinking_delta -> reasoning_content (signature_delta has no OpenAI field and is dropped).
+        // thinking_delta -> reasoning_content; signature_delta has no OpenAI field: it only goes to `keep`.
+        const open = blocks[data.index as number];
+        if (open?.type === "thinking" && delta?.type === "thinking_delta")
+          open.thinking += delta.thinking ?? "";
+        if (open?.type === "thinking" && delta?.type === "signature_delta")
+          open.signature = (open.signature ?? "") + ((delta as { signature?: string }).signature ?? "");
         if (delta?.type === "thinking_delta" && delta.thinking)
           yield chunk({ reasoning_content: delta.thinking });
         else if (delta?.type === "text_delta" && delta.text) {
@@ -96,6 +111,7 @@ export async function* anthropicToChunks(
         break;
       }
       case "message_stop": {
+        if (keep) await keep(thinkingToKeep(blocks.filter(Boolean)));
         yield {
           id,
           object: "chat.completion.chunk",

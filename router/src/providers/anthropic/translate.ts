@@ -6,8 +6,9 @@ import {
   contentText,
   type FinishReason,
   requestedMaxTokens,
-  type Usage,
 } from "@llm/contracts";
+import { restoreThinking } from "./signed-thinking.js";
+import { openAIUsage, promptTokens } from "./usage.js";
 
 /** Anthropic Messages API content blocks we send and receive. */
 export type AnthropicBlock =
@@ -18,7 +19,11 @@ export type AnthropicBlock =
     }
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: "tool_result"; tool_use_id: string; content: string }
-  | { type: "thinking"; thinking: string; signature?: string };
+  | { type: "thinking"; thinking: string; signature?: string }
+  | { type: "redacted_thinking"; data: string };
+
+/** A thinking block as Anthropic signed it: sent back unchanged, or the request is refused. */
+export type SignedThinking = Extract<AnthropicBlock, { type: "thinking" | "redacted_thinking" }>;
 
 export interface AnthropicMessage {
   role: "user" | "assistant";
@@ -39,6 +44,16 @@ export interface AnthropicRequest {
   tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
   metadata?: { user_id: string };
   thinking?: { type: "enabled"; budget_tokens: number };
+  /** Native structured output (GA field; replaces the beta `output_format`). */
+  output_config?: { format: { type: "json_schema"; schema: unknown } };
+}
+
+/** What `toAnthropicRequest` needs beyond the request. */
+export interface AnthropicTranslateOptions {
+  /** `response_format: json_schema` as `output_config.format` instead of a forced tool. Defaults to false. */
+  nativeStructuredOutput?: boolean;
+  /** Signed thinking blocks of earlier answers by tool_use id (the state store's), put back with their calls. */
+  thinking?: ReadonlyMap<string, SignedThinking[]>;
 }
 
 export interface AnthropicResponse {
@@ -107,6 +122,7 @@ export function toAnthropicRequest(
   req: ChatCompletionRequest,
   upstreamModel: string,
   defaultMaxTokens = DEFAULT_ANTHROPIC_MAX_TOKENS,
+  opts: AnthropicTranslateOptions = {},
 ): AnthropicRequest {
   const system: { type: "text"; text: string; cache_control?: CacheControl }[] = [];
   const messages: AnthropicMessage[] = [];
@@ -157,17 +173,19 @@ export function toAnthropicRequest(
     const name = (choice as { function?: { name?: unknown } }).function?.name;
     if (typeof name === "string") out.tool_choice = { type: "tool", name };
   }
-  // Structured output without a beta header: a tool whose input_schema is the schema, forced with
+  // Structured output where the native field is off: a tool whose input_schema is the schema, forced with
   // tool_choice (the documented "JSON mode" pattern, docs.anthropic.com tool-use "JSON output";
   // the same fallback @ai-sdk/anthropic uses where output_config.format is unavailable).
   // The forced choice wins over a client tool_choice; the reply is unwrapped into `content`.
-  const jsonTool = jsonSchemaTool(req);
-  if (jsonTool && req.response_format?.type === "json_schema") {
-    const { description, schema } = req.response_format.json_schema;
-    out.tools = [
-      ...(out.tools ?? []),
-      { name: jsonTool, description, input_schema: schema ?? { type: "object", properties: {} } },
-    ];
+  const jsonTool = jsonSchemaTool(req, opts.nativeStructuredOutput);
+  const format = req.response_format?.type === "json_schema" ? req.response_format.json_schema : undefined;
+  const schema = format?.schema ?? { type: "object", properties: {} };
+  // Native structured outputs, GA on the Claude API (platform.claude.com/docs/en/build-with-claude/
+  // structured-outputs): `output_config.format`, no beta header; the answer is the JSON text.
+  if (format && opts.nativeStructuredOutput) out.output_config = { format: { type: "json_schema", schema } };
+  else if (format && jsonTool) {
+    const forced = { name: jsonTool, description: format.description, input_schema: schema };
+    out.tools = [...(out.tools ?? []), forced];
     out.tool_choice = { type: "tool", name: jsonTool };
   }
   const forcedTool = out.tool_choice?.type === "any" || out.tool_choice?.type === "tool";
@@ -180,6 +198,10 @@ export function toAnthropicRequest(
     out.max_tokens += budget;
     delete out.temperature;
     delete out.top_p;
+    // With thinking on, an assistant turn that called tools must start with the thinking blocks it
+    // came with, signature and all (docs.anthropic.com "Extended thinking", "Preserving thinking
+    // blocks" under tool use): the OpenAI format cannot carry them, so they come from the state store.
+    if (opts.thinking?.size) restoreThinking(out.messages, opts.thinking);
   }
   return out;
 }
@@ -191,9 +213,11 @@ export function toAnthropicRequest(
  */
 const THINKING_BUDGET = { minimal: 1024, low: 1024, medium: 8192, high: 24576 } as const;
 
-/** The forced tool's name when the request asks for a json_schema response, else undefined. */
-export function jsonSchemaTool(req: ChatCompletionRequest): string | undefined {
-  return req.response_format?.type === "json_schema" ? req.response_format.json_schema.name : undefined;
+/** The forced tool's name when the request asks for a json_schema response (and it goes as a tool), else undefined. */
+export function jsonSchemaTool(req: ChatCompletionRequest, native = false): string | undefined {
+  return req.response_format?.type === "json_schema" && !native
+    ? req.response_format.json_schema.name
+    : undefined;
 }
 
 /** Anthropic stop_reason -> OpenAI finish_reason. */
@@ -217,31 +241,8 @@ export function finishReason(stop: string | null | undefined): FinishReason | nu
   }
 }
 
-/** Prompt tokens include cache writes and reads, which Anthropic reports apart. */
-export function promptTokens(u: AnthropicUsage): number {
-  return (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
-}
-
-/**
- * OpenAI-shaped usage of an Anthropic answer. The cache counts travel on (OpenAI's
- * `prompt_tokens_details.cached_tokens` plus Anthropic's write count) so accounting prices cache
- * reads and writes at their own rates (router/src/pricing/cache-pricing.ts reads them back).
- */
-export function openAIUsage(u: AnthropicUsage): Usage {
-  const prompt = promptTokens(u);
-  const completion = u.output_tokens ?? 0;
-  const usage: Usage = {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-  };
-  if (u.cache_read_input_tokens || u.cache_creation_input_tokens)
-    Object.assign(usage, {
-      prompt_tokens_details: { cached_tokens: u.cache_read_input_tokens ?? 0 },
-      cache_creation_input_tokens: u.cache_creation_input_tokens ?? 0,
-    });
-  return usage;
-}
+// Usage lives in usage.ts; re-exported here, where stream.ts and inbound/messages import it.
+export { openAIUsage, promptTokens };
 
 /** `jsonTool`: the forced json_schema tool, whose input becomes the message text (see toAnthropicRequest). */
 export function fromAnthropicResponse(
