@@ -72,7 +72,12 @@ export async function tryCandidates(deps: ForwardDeps, gen: Generation, a: Attem
     // A declared fallback chain (policies/route.ts) takes over where the group's candidates ended.
     const condition = conditionOfRule(end.rule);
     const next = condition && !a.res.headersSent ? a.decision?.fallBack(condition) : undefined;
-    if (!next) return end.finish();
+    if (!next) {
+      // An error after a fallback still says which chain the request went down.
+      if (a.decision?.condition && !a.res.headersSent)
+        a.res.setHeader("x-router-fallback", a.decision.condition);
+      return end.finish();
+    }
     a.candidates = next.candidates;
     a.overflow = next.overflow;
   }
