@@ -1,8 +1,20 @@
 /** Schema of `catalog.yaml`: one entry per servable model. */
 import { z } from "zod";
 
-/** Chat templates the runtime knows by name; `auto` uses the template embedded in the GGUF. */
-export const CHAT_TEMPLATES = ["zephyr", "llama2", "chatml", "auto"] as const;
+/**
+ * Chat templates the runtime knows by name; `auto` uses the template embedded in the GGUF.
+ * `qwen2.5` is Qwen2.5-Instruct's (tools in `<tools>`, calls in `<tool_call>`), which `pnpm gen-gguf`
+ * embeds by default (packages/gguf/README.md, "Chat templates").
+ */
+export const CHAT_TEMPLATES = ["zephyr", "llama2", "chatml", "qwen2.5", "auto"] as const;
+/** Templates with no tool-call syntax: a model on one of them cannot declare `tools`. */
+const TOOLLESS_TEMPLATES: readonly string[] = ["zephyr", "llama2", "chatml"];
+/**
+ * What a model serves beyond plain chat, as the router routes on it (a request with `tools` needs
+ * `tools`, a `response_format` needs `json_schema`): the pool's declared capabilities until its
+ * runtime reports its own.
+ */
+export const MODEL_FEATURES = ["tools", "json_schema", "vision"] as const;
 /** Node pools a model is meant for. */
 export const POOLS = ["cpu", "gpu"] as const;
 /** GGUF quantizations (llama.cpp `ftype` names) the catalog accepts. */
@@ -51,6 +63,8 @@ export const CatalogEntrySchema = z
     chatTemplate: z.enum(CHAT_TEMPLATES),
     /** Node pool the model is meant for. */
     pool: z.enum(POOLS),
+    /** Features beyond chat (`tools`, `json_schema`, `vision`); the pool's default `features`. Defaults to none. */
+    features: z.array(z.enum(MODEL_FEATURES)).optional(),
     /** One line for humans. */
     description: z.string().min(1, "must not be empty"),
   })
@@ -61,6 +75,13 @@ export const CatalogEntrySchema = z
         code: "custom",
         path: ["sha256"],
         message: "is required for downloaded and file models (64 hex chars)",
+      });
+    }
+    if (m.features?.includes("tools") && TOOLLESS_TEMPLATES.includes(m.chatTemplate)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["features"],
+        message: `tools needs a chat template with tool calls (qwen2.5 or auto), not ${m.chatTemplate}`,
       });
     }
     const seed = GEN_URI.exec(m.uri)?.[2];

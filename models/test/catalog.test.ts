@@ -84,6 +84,16 @@ describe("the shipped catalog", () => {
     expect(findModel("gen-tiny")).toMatchObject({ uri: "gen://tiny?seed=1", pool: "cpu" });
   });
 
+  it("gives every generated model Qwen2.5's template and the tools feature (gen-gguf's default template)", () => {
+    const generatedModels = catalog.models.filter((m) => m.uri.startsWith("gen://"));
+    expect(generatedModels.length).toBeGreaterThan(0);
+    for (const m of generatedModels)
+      expect(m).toMatchObject({ chatTemplate: "qwen2.5", features: ["tools"] });
+    // The downloaded TinyLlama and Llama 2 templates have no tool syntax: they declare nothing.
+    for (const m of catalog.models.filter((e) => e.uri.startsWith("https://")))
+      expect(m.features).toBeUndefined();
+  });
+
   it("names the known models when a name is unknown", () => {
     expect(() => findModel("gpt-5", catalog)).toThrow(
       /^unknown model gpt-5; known: tinyllama-1\.1b-chat-q4_k_m, tinyllama-1\.1b-chat-q8_0, llama-2-7b-chat-q4_k_m, gen-tiny/,
@@ -113,10 +123,20 @@ describe("parseCatalog", () => {
     ["models[2].description: Invalid input", { description: undefined }],
     ["models[2].sizeBytes: Too small", { sizeBytes: 0 }],
     ["models[2].quant: unknown field", { quant: "Q4_0" }],
+    ["models[2].features[0]: Invalid option", { features: ["telepathy"] }],
+    [
+      "models[2].features: tools needs a chat template with tool calls (qwen2.5 or auto), not zephyr",
+      { features: ["tools"] },
+    ],
   ])("reports %s", (message, patch) => {
     const err = errorOf(() => parseCatalog(withThird(patch), "cat.yaml"));
     expect(err.message.startsWith("cat.yaml: ")).toBe(true);
     expect(err.issues.some((i) => i.startsWith(message))).toBe(true);
+  });
+
+  it("accepts features on a template with tool calls", () => {
+    const c = parseCatalog(withThird({ chatTemplate: "qwen2.5", features: ["tools", "json_schema"] }));
+    expect(c.models[2]).toMatchObject({ chatTemplate: "qwen2.5", features: ["tools", "json_schema"] });
   });
 
   it("rejects an uppercase sha256, since downloads compare lowercase hex", () => {
