@@ -3,11 +3,13 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { mergeManaged } from "./admin/merge-managed.js";
+import { AdminParts } from "./admin/parts.js";
 import { ProviderStore } from "./admin/provider-store.js";
 import { createAdminRouter } from "./admin/router.js";
 import { createApp, type RouterApp, type RouterDeps } from "./app.js";
 import { type AuditLog, FileAuditLog } from "./audit/log.js";
 import type { RouterConfig } from "./config/schema.js";
+import { EventBus } from "./events/bus.js";
 import { policiesOf } from "./policies/compile.js";
 import { ExperimentClock } from "./policies/experiment-clock.js";
 import { ExperimentStats, withExperimentStats } from "./policies/experiment-stats.js";
@@ -84,11 +86,18 @@ export async function createRouter(
   // Webhooks and budget alert POSTs go out from bounded queues, never from a request's path.
   const webhooks = new WebhookDispatcher({ registry: metricsRegistry, logger });
   webhooks.configure(config.webhooks);
+  // One bus for the app (decisions) and the access part (budget alerts, the admin event stream).
+  const events =
+    options.events ??
+    new EventBus({
+      onError: (err) => logger.warn({ err: (err as Error).message }, "event subscriber failed"),
+    });
   let app: RouterApp | undefined;
   const access = await createRouterAccess(config, {
     logger,
     env: options.env,
     metricsRegistry,
+    events,
     now: options.clock,
     alerts: webhooks.alertSink,
     // An admin change applies at once: the app rebuilds its targets from the merged config.
@@ -100,6 +109,7 @@ export async function createRouter(
     config: access.apply(config),
     logger,
     metricsRegistry,
+    events,
     guard: access.guard,
     // Records that carry an experiment also feed its metrics and shared counters (policies/).
     usage: withExperimentStats(access.ledger, access.experiments, metricsRegistry, (err) =>
@@ -144,6 +154,8 @@ export interface RouterAccessOptions {
   env?: NodeJS.ProcessEnv;
   /** Registry for the ledger's per-tenant metrics (the app's /metrics). */
   metricsRegistry: Registry;
+  /** The router's event bus (budget alerts; the admin event stream reads it). */
+  events?: EventBus;
   now?: () => number;
   /** Called with the base config plus managed providers after every admin change. */
   onManagedChange: (merged: RouterConfig) => void;
@@ -178,7 +190,20 @@ export async function createRouterAccess(
   const audit: AuditLog | undefined = config.admin?.auditLog
     ? new FileAuditLog(config.admin.auditLog)
     : undefined;
+  /** The config file's contents as last loaded (without managed providers). */
+  let base = config;
+  const now = opts.now ?? Date.now;
+  const admin = new AdminParts({
+    config,
+    state,
+    shared: redis !== undefined,
+    base: () => base,
+    applyTenants: (tenants, b) => guard.setTenants(tenants, b.admin),
+    now,
+    logger,
+  });
   const guard = createAccessGuard({
+    onKeyUse: (id) => admin.keyUsage.touch(id),
     tenants: config.tenants ?? [],
     admin: config.admin,
     providers: config.externalProviders,
@@ -186,6 +211,7 @@ export async function createRouterAccess(
     alerts: opts.alerts,
     logger,
     audit,
+    events: opts.events,
     now: opts.now,
   });
   const ledger = new UsageLedger({
@@ -200,12 +226,11 @@ export async function createRouterAccess(
       "admin.stateFile is set but ROUTER_STATE_KEY is not: providers with API keys cannot be persisted",
     );
 
-  /** The config file's contents as last loaded (without managed providers). */
-  let base = config;
   const isBaseTarget = (name: string) =>
     base.clusters.some((c) => c.name === name) || base.externalProviders.some((p) => p.name === name);
   const store = new ProviderStore({
     file: config.admin?.stateFile,
+    shared: admin.file,
     box: key ? new SecretBox(key) : undefined,
     reserved: () =>
       new Set([...base.clusters.map((c) => c.name), ...base.externalProviders.map((p) => p.name)]),
@@ -216,6 +241,7 @@ export async function createRouterAccess(
     },
   });
   await store.load();
+  await admin.start();
 
   const experiments = new ExperimentStats(state.kv.namespace("experiments"));
   const adminRouter = createAdminRouter({
@@ -224,6 +250,13 @@ export async function createRouterAccess(
     store,
     audit,
     now: opts.now,
+    access: admin.access,
+    yamlTenants: () => base.tenants ?? [],
+    state,
+    keyUsage: admin.keyUsage,
+    events: opts.events ?? new EventBus(),
+    targets: opts.targets,
+    oidc: () => admin.oidc(),
     experiment: (name) => {
       const e = policiesOf(base).byName.get(name);
       return e ? experiments.report(e, (opts.now ?? Date.now)()) : Promise.resolve(undefined);
@@ -244,12 +277,13 @@ export async function createRouterAccess(
     experiments,
     apply(next) {
       base = next;
-      guard.setTenants(next.tenants ?? [], next.admin);
+      guard.setTenants(admin.tenants(next), next.admin);
       const merged = mergeManaged(next, store.targets());
       guard.setProviders(merged.externalProviders);
       return merged;
     },
     async close() {
+      await admin.close();
       await audit?.close();
       await state.close();
       redis?.disconnect();

@@ -1,4 +1,3 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import {
   type ClusterConfig,
@@ -7,6 +6,7 @@ import {
   externalProviderSection,
 } from "../config/schema.js";
 import { isEncrypted, type SecretBox } from "../secrets/box.js";
+import { SharedStateFile } from "./state-file.js";
 
 /**
  * Providers and clusters added through the admin API (on top of the config file), persisted to
@@ -67,6 +67,8 @@ export class ProviderStoreError extends Error {
 export interface ProviderStoreOptions {
   /** JSON state file; memory only when absent. */
   file?: string;
+  /** The same file shared with other stores (tenants and keys); built from `file` when absent. */
+  shared?: SharedStateFile;
   /** Encrypts secrets at rest; required when `file` is set and an entry has a secret. */
   box?: SecretBox;
   /** Names already used by the config file (cannot be added or changed here). */
@@ -78,20 +80,17 @@ export interface ProviderStoreOptions {
 export class ProviderStore {
   private entries = new Map<string, ManagedEntry>();
   private chain: Promise<void> = Promise.resolve();
+  private readonly file: SharedStateFile | undefined;
 
-  constructor(private readonly opts: ProviderStoreOptions) {}
+  constructor(private readonly opts: ProviderStoreOptions) {
+    this.file = opts.shared ?? (opts.file ? new SharedStateFile(opts.file) : undefined);
+  }
 
   /** Loads the state file if it exists (decrypting secrets); a missing file is an empty store. */
   async load(): Promise<void> {
-    if (!this.opts.file) return;
-    let text: string;
-    try {
-      text = await readFile(this.opts.file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw err;
-    }
-    this.entries = this.fromState(JSON.parse(text));
+    const doc = await this.file?.read();
+    // A file written only by the tenants/keys store has no providers yet.
+    if (doc) this.entries = this.fromState({ version: 1, providers: [], ...doc });
   }
 
   list(): ManagedEntry[] {
@@ -175,11 +174,7 @@ export class ProviderStore {
       // Validate before persisting: a bad entry must not reach the file.
       for (const e of next.values())
         (e.kind === "cluster" ? clusterSection : externalProviderSection).parse(e.config);
-      if (this.opts.file) {
-        const tmp = `${this.opts.file}.${process.pid}.tmp`;
-        await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-        await rename(tmp, this.opts.file);
-      }
+      if (this.file) await this.file.write({ version: state.version, providers: state.providers });
       this.entries = next;
       this.opts.onChange?.(this.targets());
     });
@@ -197,7 +192,7 @@ export class ProviderStore {
           const v = config[f];
           if (typeof v !== "string") continue;
           if (!this.opts.box) {
-            if (this.opts.file)
+            if (this.file)
               throw new ProviderStoreError(
                 "ROUTER_STATE_KEY is not configured: cannot persist provider secrets encrypted",
                 500,

@@ -2,10 +2,23 @@ import { HttpError, parseBody } from "@llm/contracts";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import type { AuditLog } from "../audit/log.js";
+import type { EventBus } from "../events/bus.js";
+import type { StateStore } from "../state/types.js";
+import type { Target } from "../targets/target.js";
 import type { TenantConfig } from "../tenants/config.js";
 import type { TenantAccessGuard } from "../tenants/guard.js";
 import type { UsageLedger } from "../usage/ledger.js";
+import type { AccessStore } from "./access-store.js";
+import { analyticsQuery, analyticsReport } from "./analytics.js";
+import { eventsRoute } from "./events-route.js";
+import { notFound, principalOf } from "./http.js";
+import type { KeyUsage } from "./key-usage.js";
+import { keysRoutes } from "./keys-routes.js";
+import type { OidcVerifier } from "./oidc.js";
+import { type Principal, requireRole, resolvePrincipal, tenantScope } from "./principal.js";
 import { managedEntryInput, type ProviderStore, ProviderStoreError } from "./provider-store.js";
+import { testProvider } from "./provider-test.js";
+import { tenantsRoutes } from "./tenants-routes.js";
 
 export interface AdminRouterDeps {
   guard: TenantAccessGuard;
@@ -17,7 +30,24 @@ export interface AdminRouterDeps {
   now?: () => number;
   /** GET /admin/experiments/{name}: the experiment's per-arm report (policies/experiment-stats.ts); undefined when unknown. */
   experiment?: (name: string) => Promise<unknown | undefined>;
+  /** API-made tenants and keys (keys-routes.ts, tenants-routes.ts). */
+  access: AccessStore;
+  /** The config file's tenants (read-only through the API). */
+  yamlTenants: () => readonly TenantConfig[];
+  /** Budget counters (key spend). */
+  state: StateStore;
+  keyUsage: KeyUsage;
+  events: EventBus;
+  /** The running targets (provider test). */
+  targets: () => readonly Target[];
+  /** OIDC bearer verification when `admin.oidc` is configured. */
+  oidc?: () => OidcVerifier | undefined;
+  /** SSE heartbeat interval (tests shorten it). Defaults to 15 s. */
+  heartbeatMs?: number;
 }
+
+/** Paths a `user` key may call (everything else: 401, a user key is no admin credential). */
+const USER_PATHS = new Set(["/me", "/analytics", "/events"]);
 
 const time = z
   .union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }), z.iso.date()])
@@ -30,25 +60,6 @@ const usageQuery = z
     groupBy: z.enum(["tenant", "target", "model"]).default("tenant"),
   })
   .strict();
-
-/** Tenants without key hashes or secrets: ids, access lists, limits and budgets only. */
-function publicTenants(tenants: readonly TenantConfig[]) {
-  return tenants.map((t) => ({
-    id: t.id,
-    name: t.name ?? t.id,
-    allowedModels: t.allowedModels ?? null,
-    allowedTargets: t.allowedTargets ?? null,
-    budgets: t.budgets ?? null,
-    rateLimit: t.rateLimit ?? null,
-    keys: t.keys.map((k) => ({
-      id: k.id,
-      allowedModels: k.allowedModels ?? null,
-      allowedTargets: k.allowedTargets ?? null,
-      budgets: k.budgets ?? null,
-      rateLimit: k.rateLimit ?? null,
-    })),
-  }));
-}
 
 /** A managed entry as the API shows it: secrets replaced by `hasApiKey`/`hasSharedSecret`. */
 function publicEntry(e: { kind: string; config: Record<string, unknown> }) {
@@ -64,36 +75,112 @@ function publicEntry(e: { kind: string; config: Record<string, unknown> }) {
 }
 
 /**
- * The admin API, mounted by the app through `extraRouters`. Every route needs the admin key
- * (`Authorization: Bearer`); without a configured admin key the API answers 403 to everyone.
+ * The admin API, mounted by the app through `extraRouters` (router/README.md § Admin API). Every
+ * route needs a bearer credential whose role allows it (principal.ts); without a configured admin
+ * key or OIDC the API answers 403 to everyone.
  */
 export function createAdminRouter(deps: AdminRouterDeps): Router {
   const r = express.Router();
+  const now = deps.now ?? Date.now;
   const audit = (req: Request, action: string, target?: string, details?: Record<string, unknown>) =>
     deps.audit?.write({ action, actor: "admin", target, outcome: "ok", details: { ip: req.ip, ...details } });
+  const only =
+    (...roles: Principal["role"][]) =>
+    (_req: Request, res: Response, next: NextFunction) => {
+      try {
+        requireRole(principalOf(res), ...roles);
+        next();
+      } catch (err) {
+        next(err);
+      }
+    };
 
-  r.use("/admin", (req: Request, _res: Response, next: NextFunction) => {
-    if (!deps.guard.adminConfigured)
+  // Who is calling (admin key, tenant key with its role, OIDC token); routes then check the role.
+  r.use("/admin", async (req: Request, res: Response, next: NextFunction) => {
+    if (!deps.guard.adminConfigured && !deps.oidc?.())
       return next(
         new HttpError(403, "The admin API is disabled: configure admin.keyHash", { code: "admin_disabled" }),
       );
-    if (!deps.guard.isAdminRequest(req)) {
+    let p: Principal | undefined;
+    try {
+      p = await resolvePrincipal(req, { guard: deps.guard, oidc: deps.oidc, now });
+    } catch (err) {
+      return next(err);
+    }
+    if (!p || (p.role === "user" && !USER_PATHS.has(req.path))) {
       void deps.audit?.write({
         action: "admin.auth_failed",
-        actor: "unknown",
+        actor: p?.keyId ?? "unknown",
         outcome: "denied",
         details: { path: req.path },
       });
       return next(new HttpError(401, "A valid admin API key is required", { code: "invalid_api_key" }));
     }
+    res.locals.principal = p;
     next();
   });
+
+  r.get("/admin/me", (_req, res) => {
+    const p = principalOf(res);
+    res.json({ role: p.role, tenant: p.tenant, keyId: p.keyId, via: p.via });
+  });
+
+  r.get("/admin/analytics", async (req, res, next) => {
+    try {
+      const q = parseBody(analyticsQuery, req.query);
+      const t = now();
+      const to = q.to ?? t;
+      const from = q.from ?? to - 86_400_000;
+      if (!(from < to))
+        throw new HttpError(400, "from must be before to", { param: "from", code: "invalid_range" });
+      const tenant = tenantScope(principalOf(res), q.tenant);
+      res.json(await analyticsReport(deps.ledger, { from, to, groupBy: q.groupBy, tenant }, t));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  r.use(eventsRoute({ events: deps.events, heartbeatMs: deps.heartbeatMs }));
+  r.use(
+    keysRoutes({
+      access: deps.access,
+      yamlTenants: deps.yamlTenants,
+      state: deps.state,
+      usage: deps.keyUsage,
+      audit: deps.audit,
+      now,
+    }),
+  );
+  r.use(
+    tenantsRoutes({
+      access: deps.access,
+      yamlTenants: deps.yamlTenants,
+      running: () => deps.guard.listTenants(),
+      audit: deps.audit,
+      now,
+    }),
+  );
+
+  r.get("/admin/budgets", async (_req, res, next) => {
+    try {
+      const scope = tenantScope(principalOf(res), undefined);
+      const all = await deps.guard.budgets();
+      res.json({ object: "list", data: all.filter((b) => scope === undefined || b.tenantId === scope) });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // Everything below is the whole router's (usage, experiments, providers, state): admin and viewer
+  // read it, only admin changes it.
+  r.use("/admin", only("admin", "viewer"));
+  r.use("/admin", (req, res, next) => (req.method === "GET" ? next() : only("admin")(req, res, next)));
+  r.get("/admin/state/export", only("admin"));
 
   r.get("/admin/usage", async (req, res, next) => {
     try {
       const q = parseBody(usageQuery, req.query);
-      const now = (deps.now ?? Date.now)();
-      const to = q.to ?? now;
+      const to = q.to ?? now();
       const from = q.from ?? to - 86_400_000;
       if (!(from < to))
         throw new HttpError(400, "from must be before to", { param: "from", code: "invalid_range" });
@@ -109,18 +196,6 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       if (!report)
         throw new HttpError(404, `Unknown experiment "${req.params.name}"`, { code: "experiment_not_found" });
       res.json(report);
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  r.get("/admin/tenants", (_req, res) => {
-    res.json({ object: "list", data: publicTenants(deps.guard.listTenants()) });
-  });
-
-  r.get("/admin/budgets", async (_req, res, next) => {
-    try {
-      res.json({ object: "list", data: await deps.guard.budgets() });
     } catch (err) {
       next(err);
     }
@@ -147,6 +222,17 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
       }
     };
   const name = (req: Request) => String(req.params.name);
+
+  r.post(
+    "/admin/providers/:name/test",
+    handle(async (req, res) => {
+      const t = deps.targets().find((x) => x.name === name(req));
+      if (!t) throw notFound("target", name(req), "name");
+      const result = await testProvider(t);
+      await audit(req, "admin.provider.test", t.name, { ok: result.ok });
+      res.json(result);
+    }),
+  );
 
   r.post(
     "/admin/providers",

@@ -23,6 +23,8 @@ export class Authenticator {
   constructor(
     private readonly audit: AuditLog | undefined,
     private readonly now: () => number,
+    /** Told of every accepted tenant key (the admin API's `lastUsedAt`); must be cheap and never throw. */
+    private readonly onUse?: (keyId: string) => void,
   ) {}
 
   authenticate(keys: KeyIndex, req: Headers): TenantContext {
@@ -40,7 +42,12 @@ export class Authenticator {
       void this.audit?.write({ action: "auth.failed", actor: "unknown", outcome: "denied" });
       throw new HttpError(401, "Incorrect API key provided", { code: "invalid_api_key" });
     }
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.now()) {
+      void this.audit?.write({ action: "auth.expired", actor: entry.key.id, outcome: "denied" });
+      throw new HttpError(401, "This API key has expired", { code: "invalid_api_key" });
+    }
     this.auditKeyUse(entry.key.id, entry.tenant.id);
+    this.onUse?.(entry.key.id);
     return {
       tenantId: entry.tenant.id,
       keyId: entry.key.id,

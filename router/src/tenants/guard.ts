@@ -15,7 +15,7 @@ import type { AlertSink } from "./alerts.js";
 import { Authenticator } from "./authentication.js";
 import { type BudgetReport, budgetReport } from "./budget-report.js";
 import type { AdminConfig, RateLimitConfig, TenantConfig } from "./config.js";
-import { KeyIndex, presentedKey } from "./keys.js";
+import { type KeyEntry, KeyIndex, presentedKey } from "./keys.js";
 import { type ProviderHold, ProviderLimits } from "./provider-limits.js";
 import type { AccessGuard, TenantContext } from "./types.js";
 
@@ -38,6 +38,8 @@ export interface AccessGuardOptions {
   alerts?: AlertSink;
   /** The router's event bus (budget alerts are published there). */
   events?: EventBus;
+  /** Told of every accepted tenant key by id (the admin API's `lastUsedAt`). */
+  onKeyUse?: (keyId: string) => void;
   now?: () => number;
 }
 
@@ -62,7 +64,7 @@ export class TenantAccessGuard implements AccessGuard {
     this.tenants = opts.tenants ?? [];
     this.store = opts.store;
     this.now = opts.now ?? Date.now;
-    this.auth = new Authenticator(opts.audit, this.now);
+    this.auth = new Authenticator(opts.audit, this.now, opts.onKeyUse);
     this.admission = {
       store: this.store,
       releaseTargets: (tenant, tokens, servedBy) => this.releaseTargets(tenant, tokens, servedBy),
@@ -111,6 +113,12 @@ export class TenantAccessGuard implements AccessGuard {
 
   get adminConfigured(): boolean {
     return this.keys.adminHash !== undefined;
+  }
+
+  /** The tenant key `req` presents (expired or not: the caller decides), or undefined. */
+  presentedEntry(req: Pick<Request, "headers">): KeyEntry | undefined {
+    const key = presentedKey(req);
+    return key === undefined ? undefined : this.keys.byKey(key);
   }
 
   async authenticate(req: Pick<Request, "headers">): Promise<TenantContext> {

@@ -24,7 +24,15 @@ export function presentedKey(req: Pick<Request, "headers">): string | undefined 
 export interface KeyEntry {
   tenant: TenantConfig;
   key: ApiKeyConfig;
+  /** When this secret stops working (epoch ms): the key's `expiresAt`, or a rotated-out secret's grace end. */
+  expiresAt?: number;
 }
+
+/**
+ * A key as the index takes it: a config key, plus (admin-minted keys) secrets rotated out but
+ * still accepted until their grace period ends.
+ */
+export type IndexedKey = ApiKeyConfig & { graceHashes?: { hash: string; until: number }[] };
 
 /** Maps key hashes to their tenant and key. Keys given in clear are hashed here and not kept. */
 export class KeyIndex {
@@ -34,11 +42,15 @@ export class KeyIndex {
 
   constructor(tenants: TenantConfig[] = [], admin?: AdminConfig) {
     for (const tenant of tenants)
-      for (const key of tenant.keys) {
+      for (const key of tenant.keys as IndexedKey[]) {
         const hash = key.keyHash ?? hashKey(key.key!);
-        const entry = { tenant, key: { ...key, key: undefined, keyHash: hash } };
+        const { graceHashes, ...plain } = key;
+        const expiresAt = key.expiresAt === undefined ? undefined : Date.parse(key.expiresAt);
+        const entry: KeyEntry = { tenant, key: { ...plain, key: undefined, keyHash: hash }, expiresAt };
         this.byHash.set(hash, entry);
         this.byId.set(key.id, entry);
+        for (const g of graceHashes ?? [])
+          this.byHash.set(g.hash, { ...entry, expiresAt: Math.min(g.until, expiresAt ?? g.until) });
       }
     this.adminHash = admin?.keyHash ?? (admin?.key ? hashKey(admin.key) : undefined);
   }
