@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { type FakeOpenAI, startFakeOpenAI } from "@llm/testing";
+import { type FakeOpenAI, type FakeServer, startFakeAnthropic, startFakeOpenAI } from "@llm/testing";
 import { createOpenGuard } from "../../../src/tenants/open-guard.js";
 import type { UsageRecord } from "../../../src/usage/types.js";
 import { listen } from "../../helpers/router.js";
@@ -125,5 +125,66 @@ describe("/v1/messages through the shared pipeline", () => {
       ...({ top_k: 5 } as object),
     });
     expect(up.received[0]!.body).not.toHaveProperty("top_k");
+  });
+});
+
+/** Failover before the first byte: each attempt gets its own call, native or translated. */
+describe("/v1/messages failing over between an Anthropic and an OpenAI-compatible target", () => {
+  let an: FakeServer;
+  let oa: FakeOpenAI;
+  let router: Awaited<ReturnType<typeof listen>>;
+  let client: Anthropic;
+
+  beforeAll(async () => {
+    an = await startFakeAnthropic();
+    oa = await startFakeOpenAI();
+    router = await listen({
+      router: { routingStrategy: "external_first", maxRetries: 1, circuitBreaker: { failureThreshold: 100 } },
+      externalProviders: [
+        {
+          name: "an",
+          type: "claude",
+          apiKey: "sk-ant-0000000000",
+          baseURL: an.url,
+          models: { shared: "claude-haiku-4-5" },
+        },
+        {
+          name: "oa",
+          type: "openai",
+          apiKey: "sk-oa-000000000000",
+          baseURL: `${oa.url}/v1`,
+          models: { shared: "gpt-4.1" },
+        },
+      ],
+    });
+    client = new Anthropic({ baseURL: router.url, apiKey: "unused", maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await router.close();
+    await an.close();
+    await oa.close();
+  });
+
+  it("answers from the second target, translated, when the native one fails before the first byte", async () => {
+    const first = await client.messages
+      .create({ model: "shared", max_tokens: 8, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const order = [first.response.headers.get("x-router-target")];
+    const other = order[0] === "an" ? "oa" : "an";
+    // Whichever answered first now fails once: the stream must come from the other, whole.
+    if (order[0] === "an")
+      an.failNext = { status: 500, body: { type: "error", error: { type: "api_error", message: "boom" } } };
+    else oa.failNext = { status: 500, body: { error: { message: "boom", type: "server_error" } } };
+    const stream = client.messages.stream({
+      model: "shared",
+      max_tokens: 8,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    const msg = await stream.finalMessage();
+    const { response } = await stream.withResponse();
+    expect(response.headers.get("x-router-target")).toBe(other);
+    expect(response.headers.get("x-router-reason")).toBe("failover");
+    expect(msg.content[0]).toMatchObject({ type: "text", text: other === "an" ? "Hello" : "echo: hi" });
+    expect(msg.stop_reason).toBe("end_turn");
   });
 });
