@@ -4,6 +4,7 @@ import {
   allocatable,
   defaultPools,
   instanceCatalog,
+  loadModelCatalog,
   podsPerNode,
   resolveClusterPools,
   resolvePool,
@@ -117,6 +118,56 @@ describe("resolved pool outputs", () => {
       pricePerHour: { onDemand: 1, spot: 0.3 },
       capabilities: { models: ["tinyllama-1.1b-chat-q8_0"], contextLength: 1024, accelerator: "nvidia-t4" },
     });
+  });
+
+  // A tool-capable model as the catalog would list it (models/catalog.yaml `features`).
+  const toolModel = {
+    name: "qwen-tools-test",
+    uri: "https://example.com/qwen.gguf",
+    sha256: "a".repeat(64),
+    contextLength: 32768,
+    pool: "cpu" as const,
+    features: ["tools"],
+  };
+  const withToolModel = () => [...loadModelCatalog(), toolModel];
+
+  it("gives a pool its catalog model's features by default, so the router's prior says tools", () => {
+    const cfg = commonConfig.parse({
+      ...required("aws"),
+      capabilities: { cpu: { models: [toolModel.name] } },
+    });
+    const pools = resolveClusterPools("aws", cfg, withToolModel());
+    expect(pools.outputs.cpu.capabilities.features).toEqual(["tools"]);
+    // The default GPU model (Llama 2, a template without tool calls) declares none.
+    expect(pools.outputs.gpu!.capabilities.features).toEqual([]);
+  });
+
+  it("lets capabilities.<pool>.features in stack config win over the catalog's", () => {
+    const cfg = commonConfig.parse({
+      ...required("aws"),
+      capabilities: { cpu: { models: [toolModel.name], features: ["json_schema"] } },
+    });
+    expect(resolveClusterPools("aws", cfg, withToolModel()).outputs.cpu.capabilities.features).toEqual([
+      "json_schema",
+    ]);
+  });
+
+  it.each(clouds)(
+    "keeps the %s default pools (TinyLlama, Llama 2: no tool template) without features",
+    (cloud) => {
+      const pools = resolveClusterPools(cloud, commonConfig.parse(required(cloud)));
+      expect(pools.outputs.cpu.capabilities.features).toEqual([]);
+      expect(pools.outputs.gpu!.capabilities.features).toEqual([]);
+    },
+  );
+
+  it("names the catalog entry when its features are not a list", () => {
+    const cfg = commonConfig.parse({
+      ...required("aws"),
+      capabilities: { cpu: { models: [toolModel.name] } },
+    });
+    const bad = [...loadModelCatalog(), { ...toolModel, features: "tools" }];
+    expect(() => resolveClusterPools("aws", cfg, bad)).toThrow(/qwen-tools-test\.features/);
   });
 
   it("drops the GPU pool when it is disabled", () => {

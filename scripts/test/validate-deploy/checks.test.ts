@@ -149,6 +149,17 @@ describe("validate-deploy checks on a consistent synthetic deployment", () => {
   });
 });
 
+describe("model-agreement details", () => {
+  it("fails a target that declares tools while its catalog model lists none (TinyLlama's zephyr template)", () => {
+    const w = world();
+    const target = byName(w, "aws-dev").routerConfig!.clusters[0]!;
+    target.capabilities = [...(target.capabilities ?? []), "tools"];
+    const failed = check(w.models, w.pins).filter((r) => r.status === "FAIL");
+    expect([...new Set(failed.map((r) => r.check))]).toEqual(["model-agreement"]);
+    expect(failed.map(formatLine).join("\n")).toMatch(/declares tools but .* lists no tools/);
+  });
+});
+
 describe("crd-order details", () => {
   it("counts Argo CD's retry budget as the sum of capped backoffs (today's 5 x 10s..5m is 310 s)", () => {
     expect(retryBudgetSeconds({ limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } })).toBe(

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import type { CatalogModel } from "../models/catalog.js";
 import type { ClusterCloud } from "../naming/naming.js";
 import type { NodePoolSpec, PoolRole, TaintSpec } from "./node-pool-spec.js";
 
@@ -141,8 +143,22 @@ export const defaultModels: Record<PoolRole, string> = {
   gpu: "llama-2-7b-chat-q4_k_m",
 };
 
-/** Default features and accelerator per pool. */
+/** Default features and accelerator per pool (features: see `modelFeatures`). */
 export const defaultCapabilities: Record<PoolRole, PoolCapabilities> = {
   cpu: { features: [], accelerator: "cpu" },
   gpu: { features: [], accelerator: "nvidia-t4" },
 };
+
+const features = z.array(z.string().min(1)).optional();
+
+/**
+ * A pool's default `features`: what its catalog model declares (`features` in models/catalog.yaml,
+ * e.g. `[tools]` for a model whose template has tool calls), else `fallback`. This is the router's
+ * prior for a pool until its runtime reports its own (a cold scale-to-zero pool keeps it, so a
+ * tools request can still wake it). `capabilities.<pool>.features` in stack config wins over both.
+ */
+export function modelFeatures(catalog: CatalogModel[], model: string, fallback: string[]): string[] {
+  const declared = features.safeParse(catalog.find((m) => m.name === model)?.features);
+  if (!declared.success) throw new Error(`models/catalog.yaml: ${model}.features must be a list of names`);
+  return declared.data ? [...declared.data] : [...fallback];
+}

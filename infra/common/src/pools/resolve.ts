@@ -8,6 +8,7 @@ import {
   defaultPools,
   defaultPrices,
   gpuPoolTaints,
+  modelFeatures,
 } from "./defaults.js";
 import { assertRuntimeFits } from "./instance-catalog.js";
 import { type NodePoolSpec, type PoolRole, resolvePool } from "./node-pool-spec.js";
@@ -60,7 +61,8 @@ export function resolveClusterPools(
       capabilities: {
         models: [model.name],
         contextLength: model.contextLength,
-        features: caps.features ?? base.features,
+        // Explicit config wins; else the catalog model's features (defaults.ts modelFeatures).
+        features: caps.features ?? modelFeatures(catalog, model.name, base.features),
         accelerator: base.accelerator,
       },
     };

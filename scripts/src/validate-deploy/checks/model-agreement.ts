@@ -1,7 +1,9 @@
 /**
  * model-agreement: what the router advertises for a pool is what that pool's runtime serves.
  * The models catalog is the one source: advertised names are catalog entries, the runtime
- * serves that entry (name, uri, sha256) with the router's context length, at most the entry's.
+ * serves that entry (name, uri, sha256) with the router's context length, at most the entry's,
+ * and a target declares `tools` only when the entry does (`features`: its template has tool calls);
+ * otherwise agent traffic would wake a pool whose model cannot answer it.
  */
 import type { RouterClusterConfigData } from "@llm/contracts";
 import type { DeploymentModel } from "../model/types.js";
@@ -39,6 +41,10 @@ function checkTarget(
       if (served) problems.push(`${rt} serves ${served}, not an entry of models/catalog.yaml`);
       continue;
     }
+    if ((t.capabilities ?? []).includes("tools") && !entry.features?.includes("tools"))
+      problems.push(
+        `${where} declares tools but ${entry.name} (template ${entry.chatTemplate}) lists no tools in models/catalog.yaml features`,
+      );
     if (ctxSize > entry.contextLength)
       problems.push(
         `${rt} runs --ctx-size ${ctxSize}, beyond ${entry.name}'s context ${entry.contextLength}`,
