@@ -172,6 +172,21 @@ describe("admin API: virtual keys and roles", () => {
     expect(await f.chat(first.json.key)).toBe(401); // its grace ended with the revocation
   });
 
+  it("enforces a minted key's own allowed models and rate limit", async () => {
+    const narrow = await f.call("/admin/keys", ADMIN, {
+      method: "POST",
+      body: { tenant: "acme", allowedModels: ["another-model"] },
+    });
+    expect(await f.chat(narrow.json.key)).toBe(403);
+    const slow = await f.call("/admin/keys", ADMIN, {
+      method: "POST",
+      body: { tenant: "acme", rateLimit: { requestsPerMinute: 1 } },
+    });
+    expect(slow.json.rateLimit).toEqual({ requestsPerMinute: 1 });
+    expect(await f.chat(slow.json.key)).toBe(200);
+    expect(await f.chat(slow.json.key)).toBe(429);
+  });
+
   it("lets a minted key expire", async () => {
     const m = await f.call("/admin/keys", ADMIN, {
       method: "POST",
