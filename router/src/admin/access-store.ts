@@ -94,9 +94,17 @@ export class AccessStore {
   async start(): Promise<void> {
     await this.refresh();
     if (this.backend?.watch) {
-      this.unwatch = await this.backend.watch(() => void this.refresh());
       this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs ?? 30_000);
       this.timer.unref();
+      try {
+        this.unwatch = await this.backend.watch(() => void this.refresh());
+      } catch (err) {
+        // Redis down at start-up must not stop the router: the periodic refresh still catches up.
+        this.opts.logger?.warn(
+          { event: "admin.access_watch_failed", error: (err as Error).message },
+          "cannot follow other replicas' key changes; re-reading every refresh interval",
+        );
+      }
     }
   }
 
