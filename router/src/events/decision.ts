@@ -1,3 +1,4 @@
+import type { CacheResult } from "../usage/types.js";
 import type { DecisionEvent } from "./schema.js";
 
 /** What accounting knows about a finished request, as the decision event needs it. */
@@ -17,6 +18,9 @@ export interface DecisionFacts {
   completionTokens: number;
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
+  /** What the response cache did, when it was consulted. */
+  cacheResult?: CacheResult;
+  experiment?: { id: string; arm: string };
   costUsd: number;
   savedUsd?: number;
   latencyMs: number;
@@ -48,6 +52,12 @@ export function decisionEvent(f: DecisionFacts, now: number): DecisionEvent {
     ...(f.savedUsd !== undefined ? { savedUsd: f.savedUsd } : {}),
     latencyMs: f.latencyMs,
     ...(f.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: f.timeToFirstTokenMs } : {}),
-    cache: { hit: read > 0, readTokens: read, writeTokens: f.cacheWriteTokens ?? 0 },
+    cache: {
+      hit: read > 0 || f.cacheResult === "hit" || f.cacheResult === "semantic-hit",
+      ...(f.cacheResult ? { result: f.cacheResult } : {}),
+      readTokens: read,
+      writeTokens: f.cacheWriteTokens ?? 0,
+    },
+    ...(f.experiment ? { experiment: f.experiment } : {}),
   };
 }

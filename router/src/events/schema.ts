@@ -39,8 +39,19 @@ export const decisionEvent = z.object({
   savedUsd: z.number().optional(),
   latencyMs: z.number(),
   timeToFirstTokenMs: z.number().optional(),
-  /** Prompt-cache tokens read/written at the provider; `hit` when any were read. */
-  cache: z.object({ hit: z.boolean(), readTokens: z.number(), writeTokens: z.number() }),
+  /**
+   * `result`: what the router's response cache did (`x-router-cache`; absent when it was not
+   * consulted); `readTokens`/`writeTokens`: the provider's prompt cache. `hit` when either served
+   * anything (a response-cache hit, or prompt tokens read from the provider's cache).
+   */
+  cache: z.object({
+    hit: z.boolean(),
+    result: z.enum(["hit", "semantic-hit", "miss", "bypass"]).optional(),
+    readTokens: z.number(),
+    writeTokens: z.number(),
+  }),
+  /** Experiment and arm that routed the request (traffic policies). */
+  experiment: z.object({ id: z.string(), arm: z.string() }).optional(),
   /** Prompt text, only for tenants that opted in. */
   prompt: z.string().optional(),
 });

@@ -123,6 +123,8 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
         completionTokens: completion,
         cacheReadTokens: cache.cacheReadTokens,
         cacheWriteTokens: cache.cacheWriteTokens,
+        cacheResult: o.cache?.result,
+        experiment: o.experiment,
         costUsd,
         savedUsd: typeof derived.savedUsd === "number" ? derived.savedUsd : undefined,
         latencyMs,

@@ -85,3 +85,33 @@ describe("events published by a running router", () => {
     expect(text).not.toContain(KEY);
   });
 });
+
+describe("decision events and the response cache", () => {
+  it("marks a response-cache hit on the decision", async () => {
+    const up = await startFakeOpenAI({ name: "up" });
+    const { running } = await listenWithAccess(
+      config({
+        router: { cache: { enabled: true } },
+        clusters: [{ name: "pool", endpoint: up.url, models: ["tiny"], costPerHour: 1 }],
+      }),
+    );
+    const got: RouterEvent[] = [];
+    running.router.events.subscribe({ types: ["decision"] }, (e) => {
+      got.push(e);
+    });
+    try {
+      const body = { model: "tiny", temperature: 0, messages: [{ role: "user", content: "same question" }] };
+      expect((await post(`${running.url}/v1/chat/completions`, body)).res.status).toBe(200);
+      const second = await post(`${running.url}/v1/chat/completions`, body);
+      expect(second.res.headers.get("x-router-cache")).toBe("hit");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got.map((e) => e.type === "decision" && e.cache)).toEqual([
+        expect.objectContaining({ hit: false, result: "miss" }),
+        expect.objectContaining({ hit: true, result: "hit" }),
+      ]);
+    } finally {
+      await running.close();
+      await up.close();
+    }
+  });
+});
