@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk, ChatCompletionRequest } from "@llm/contracts";
 import { type FakeServer, startFakeGemini } from "@llm/testing";
+import OpenAI from "openai";
 import { createGeminiAdapter } from "../../../src/providers/gemini/index.js";
 import type { CallContext } from "../../../src/providers/types.js";
 import { UpstreamError } from "../../../src/providers/types.js";
@@ -174,6 +175,45 @@ describe("Gemini thought signatures across turns", () => {
 });
 
 describe("Gemini thought signatures through the router", () => {
+  it("survive the official SDK's stream reassembly and the next turn, streamed from Gemini", async () => {
+    const fake = await startFakeGemini({
+      requireThoughtSignatures: true,
+      streamEvents: [
+        { candidates: [{ index: 0, content: { role: "model", parts: [signedParallel[0]] } }] },
+        {
+          candidates: [
+            { index: 0, content: { role: "model", parts: [signedParallel[1]] }, finishReason: "STOP" },
+          ],
+        },
+      ],
+    });
+    const router = await listen({
+      server: { logLevel: "silent" },
+      externalProviders: [
+        { name: "ge", type: "gemini", apiKey: KEY, baseURL: fake.url, models: { g: "gemini-3-pro-preview" } },
+      ],
+    });
+    const client = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: "unused", maxRetries: 0 });
+    try {
+      const final = await client.chat.completions
+        .stream({ model: "g", tools, messages: [{ role: "user", content: "weather in Oslo and Rome?" }] })
+        .finalChatCompletion();
+      const calls = final.choices[0]!.message.tool_calls! as Calls;
+      expect(calls.map((c) => JSON.parse(c.function.arguments))).toEqual([
+        { city: "Oslo" },
+        { city: "Rome" },
+      ]);
+      // The next turn as a plain request: the router's kept signature goes back on the first call.
+      await client.chat.completions.create(
+        secondTurn(calls) as OpenAI.ChatCompletionCreateParamsNonStreaming,
+      );
+      expect(fake.received[1]!.body.contents).toEqual(expectedSecondTurn);
+    } finally {
+      await router.close();
+      await fake.close();
+    }
+  });
+
   it("are kept per tenant: tenant a's next turn gets them, tenant b sending a's call ids does not", async () => {
     const fake = await startFakeGemini({ parts: signedParallel, requireThoughtSignatures: true });
     const router = await listen({
