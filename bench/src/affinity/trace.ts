@@ -5,7 +5,7 @@ import { sseData } from "../sse/sse-data.js";
 export interface TraceOptions {
   conversations: number;
   turns: number;
-  /** Words in each conversation's opening (its history head): ~5 tokens each with the generated vocab. */
+  /** Words in each conversation's opening (its history head): ~3 tokens each with the TinyLlama-shaped vocab (320: ~1,000 tokens). */
   words: number;
   /** Completion tokens per turn. */
   maxTokens: number;
