@@ -105,8 +105,7 @@ describe("console (GET /ui) in Chromium against the local stack", () => {
       await shot(page, "dashboard");
       // Phone width: the page itself never scrolls sideways (wide tables scroll in their own box).
       await page.setViewportSize(PHONE);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
       await shot(page, "dashboard-phone");
       await goTo(page, "Playground");
       await shot(page, "playground-phone");
@@ -144,6 +143,7 @@ describe("console (GET /ui) in Chromium against the local stack", () => {
       expect(key.length).toBeGreaterThanOrEqual(16);
       await shot(page, "keys-minted");
       expect((await chat(stack.url, key)).status).toBe(200);
+      expect(await pageOverflow(page)).toBeLessThanOrEqual(0); // the keys table scrolls in its card at 1280 px
       await page.getByRole("button", { name: "Done" }).click();
       const row = page.getByRole("row").filter({ hasText: "browser-test" });
       await row.getByRole("button", { name: /Revoke/ }).click();
@@ -163,6 +163,10 @@ describe("console (GET /ui) in Chromium against the local stack", () => {
     }
   });
 });
+
+/** How far the page scrolls sideways (0 or less: not at all). */
+const pageOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 /** Waits (up to 15 s) until the locator's text matches. */
 async function expectText(loc: import("playwright-core").Locator, re: RegExp): Promise<void> {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { json } from "../api.js";
+import { Field } from "../field.js";
 import { fmtAxisUsd, fmtMs, fmtNum, fmtUsd, projectMonth } from "../format.js";
 import type { Session } from "../session.js";
 import { type BudgetRow, BudgetsTable } from "./budgets.js";
@@ -116,22 +117,20 @@ export function Dashboard({ session }: { session: Session }) {
       <section class="card wide" aria-labelledby="usage-title">
         <h2 id="usage-title">Requests and cost over time</h2>
         <div class="row">
-          <label>
-            Range{" "}
+          <Field label="Range">
             <select value={range} onChange={(e) => setRange(e.currentTarget.value as Range)}>
               <option value="1h">last hour</option>
               <option value="24h">last 24 hours</option>
               <option value="7d">last 7 days</option>
             </select>
-          </label>
-          <label>
-            Per{" "}
+          </Field>
+          <Field label="Per">
             <select value={groupBy} onChange={(e) => setGroupBy(e.currentTarget.value as GroupBy)}>
               <option value="target">target</option>
               <option value="tenant">tenant</option>
               <option value="model">model</option>
             </select>
-          </label>
+          </Field>
           <button type="button" class="secondary" onClick={() => void refresh()}>
             Refresh
           </button>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { json, post } from "../api.js";
+import { Field } from "../field.js";
 import { fmtTime, fmtUsd } from "../format.js";
 import { canManage, type Session } from "../session.js";
 import { MintForm } from "./mint.js";
@@ -91,8 +92,7 @@ export function KeysPage({ session }: { session: Session }) {
         <h2 id="keys-title">Keys</h2>
         {manage && (
           <div class="row">
-            <label>
-              Grace period when rotating{" "}
+            <Field label="Grace period when rotating">
               <select value={grace} onChange={(e) => setGrace(e.currentTarget.value)}>
                 {GRACE.map(([v, text]) => (
                   <option key={v} value={v}>
@@ -100,7 +100,7 @@ export function KeysPage({ session }: { session: Session }) {
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
           </div>
         )}
         {error && (

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { Field } from "../field.js";
 import { type Limits, limitsFrom, list, type TenantInfo } from "./model.js";
 
 /** `POST /admin/keys` body (router README § Admin API § Keys). */
@@ -43,13 +44,11 @@ export function MintForm(p: { tenants: TenantInfo[]; fixedTenant?: string; onMin
       <h2 id="mint-title">Mint a key</h2>
       <div class="grid">
         {p.fixedTenant ? (
-          <label>
-            Tenant
+          <Field label="Tenant">
             <input value={p.fixedTenant} readOnly />
-          </label>
+          </Field>
         ) : (
-          <label>
-            Tenant
+          <Field label="Tenant">
             <select value={tenant} onChange={set("tenant")}>
               {p.tenants.map((t) => (
                 <option key={t.id} value={t.id}>
@@ -57,37 +56,36 @@ export function MintForm(p: { tenants: TenantInfo[]; fixedTenant?: string; onMin
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
-        <label>
-          Role
+        <Field label="Role">
           <select value={f.role} onChange={set("role")}>
             {rolesFor(p.fixedTenant).map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
-        </label>
-        <label>
-          Name <input value={f.name} onInput={set("name")} placeholder="optional" />
-        </label>
-        <label>
-          Expires <input type="datetime-local" value={f.expires} onInput={set("expires")} />
-        </label>
-        <label>
-          Allowed models <input value={f.models} onInput={set("models")} placeholder="all" />
-        </label>
-        <label>
-          Daily budget (USD) <input inputMode="decimal" value={f.daily} onInput={set("daily")} />
-        </label>
-        <label>
-          Monthly budget (USD) <input inputMode="decimal" value={f.monthly} onInput={set("monthly")} />
-        </label>
-        <label>
-          Requests / minute <input inputMode="numeric" value={f.rpm} onInput={set("rpm")} />
-        </label>
-        <label>
-          Tokens / minute <input inputMode="numeric" value={f.tpm} onInput={set("tpm")} />
-        </label>
+        </Field>
+        <Field label="Name">
+          <input value={f.name} onInput={set("name")} placeholder="optional" />
+        </Field>
+        <Field label="Expires">
+          <input type="datetime-local" value={f.expires} onInput={set("expires")} />
+        </Field>
+        <Field label="Allowed models">
+          <input value={f.models} onInput={set("models")} placeholder="all" />
+        </Field>
+        <Field label="Daily budget (USD)">
+          <input inputMode="decimal" value={f.daily} onInput={set("daily")} />
+        </Field>
+        <Field label="Monthly budget (USD)">
+          <input inputMode="decimal" value={f.monthly} onInput={set("monthly")} />
+        </Field>
+        <Field label="Requests / minute">
+          <input inputMode="numeric" value={f.rpm} onInput={set("rpm")} />
+        </Field>
+        <Field label="Tokens / minute">
+          <input inputMode="numeric" value={f.tpm} onInput={set("tpm")} />
+        </Field>
       </div>
       <div class="row">
         <span class="spacer" />

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { json, post } from "../api.js";
+import { Field } from "../field.js";
 import { fmtUsd } from "../format.js";
 import type { Role } from "../session.js";
 import { limitsFrom, type TenantInfo } from "./model.js";
@@ -129,13 +130,12 @@ function CreateTenant({ onCreate }: { onCreate: (body: { id: string; name?: stri
         onCreate({ id: id.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
       }}
     >
-      <label>
-        New tenant id{" "}
+      <Field label="New tenant id">
         <input value={id} required pattern="[A-Za-z0-9._\-]+" onInput={(e) => setId(e.currentTarget.value)} />
-      </label>
-      <label>
-        Name <input value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="optional" />
-      </label>
+      </Field>
+      <Field label="Name">
+        <input value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="optional" />
+      </Field>
       <button type="submit" disabled={!id.trim()}>
         Create tenant
       </button>
@@ -169,18 +169,18 @@ function LimitsForm(p: {
         p.onSave(limitsFrom(f));
       }}
     >
-      <label>
-        Daily budget (USD) <input inputMode="decimal" value={f.daily} onInput={set("daily")} />
-      </label>
-      <label>
-        Monthly budget (USD) <input inputMode="decimal" value={f.monthly} onInput={set("monthly")} />
-      </label>
-      <label>
-        Requests / minute <input inputMode="numeric" value={f.rpm} onInput={set("rpm")} />
-      </label>
-      <label>
-        Tokens / minute <input inputMode="numeric" value={f.tpm} onInput={set("tpm")} />
-      </label>
+      <Field label="Daily budget (USD)">
+        <input inputMode="decimal" value={f.daily} onInput={set("daily")} />
+      </Field>
+      <Field label="Monthly budget (USD)">
+        <input inputMode="decimal" value={f.monthly} onInput={set("monthly")} />
+      </Field>
+      <Field label="Requests / minute">
+        <input inputMode="numeric" value={f.rpm} onInput={set("rpm")} />
+      </Field>
+      <Field label="Tokens / minute">
+        <input inputMode="numeric" value={f.tpm} onInput={set("tpm")} />
+      </Field>
       <div class="row">
         <button type="submit">{p.submit}</button>
       </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { json } from "../api.js";
+import { Field } from "../field.js";
 import { fmtMs, fmtUsd } from "../format.js";
 import { type ChatRequest, type ChatResult, sendChat } from "./chat.js";
 
@@ -78,8 +79,7 @@ export function Playground() {
           </p>
         )}
         <div class="grid">
-          <label>
-            Model
+          <Field label="Model">
             <select value={model} onChange={(e) => setModel(e.currentTarget.value)}>
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -87,9 +87,8 @@ export function Playground() {
                 </option>
               ))}
             </select>
-          </label>
-          <label>
-            Strategy
+          </Field>
+          <Field label="Strategy">
             <select value={strategy} onChange={(e) => setStrategy(e.currentTarget.value)}>
               {STRATEGIES.map((s) => (
                 <option key={s} value={s}>
@@ -97,7 +96,7 @@ export function Playground() {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
           <TargetPicker
             label={sideBySide ? "Target A" : "Target"}
             value={target}
@@ -107,16 +106,14 @@ export function Playground() {
           {sideBySide && (
             <TargetPicker label="Target B" value={target2} onChange={setTarget2} targets={targets} />
           )}
-          <label>
-            Region
+          <Field label="Region">
             <input
               value={region}
               placeholder="e.g. us-east-1,eu-west-1"
               onInput={(e) => setRegion(e.currentTarget.value)}
             />
-          </label>
-          <label>
-            Max tokens
+          </Field>
+          <Field label="Max tokens">
             <input
               type="number"
               min={1}
@@ -124,14 +121,12 @@ export function Playground() {
               value={maxTokens}
               onInput={(e) => setMaxTokens(Number(e.currentTarget.value) || 64)}
             />
-          </label>
+          </Field>
         </div>
-        <label>
-          System message
+        <Field label="System message">
           <textarea rows={2} value={system} onInput={(e) => setSystem(e.currentTarget.value)} />
-        </label>
-        <label>
-          Prompt
+        </Field>
+        <Field label="Prompt">
           <textarea
             rows={4}
             required
@@ -142,7 +137,7 @@ export function Playground() {
               if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void send(e);
             }}
           />
-        </label>
+        </Field>
         <div class="row">
           <label class="check">
             <input type="checkbox" checked={stream} onChange={(e) => setStream(e.currentTarget.checked)} />{" "}
@@ -178,8 +173,7 @@ export function Playground() {
 
 function TargetPicker(p: { label: string; value: string; onChange: (v: string) => void; targets: string[] }) {
   return (
-    <label>
-      {p.label}
+    <Field label={p.label}>
       <select value={p.value} onChange={(e) => p.onChange(e.currentTarget.value)}>
         <option value="">routed (no pin)</option>
         {p.targets.map((t) => (
@@ -188,7 +182,7 @@ function TargetPicker(p: { label: string; value: string; onChange: (v: string) =
           </option>
         ))}
       </select>
-    </label>
+    </Field>
   );
 }
 
