@@ -142,6 +142,18 @@ describe("resolved pool outputs", () => {
     expect(pools.outputs.gpu!.capabilities.features).toEqual([]);
   });
 
+  it("declares tools for a CPU pool serving the shipped Qwen 2.5 entry", () => {
+    const cfg = commonConfig.parse({
+      ...required("gcp"),
+      capabilities: { cpu: { models: ["qwen2.5-1.5b-instruct-q4_k_m"], contextLength: 8192 } },
+    });
+    expect(resolveClusterPools("gcp", cfg).outputs.cpu.capabilities).toMatchObject({
+      models: ["qwen2.5-1.5b-instruct-q4_k_m"],
+      contextLength: 8192,
+      features: ["tools"],
+    });
+  });
+
   it("lets capabilities.<pool>.features in stack config win over the catalog's", () => {
     const cfg = commonConfig.parse({
       ...required("aws"),
