@@ -7,7 +7,9 @@ export function fmtUsd(v: number | null | undefined): string {
   const abs = Math.abs(v);
   if (abs >= 1) return `$${v.toFixed(2)}`;
   if (abs >= 0.01) return `$${v.toFixed(4)}`;
-  return `$${v.toPrecision(3)}`;
+  // Three significant digits without an exponent (toPrecision would print 8.26e-7).
+  const digits = Math.min(12, 2 - Math.floor(Math.log10(abs)));
+  return `$${v.toFixed(digits)}`;
 }
 
 export function fmtMs(v: number | null | undefined): string {
