@@ -22,13 +22,20 @@ export const spanSchema = z
 
 /** `POST /admin/tenants` and `PUT /admin/tenants/{id}` bodies. */
 export const tenantInput = z
-  .object({ id: idSchema, name: z.string().max(200).optional(), ...accessFields })
+  .object({
+    id: idSchema,
+    name: z.string().max(200).optional(),
+    /** Decision events carry the last user message (tenants[].eventPrompts). */
+    eventPrompts: z.boolean().optional(),
+    ...accessFields,
+  })
   .strict();
 
 /** A tenant made through the admin API, as stored. */
 export const managedTenantRecord = z.object({
   id: idSchema,
   name: z.string().optional(),
+  eventPrompts: z.boolean().optional(),
   ...accessFields,
   createdAt: z.string(),
 });

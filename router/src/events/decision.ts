@@ -21,6 +21,8 @@ export interface DecisionFacts {
   /** What the response cache did, when it was consulted. */
   cacheResult?: CacheResult;
   experiment?: { id: string; arm: string };
+  /** Set only for tenants that opted in (events/prompt.ts). */
+  prompt?: string;
   costUsd: number;
   savedUsd?: number;
   latencyMs: number;
@@ -59,5 +61,6 @@ export function decisionEvent(f: DecisionFacts, now: number): DecisionEvent {
       writeTokens: f.cacheWriteTokens ?? 0,
     },
     ...(f.experiment ? { experiment: f.experiment } : {}),
+    ...(f.prompt !== undefined ? { prompt: f.prompt } : {}),
   };
 }

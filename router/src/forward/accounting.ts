@@ -33,6 +33,8 @@ export interface Outcome {
   toolCalls?: number;
   /** `x-router-reason` of the attempt that answered (set by try-candidates). */
   reason?: string;
+  /** The last user message, only for tenants that opted in (events/prompt.ts). */
+  prompt?: string;
 }
 
 /** The response cache's part of an outcome (cache/response-cache.ts). */
@@ -125,6 +127,7 @@ export async function settle(deps: ForwardDeps, o: Outcome): Promise<void> {
         cacheWriteTokens: cache.cacheWriteTokens,
         cacheResult: o.cache?.result,
         experiment: o.experiment,
+        prompt: o.prompt,
         costUsd,
         savedUsd: typeof derived.savedUsd === "number" ? derived.savedUsd : undefined,
         latencyMs,

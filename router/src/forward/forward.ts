@@ -6,6 +6,7 @@ import type { CacheDirectives } from "../cache/cache-directives.js";
 import { consultCache, storeInCache } from "../cache/cache-front.js";
 import type { EndpointKind } from "../routing/profile.js";
 import type { TenantContext } from "../tenants/types.js";
+import { promptText } from "../events/prompt.js";
 import { type Outcome, settle } from "./accounting.js";
 import type { ForwardDeps } from "./context.js";
 import { header, type Prepared, prepare } from "./prepare.js";
@@ -70,6 +71,7 @@ export async function forward(
     endpoint: kind,
     referencePrices,
     tools: offersTools(body),
+    ...(tenant.eventPrompts ? { prompt: promptText(body) } : {}),
   };
   const propagate: Record<string, string> = { "x-request-id": requestId, ...otel.traceHeaders };
   // The response cache: after admission (limits and budgets saw the request), before any target.

@@ -54,6 +54,7 @@ export class Authenticator {
       allowedModels: intersect(entry.tenant.allowedModels, entry.key.allowedModels),
       allowedTargets: intersect(entry.tenant.allowedTargets, entry.key.allowedTargets),
       isAdmin: false,
+      ...(entry.tenant.eventPrompts ? { eventPrompts: true } : {}),
     };
   }
 

@@ -9,6 +9,8 @@ export interface TenantContext {
   allowedModels?: string[];
   allowedTargets?: string[];
   isAdmin: boolean;
+  /** The tenant opted in to prompt text on its decision events (tenants[].eventPrompts). */
+  eventPrompts?: boolean;
 }
 
 /** What admission holds for a request until it settles: reserved tokens and cost. */

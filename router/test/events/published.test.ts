@@ -115,3 +115,54 @@ describe("decision events and the response cache", () => {
     }
   });
 });
+
+describe("prompt text on decision events", () => {
+  it("is there only for a tenant that opted in (eventPrompts), as the last user message", async () => {
+    const up = await startFakeOpenAI({ name: "up" });
+    const { running } = await listenWithAccess(
+      config({
+        externalProviders: [
+          {
+            name: "oa",
+            type: "openai",
+            apiKey: "sk-oa-upstream-0000",
+            baseURL: `${up.url}/v1`,
+            models: { m: "gpt-4o-mini" },
+          },
+        ],
+        tenants: [
+          { id: "open", eventPrompts: true, keys: [{ id: "open-1", key: "sk-open-tenant-key-012345" }] },
+          { id: "closed", keys: [{ id: "closed-1", key: "sk-closed-tenant-key-01234" }] },
+        ],
+      }),
+    );
+    const got: RouterEvent[] = [];
+    running.router.events.subscribe({ types: ["decision"] }, (e) => {
+      got.push(e);
+    });
+    try {
+      const messages = [
+        { role: "system", content: "system words" },
+        { role: "user", content: [{ type: "text", text: "visible question" }] },
+      ];
+      for (const key of ["sk-open-tenant-key-012345", "sk-closed-tenant-key-01234"])
+        expect(
+          (
+            await post(
+              `${running.url}/v1/chat/completions`,
+              { model: "m", messages },
+              { authorization: `Bearer ${key}` },
+            )
+          ).res.status,
+        ).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      const byTenant = Object.fromEntries(got.map((e) => [e.type === "decision" ? e.tenant : "", e]));
+      expect(byTenant.open).toMatchObject({ prompt: "visible question" });
+      expect(byTenant.closed).not.toHaveProperty("prompt");
+      expect(JSON.stringify(got)).not.toContain("system words");
+    } finally {
+      await running.close();
+      await up.close();
+    }
+  });
+});

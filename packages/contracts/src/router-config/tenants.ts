@@ -73,6 +73,11 @@ export const tenantSection = z
     id,
     /** Display name for admin listings. */
     name: z.string().optional(),
+    /**
+     * Opt-in: decision events (admin event stream, webhooks) carry the request's last user
+     * message (`prompt`, at most 2000 characters). Defaults to false: events carry no prompt text.
+     */
+    eventPrompts: z.boolean().optional(),
     keys: z.array(apiKeySection).min(1),
     ...accessFields,
   })
