@@ -187,6 +187,37 @@ describe("admin API: virtual keys and roles", () => {
     expect(await f.chat(slow.json.key)).toBe(429);
   });
 
+  it("answers 401 on every admin endpoint without a credential, and 400/404 on bad rotate and delete calls", async () => {
+    const routes: [string, string][] = [
+      ["GET", "/admin/me"],
+      ["GET", "/admin/keys"],
+      ["POST", "/admin/keys"],
+      ["POST", "/admin/keys/key_x/rotate"],
+      ["DELETE", "/admin/keys/key_x"],
+      ["GET", "/admin/tenants"],
+      ["POST", "/admin/tenants"],
+      ["PUT", "/admin/tenants/acme"],
+      ["DELETE", "/admin/tenants/acme"],
+      ["GET", "/admin/analytics"],
+      ["GET", "/admin/events"],
+      ["POST", "/admin/providers/oa/test"],
+    ];
+    for (const [method, path] of routes) {
+      const r = await f.call(path, "", { method, ...(method === "GET" ? {} : { body: {} }) });
+      expect([method, path, r.status]).toEqual([method, path, 401]);
+      expect(r.json.error.code).toBe("invalid_api_key");
+    }
+    const m = await f.call("/admin/keys", ADMIN, { method: "POST", body: { tenant: "acme" } });
+    const bad = await f.call(`/admin/keys/${m.json.id}/rotate`, ADMIN, {
+      method: "POST",
+      body: { gracePeriod: 5 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.param).toBe("gracePeriod");
+    expect((await f.call("/admin/tenants/nobody", ADMIN, { method: "DELETE" })).status).toBe(404);
+    expect((await f.call("/admin/tenants/nobody", ADMIN, { method: "PUT", body: {} })).status).toBe(404);
+  });
+
   it("lets a minted key expire", async () => {
     const m = await f.call("/admin/keys", ADMIN, {
       method: "POST",
