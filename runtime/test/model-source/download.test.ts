@@ -11,6 +11,7 @@ import { tinyModel } from "../helpers.js";
 function fileServer(data: Buffer) {
   const seen: { range?: string }[] = [];
   let dropFirstAfter: number | undefined;
+  let dropWhen: Promise<void> = Promise.resolve();
   const server: Server = createServer((req, res) => {
     seen.push({ range: req.headers.range });
     if (req.url !== "/model.gguf") {
@@ -32,16 +33,19 @@ function fileServer(data: Buffer) {
     if (dropFirstAfter !== undefined) {
       const cut = dropFirstAfter;
       dropFirstAfter = undefined;
-      // Half-close after the bytes are out (a FIN, not a reset that could discard them in flight).
-      res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.end(), 50));
+      // Half-close (a FIN, not a reset that could discard bytes in flight) once the client has the
+      // bytes: a FIN read together with them can make undici destroy the body before they are read.
+      res.write(body.subarray(0, cut), () => void dropWhen.then(() => res.socket?.end()));
       return;
     }
     res.end(body);
   });
   return {
     seen,
-    dropNextAfter(bytes: number) {
+    /** Cuts the next response after `bytes`, ending the connection once `when` resolves. */
+    dropNextAfter(bytes: number, when: Promise<void> = new Promise((r) => setTimeout(r, 50))) {
       dropFirstAfter = bytes;
+      dropWhen = when;
     },
     async start(): Promise<string> {
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -90,8 +94,18 @@ describe("download", () => {
 
   it("resumes after the connection drops mid-body", async () => {
     const out = path.join(dir, "m.gguf");
-    srv.dropNextAfter(100_000);
-    await downloadModel({ uri: `${base}/model.gguf`, sha256: sha, out });
+    // The drop comes once the client has written the cut's bytes (not after a fixed delay, which a
+    // loaded machine outran: the FIN then arrived with the bytes and the first attempt kept none).
+    let received!: () => void;
+    srv.dropNextAfter(100_000, new Promise<void>((r) => (received = r)));
+    await downloadModel({
+      uri: `${base}/model.gguf`,
+      sha256: sha,
+      out,
+      onProgress: (bytes) => {
+        if (bytes >= 100_000) received();
+      },
+    });
     expect(srv.seen.length).toBe(2);
     expect(srv.seen[1]?.range).toMatch(/^bytes=\d+-$/);
     expect(Number(srv.seen[1]?.range?.slice(6, -1))).toBeGreaterThan(0);
