@@ -76,6 +76,7 @@ export class ReplicaPool {
       id: r.url,
       inFlight: r.inFlight,
       queueDepth: r.live.queueDepth,
+      slots: r.live.slots,
       available: r.available,
     }));
   }
@@ -182,6 +183,7 @@ export class ReplicaPool {
       reachable: polled.some((r) => r.live.reachable),
       ready: up.length > 0 ? true : polled.some((r) => r.live.ready === false) ? false : undefined,
       queueDepth: sum((l) => l.queueDepth),
+      slots: sum((l) => l.slots),
       tokensPerSecond: sum((l) => l.tokensPerSecond),
       capacitySource: polled.every((r) => r.live.capacitySource === "runtime")
         ? "runtime"

@@ -9,6 +9,8 @@ export interface ReplicaLoad {
   inFlight: number;
   /** Requests waiting in its queue at the last poll (undefined before one). */
   queueDepth?: number;
+  /** Sequences it runs at once (its /health `slots.total`; undefined before a poll). */
+  slots?: number;
   /** Health poll, readiness and breaker all allow a request now. */
   available: boolean;
 }
@@ -36,7 +38,9 @@ function leastLoaded(replicas: readonly ReplicaLoad[]): string | undefined {
 
 /**
  * CHWBL on the conversation key: walk the ring from the key's position and take the first
- * available replica within the load bound. Unavailable replicas are skipped, which is the same
+ * available replica within the load bound, or with a free slot (in-flight below its polled slot
+ * count: a deviation from the paper, whose bound alone would move a conversation off its replica
+ * whenever another one is in flight there, though the replica runs both at once). Unavailable replicas are skipped, which is the same
  * as taking them off the ring: only their keys move. Load = in-flight requests from this router
  * (as KubeAI counts it); the bound is over the available replicas. No key: least-loaded.
  */
@@ -56,7 +60,12 @@ function prefix(ring: HashRing, loadFactor: number) {
       const r = byId.get(id);
       if (!r?.available) continue;
       fallback ??= id;
-      if (withinBound(r.inFlight, total, count, loadFactor)) return id;
+      // A free slot costs the request no queueing: the bound only applies past the slots.
+      if (
+        (r.slots !== undefined && r.inFlight < r.slots) ||
+        withinBound(r.inFlight, total, count, loadFactor)
+      )
+        return id;
     }
     return fallback;
   };

@@ -230,6 +230,7 @@ export class HealthPoller {
       live.reachable = true;
       live.ready = h.ready ?? health.status < 300;
       if (h.queueDepth !== undefined) live.queueDepth = h.queueDepth;
+      if (h.slots !== undefined) live.slots = h.slots;
       if (h.backend) live.backend = h.backend;
       // A loaded runtime knows what its model serves; a loading or cold one keeps the last known set.
       if (h.capabilities && health.status < 300 && live.ready) live.capabilities = h.capabilities;

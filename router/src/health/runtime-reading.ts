@@ -15,11 +15,13 @@ export function readHealth(body: unknown): {
   queueDepth?: number;
   backend?: string;
   capabilities?: string[];
+  slots?: number;
 } {
   if (!body || typeof body !== "object") return {};
   const b = body as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
   const queue = b.queue && typeof b.queue === "object" ? (b.queue as Record<string, unknown>) : {};
+  const slots = b.slots && typeof b.slots === "object" ? (b.slots as Record<string, unknown>) : {};
   let ready: boolean | undefined;
   if (typeof b.ready === "boolean") ready = b.ready;
   else if (typeof b.status === "string") ready = ["ok", "healthy", "ready"].includes(b.status);
@@ -31,6 +33,8 @@ export function readHealth(body: unknown): {
       Array.isArray(b.capabilities) && b.capabilities.every((c) => typeof c === "string")
         ? (b.capabilities as string[])
         : undefined,
+    // Our runtime's `slots: {total, busy}`: how many sequences it runs at once.
+    slots: num(slots.total),
   };
 }
 

@@ -7,6 +7,8 @@ export interface ClusterLive {
   /** The runtime reported a loaded model and accepts work. */
   ready?: boolean;
   queueDepth?: number;
+  /** Sequences the runtime runs at once (its `/health` `slots.total`; a pool: the sum). */
+  slots?: number;
   /**
    * Capacity throughput (tokens/s the pool produces when busy, at its slot count): the runtime's
    * `llm_runtime_capacity_tokens_per_second`; what the amortized $/1K divides by.

@@ -61,6 +61,28 @@ describe("prefix balancer (CHWBL)", () => {
     for (const u of urls) expect(inFlight[u]).toBeGreaterThanOrEqual(10);
   });
 
+  it("keeps a conversation on its replica while that replica has a free slot", () => {
+    const b = createBalancer("prefix", urls, 1.25);
+    const key = "0123456789abcdef";
+    const home = b.pick(key, loads(urls)) as string;
+    // One request in flight there: the bound alone (ceil(1.25 x 2 / 3) = 1) would move the next.
+    const busy = loads(urls, { [home]: 1 });
+    expect(b.pick(key, busy)).not.toBe(home);
+    expect(
+      b.pick(
+        key,
+        busy.map((l) => ({ ...l, slots: 2 })),
+      ),
+    ).toBe(home);
+    // Past its slots the bound applies again.
+    expect(
+      b.pick(
+        key,
+        loads(urls, { [home]: 2 }).map((l) => ({ ...l, slots: 2 })),
+      ),
+    ).not.toBe(home);
+  });
+
   it("skips an unavailable replica and moves only its keys", () => {
     const b = createBalancer("prefix", urls, 1.25);
     const down = loads(urls).map((l) => (l.id === urls[1] ? { ...l, available: false } : l));

@@ -116,7 +116,10 @@ describe("pool target (clusters[].endpoints)", () => {
     try {
       const owner = async (c: number) => {
         await post(`${pool.url}/v1/chat/completions`, conversation(c, 1));
-        const i = [...fakes, sick].findIndex((f) => f.count > 0);
+        // Chat requests only: the poller's probes may be recorded too.
+        const i = [...fakes, sick].findIndex((f) =>
+          f.received.some((q) => q.path.endsWith("/chat/completions")),
+        );
         for (const f of [...fakes, sick]) f.received.length = 0;
         return i;
       };
