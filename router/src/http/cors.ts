@@ -49,7 +49,8 @@ const EXPOSED_HEADERS = [
   "retry-after",
 ].join(", ");
 
-const ALLOWED_METHODS = "GET, POST, OPTIONS";
+// DELETE: a stored response (`DELETE /v1/responses/{id}`).
+const ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS";
 
 /** The allowed headers a preflight asked for, plus the fixed list (lower case, deduplicated). */
 function allowedHeaders(requested: string | undefined): string {

@@ -49,6 +49,7 @@ describe("CORS (server.cors)", () => {
       expect(res.status).toBe(204);
       expect(res.headers.get("access-control-allow-origin")).toBe(APP);
       expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+      expect(res.headers.get("access-control-allow-methods")).toContain("DELETE");
       const allowed = (res.headers.get("access-control-allow-headers") ?? "").split(/,\s*/);
       for (const h of [
         "authorization",

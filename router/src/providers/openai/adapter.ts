@@ -60,6 +60,9 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
   });
   // The origin is fixed; Azure's `{model}` (the deployment) only varies the path.
   const basePath = pathOf(base);
+  // Google's OpenAI-compatible endpoint reads `extra_content` (Gemini thought signatures on tool
+  // calls); other OpenAI-compatible servers may refuse an unknown message key.
+  const googleCompat = /(^|\.)generativelanguage\.googleapis\.com$/.test(new URL(base).hostname);
   const apiVersion = config.apiVersion ?? "2024-10-21";
 
   const url = (path: string, model: string) => {
@@ -69,6 +72,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig = {}): ProviderA
   const body = <T extends { model: string }>(req: T, ctx: CallContext, stream: boolean) => {
     const out: Record<string, unknown> = { ...req, model: ctx.upstreamModel };
     stripCacheControl(out);
+    if (!googleCompat) stripExtraContent(out);
     if (stream) {
       out.stream = true;
       // Always ask for usage so the router can account for streamed requests.
@@ -155,6 +159,29 @@ export function openaiFromConfig(p: {
     apiVersion: typeof p.apiVersion === "string" ? p.apiVersion : undefined,
     responsesApi: p.responsesApi === "native" || p.responsesApi === "chat" ? p.responsesApi : undefined,
   });
+}
+
+/**
+ * Google's `extra_content` on assistant tool calls (accepted so a Gemini turn's thought signature
+ * survives a round trip) is not an OpenAI field: dropped before the request leaves for any other
+ * OpenAI-compatible target, and only copied when there is one.
+ */
+function stripExtraContent(out: Record<string, unknown>): void {
+  const messages = out.messages as { tool_calls?: unknown[] }[] | undefined;
+  const has = (c: unknown) => typeof c === "object" && c !== null && "extra_content" in c;
+  if (!messages?.some((m) => m.tool_calls?.some(has))) return;
+  out.messages = messages.map((m) =>
+    m.tool_calls?.some(has)
+      ? {
+          ...m,
+          tool_calls: m.tool_calls.map((c) => {
+            if (!has(c)) return c;
+            const { extra_content: _, ...rest } = c as Record<string, unknown>;
+            return rest;
+          }),
+        }
+      : m,
+  );
 }
 
 /**

@@ -77,6 +77,44 @@ describe("Anthropic cache_control pass-through", () => {
   });
 });
 
+describe("Google's extra_content toward OpenAI-compatible targets", () => {
+  const body = () =>
+    chatCompletionRequest.parse({
+      model: "m",
+      messages: [
+        { role: "user", content: "hi" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: "c1",
+              type: "function",
+              function: { name: "t", arguments: "{}" },
+              extra_content: { google: { thought_signature: "sig" } },
+            },
+          ],
+        },
+        { role: "tool", tool_call_id: "c1", content: "ok" },
+      ],
+    }) as ChatCompletionRequest;
+
+  it("is dropped for OpenAI and other compatible servers", async () => {
+    const fake = await startFakeOpenAI({ name: "oai", prefix: "/v1" });
+    const a = createOpenAIAdapter({ apiKey: "k", baseURL: `${fake.url}/v1` });
+    try {
+      await a.chat(body(), { signal: new AbortController().signal, upstreamModel: "gpt-4o-mini" });
+      expect(JSON.stringify(fake.received[0]!.body)).not.toContain("extra_content");
+      expect((fake.received[0]!.body.messages as { tool_calls?: unknown[] }[])[1]?.tool_calls).toEqual([
+        { id: "c1", type: "function", function: { name: "t", arguments: "{}" } },
+      ]);
+    } finally {
+      await a.close?.();
+      await fake.close();
+    }
+  });
+});
+
 describe("cache_control toward OpenAI targets", () => {
   it("is dropped before the request leaves (not an OpenAI field)", async () => {
     const fake = await startFakeOpenAI({ name: "oai", prefix: "/v1" });
