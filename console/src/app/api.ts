@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+/// <reference lib="dom.asynciterable" />
 // The console's only way to the router: same-origin fetch with the session's key as Bearer.
 
 const STORAGE_KEY = "llm-console.key";

@@ -1,7 +1,9 @@
 // The browser app: DOM types (also for the root tsconfig, whose lib is ES2023 only; iterable DOM
-// collections too, so Node code that sees the DOM Headers type keeps Headers.keys()).
+// collections and async-iterable streams too, so Node code that sees the DOM Headers and ReadableStream
+// types keeps Headers.keys() and for await over a body).
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+/// <reference lib="dom.asynciterable" />
 import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { render } from "preact";

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+/// <reference lib="dom.asynciterable" />
 // Drives the router console (GET /ui) with playwright-core and Debian's Chromium: shared by the
 // browser test (scripts/test/console) and `pnpm screenshots`, so both exercise the same steps.
 // (DOM types: the waitForFunction callbacks run in the page.)

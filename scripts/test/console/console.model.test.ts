@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+/// <reference lib="dom.asynciterable" />
 // The console in a real browser (playwright-core + Debian's Chromium) against the local stack:
 // generated model, one runtime, the router with tenant `local` and a generated admin key.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";

@@ -14,15 +14,18 @@ export function TenantsCard(p: { tenants: TenantInfo[]; onChanged: () => Promise
   const [editing, setEditing] = useState<string | null>(null);
   const [status, setStatus] = useState("");
   const canEdit = p.role === "admin" || p.role === "tenant-admin";
-  const act = async (what: string, fn: () => Promise<unknown>) => {
+  /** Runs one change; true when the router accepted it. */
+  const act = async (what: string, fn: () => Promise<unknown>): Promise<boolean> => {
     setStatus(`${what}…`);
     try {
       await fn();
       setStatus(`${what}: done`);
       setEditing(null);
       await p.onChanged();
+      return true;
     } catch (e) {
       setStatus(`${what}: ${(e as Error).message}`);
+      return false;
     }
   };
   const editingTenant = p.tenants.find((t) => t.id === editing);
@@ -118,7 +121,7 @@ export function TenantsCard(p: { tenants: TenantInfo[]; onChanged: () => Promise
   );
 }
 
-function CreateTenant({ onCreate }: { onCreate: (body: { id: string; name?: string }) => void }) {
+function CreateTenant({ onCreate }: { onCreate: (body: { id: string; name?: string }) => Promise<boolean> }) {
   const [id, setId] = useState("");
   const [name, setName] = useState("");
   return (
@@ -127,7 +130,11 @@ function CreateTenant({ onCreate }: { onCreate: (body: { id: string; name?: stri
       aria-label="Create a tenant"
       onSubmit={(e) => {
         e.preventDefault();
-        onCreate({ id: id.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+        void onCreate({ id: id.trim(), ...(name.trim() ? { name: name.trim() } : {}) }).then((ok) => {
+          if (!ok) return;
+          setId("");
+          setName("");
+        });
       }}
     >
       <Field label="New tenant id">
