@@ -10,7 +10,8 @@ type ModelEntry = ModelList["data"][number];
  * Every model name and alias some enabled target answers to, with its targets, that `tenant`
  * may use (its `allowedModels`, when it has one), sorted by id. `capabilities` is the union of
  * those targets' sets (sorted): the router can route a tools request for the model when any
- * target takes tools, so the list says what the model name can do through the router.
+ * target takes tools, so the list says what the model name can do through the router. Model
+ * groups are listed under their names, with their deployments' targets.
  */
 function visibleModels(gen: Generation, createdAt: number, tenant: TenantContext): ModelEntry[] {
   const byName = new Map<string, { targets: string[]; upstream: Set<string>; capabilities: Set<string> }>();
@@ -28,6 +29,23 @@ function visibleModels(gen: Generation, createdAt: number, tenant: TenantContext
       for (const c of t.capabilities) entry.capabilities.add(c);
       byName.set(name, entry);
     }
+  }
+  // Model groups (traffic policies) are model names too: their deployments' targets answer them.
+  for (const g of gen.config.modelGroups ?? []) {
+    if (tenant.allowedModels && !tenant.allowedModels.includes(g.name)) continue;
+    const entry = byName.get(g.name) ?? {
+      targets: [],
+      upstream: new Set<string>(),
+      capabilities: new Set<string>(),
+    };
+    for (const d of g.deployments) {
+      const t = gen.targets.list.find((x) => x.name === d.target);
+      if (!t?.enabled) continue;
+      if (!entry.targets.includes(t.name)) entry.targets.push(t.name);
+      if (d.model) entry.upstream.add(d.model);
+      for (const c of t.capabilities) entry.capabilities.add(c);
+    }
+    if (entry.targets.length > 0) byName.set(g.name, entry);
   }
   return [...byName.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

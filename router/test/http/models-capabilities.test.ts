@@ -26,4 +26,36 @@ describe("GET /v1/models capabilities", () => {
       await running.close();
     }
   });
+
+  it("lists a model group under its name, with its deployments' targets and their capabilities", async () => {
+    const running = await listen({
+      clusters: [
+        { name: "a", endpoint: "http://127.0.0.1:9", models: ["tiny"], capabilities: ["chat", "tools"] },
+        { name: "b", endpoint: "http://127.0.0.1:9", models: ["big"], capabilities: ["chat", "vision"] },
+      ],
+      modelGroups: [
+        {
+          name: "chat-small",
+          deployments: [
+            { target: "a", model: "tiny" },
+            { target: "b", model: "big" },
+          ],
+        },
+      ],
+    });
+    try {
+      const one = (await (await fetch(`${running.url}/v1/models/chat-small`)).json()) as {
+        targets: string[];
+        upstream_models: string[];
+        capabilities: string[];
+      };
+      expect(one).toMatchObject({
+        targets: ["a", "b"],
+        upstream_models: ["tiny", "big"],
+        capabilities: ["chat", "tools", "vision"],
+      });
+    } finally {
+      await running.close();
+    }
+  });
 });
