@@ -71,6 +71,8 @@ describe("console (GET /ui) in Chromium against the local stack", () => {
       expect(streamed.target).toBe("local-dev-cpu");
       expect(streamed.reason).toBe("cluster_under_threshold");
       expect(streamed.tokens).toMatch(/\d+ in \/ \d+ out/); // stream_options.include_usage
+      // No header can carry a stream's cost: it comes from the request's decision event.
+      await expectText(page.locator("[data-field=cost]"), /^\$\d.*decision event/);
       await shot(page, "playground");
     } finally {
       await context.close();

@@ -22,6 +22,11 @@ export interface ChatResult {
   strategy: string | null;
   /** `x-router-cost-usd` as sent (non-streamed answers only: a stream's cost is in the usage record). */
   costUsd: string | null;
+  /**
+   * A streamed answer's cost from its decision event (stream-cost.ts): undefined while looking it
+   * up, null when it could not be found.
+   */
+  eventCostUsd?: number | null;
   cache: string | null;
   requestId: string | null;
   promptTokens?: number;

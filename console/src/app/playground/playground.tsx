@@ -3,6 +3,7 @@ import { json } from "../api.js";
 import { Field } from "../field.js";
 import { fmtMs, fmtUsd } from "../format.js";
 import { type ChatRequest, type ChatResult, sendChat } from "./chat.js";
+import { streamedCost } from "./stream-cost.js";
 
 interface ModelEntry {
   id: string;
@@ -66,6 +67,18 @@ export function Playground() {
           ac.signal,
         ).catch((err: Error) => ({ error: err.message }) as ChatResult);
         update(i, { result, busy: false, text: result.text ?? "" });
+        // A stream's cost comes after it, in the router's decision event for this request.
+        if (result.costUsd === null && !result.error && result.requestId) {
+          const eventCostUsd = await streamedCost(result.requestId);
+          // Only onto this answer: a newer send may have replaced the lane meanwhile.
+          setLanes((ls) =>
+            ls.map((l, j) =>
+              j === i && l.result?.requestId === result.requestId
+                ? { ...l, result: { ...result, eventCostUsd } }
+                : l,
+            ),
+          );
+        }
       }),
     );
   };
@@ -192,13 +205,17 @@ function Answer({ lane, title }: { lane: Lane; title: string }) {
     r?.promptTokens !== undefined || r?.completionTokens !== undefined
       ? `${r?.promptTokens ?? "?"} in / ${r?.completionTokens ?? "?"} out`
       : "—";
-  const cost = r
-    ? r.costUsd !== null
+  const cost = !r
+    ? "…"
+    : r.costUsd !== null
       ? fmtUsd(Number(r.costUsd))
-      : r.status < 400
-        ? "n/a (streamed: see usage)"
-        : "—"
-    : "…";
+      : r.status >= 400 || r.error
+        ? "—"
+        : r.eventCostUsd === undefined
+          ? "…"
+          : r.eventCostUsd === null
+            ? "n/a (streamed: see usage)"
+            : `${fmtUsd(r.eventCostUsd)} (decision event)`;
   return (
     <section class="card answer" aria-label={title} aria-busy={lane.busy}>
       <h2>{title}</h2>
