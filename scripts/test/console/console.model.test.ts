@@ -161,6 +161,9 @@ describe("console (GET /ui) in Chromium against the local stack", () => {
       await expectText(provider.getByRole("status"), /^(ok|failed)/);
       expect(await provider.getByRole("status").textContent()).toMatch(/^ok/);
       await shot(page, "keys");
+      await page.setViewportSize(PHONE);
+      expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+      await shot(page, "keys-phone");
     } finally {
       await context.close();
     }
