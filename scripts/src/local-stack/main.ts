@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   console.log(`
 admin key (printed once; also in the admin-key-file): ${stack.adminKey}
 outputs ${stack.outputsPath}
+console ${stack.url}/ui (log in with ${LOCAL_API_KEY} or the admin key)
 reload the router with SIGHUP or by editing its config.
 
 try it:
