@@ -210,8 +210,13 @@ export class Engine {
       onChange: (busy, waiting) => {
         opts.metrics.activeSequences.set(busy);
         opts.metrics.queueDepth.set(waiting);
+        opts.metrics.slotUsage = { busy, total: items.length };
       },
     });
+    // KV-cache use for the endpoint picker: tokens the sequences hold (cached prefixes of idle ones
+    // included, as they occupy cells) over the context's cells, read at scrape time.
+    const cells = context.contextSize * opts.parallel;
+    opts.metrics.kvCacheUsage = () => items.reduce((n, slot) => n + slot.sequence.nextTokenIndex, 0) / cells;
 
     const chatWrapper = resolveChatWrapper(model);
     // End-of-generation tokens end a turn, so they are cut from the call syntax (no grammar can hold them).

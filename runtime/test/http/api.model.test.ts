@@ -268,6 +268,10 @@ describe("health, readiness and metrics", () => {
     ).toBe(1);
     expect(text).toContain("llm_runtime_queue_depth 0");
     expect(text).toContain("llm_runtime_active_sequences 0");
+    // An idle runtime's sequences still hold their cached prompts: KV cells in use, below all of them.
+    const kv = metricValue(text, "llm_runtime_kv_cache_usage_ratio");
+    expect(kv).toBeGreaterThan(0);
+    expect(kv).toBeLessThan(1);
   });
 });
 
