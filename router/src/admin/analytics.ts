@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { UsageLedger } from "../usage/ledger.js";
+import type { HourlyRollup, UsageLedger } from "../usage/ledger.js";
+import { addRollup, emptyRollup, rollupQuantile, type UsageRollup } from "../usage/rollup.js";
 import type { UsageRecord } from "../usage/types.js";
 
 const time = z
@@ -77,14 +78,70 @@ function stats(records: readonly UsageRecord[]): AnalyticsStats {
   };
 }
 
-const keyOf = (r: UsageRecord, by: AnalyticsGroupBy): string =>
+/** The same figures from merged hourly roll-ups: p50/p95 interpolated inside the histogram's bucket. */
+function rollupStats(t: UsageRollup): AnalyticsStats {
+  return {
+    requests: t.requests,
+    errors: t.errors,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+    costUsd: t.costUsd,
+    latencyMs: t.latencyMs,
+    savedUsd: t.savedUsd,
+    cacheHits: t.cacheHits,
+    cacheReadTokens: t.cacheReadTokens,
+    totalTokens: t.promptTokens + t.completionTokens,
+    errorRate: t.requests ? t.errors / t.requests : 0,
+    latencyMeanMs: t.requests ? t.latencyMs / t.requests : null,
+    latencyP50Ms: rollupQuantile(t.latencyBuckets, 0.5),
+    latencyP95Ms: rollupQuantile(t.latencyBuckets, 0.95),
+  };
+}
+
+type Dims = { tenantId: string; target: string; model: string };
+const keyOf = (r: Dims, time: number, by: AnalyticsGroupBy): string =>
   by === "tenant"
     ? r.tenantId
     : by === "target"
       ? r.target
       : by === "model"
         ? r.model
-        : new Date(r.timestamp).toISOString().slice(0, 10);
+        : new Date(time).toISOString().slice(0, 10);
+
+type Row = { key: string } & AnalyticsStats;
+type TopModel = { model: string; requests: number; costUsd: number; totalTokens: number };
+
+/** Groups items by key, then computes each group's stats (one function for records and roll-ups). */
+function grouped<T>(items: readonly T[], key: (i: T) => string, stat: (list: T[]) => AnalyticsStats) {
+  const groups = new Map<string, T[]>();
+  for (const i of items) {
+    const k = key(i);
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(i);
+  }
+  return [...groups.entries()].map(([k, list]) => ({ key: k, ...stat(list) }));
+}
+
+function report<T extends Dims>(
+  items: readonly T[],
+  time: (i: T) => number,
+  stat: (list: T[]) => AnalyticsStats,
+  groupBy: AnalyticsGroupBy,
+): { totals: AnalyticsStats; breakdown: Row[]; topModels: TopModel[] } {
+  const breakdown = grouped(items, (i) => keyOf(i, time(i), groupBy), stat).sort((a, b) =>
+    groupBy === "day" ? a.key.localeCompare(b.key) : b.costUsd - a.costUsd || a.key.localeCompare(b.key),
+  );
+  const topModels = grouped(items, (i) => i.model, stat)
+    .map((s) => ({ model: s.key, requests: s.requests, costUsd: s.costUsd, totalTokens: s.totalTokens }))
+    .sort((a, b) => b.requests - a.requests || b.costUsd - a.costUsd)
+    .slice(0, 10);
+  return { totals: stat([...items]), breakdown, topModels };
+}
+
+const mergedStats = (list: readonly HourlyRollup[]): AnalyticsStats => {
+  const t = emptyRollup();
+  for (const r of list) addRollup(t, r.totals);
+  return rollupStats(t);
+};
 
 /** Month-end projection: the month's spend so far over the elapsed days, times the month's days. */
 export function projection(spentUsd: number, now: number) {
@@ -104,39 +161,33 @@ export function projection(spentUsd: number, now: number) {
   };
 }
 
+const HOUR = 3_600_000;
+
 /**
- * The analytics report: computed from the usage records this replica still holds (percentiles
- * exact); `resolution` is `records` when they are every request in range (the ledger says so),
- * else `partial` (older records were evicted, or several replicas share Redis: `/admin/usage` then
- * has the shared hourly totals). The projection uses the ledger's month-to-date totals.
+ * The analytics report. While this replica holds every request in range individually (no Redis,
+ * none evicted) it is computed from those records (`resolution: "records"`, percentiles exact);
+ * otherwise from the ledger's hourly roll-ups (`resolution: "hourly"`, range widened to whole
+ * hours), which Redis shares between replicas and which outlive the records: complete for every
+ * replica's traffic, p50/p95 interpolated inside the merged latency histogram's bucket. The
+ * projection uses the ledger's month-to-date totals.
  */
 export async function analyticsReport(
   ledger: UsageLedger,
   q: { from: number; to: number; groupBy: AnalyticsGroupBy; tenant?: string },
   now: number,
 ) {
-  const records = ledger.records(q.from, q.to).filter((r) => !q.tenant || r.tenantId === q.tenant);
-  const complete =
-    (await ledger.query({ from: q.from, to: q.to, groupBy: "tenant" })).resolution === "records";
-  const groups = new Map<string, UsageRecord[]>();
-  const models = new Map<string, UsageRecord[]>();
-  for (const r of records) {
-    const k = keyOf(r, q.groupBy);
-    (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
-    (models.get(r.model) ?? models.set(r.model, []).get(r.model)!).push(r);
+  const mine = (r: Dims) => !q.tenant || r.tenantId === q.tenant;
+  const exact = ledger.holdsAllRecords(q.from);
+  let from = q.from;
+  let to = q.to;
+  let body: ReturnType<typeof report>;
+  if (exact) body = report(ledger.records(q.from, q.to).filter(mine), (r) => r.timestamp, stats, q.groupBy);
+  else {
+    from = Math.floor(q.from / HOUR) * HOUR;
+    to = Math.ceil(q.to / HOUR) * HOUR;
+    const rollups = (await ledger.rollups(from, to)).filter(mine);
+    body = report(rollups, (r) => r.hour, mergedStats, q.groupBy);
   }
-  const breakdown = [...groups.entries()]
-    .map(([key, list]) => ({ key, ...stats(list) }))
-    .sort((a, b) =>
-      q.groupBy === "day" ? a.key.localeCompare(b.key) : b.costUsd - a.costUsd || a.key.localeCompare(b.key),
-    );
-  const topModels = [...models.entries()]
-    .map(([model, list]) => {
-      const s = stats(list);
-      return { model, requests: s.requests, costUsd: s.costUsd, totalTokens: s.totalTokens };
-    })
-    .sort((a, b) => b.requests - a.requests || b.costUsd - a.costUsd)
-    .slice(0, 10);
   const d = new Date(now);
   const monthStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const month = await ledger.query({
@@ -149,14 +200,14 @@ export async function analyticsReport(
     : month.totals.costUsd;
   return {
     object: "analytics",
-    from: new Date(q.from).toISOString(),
-    to: new Date(q.to).toISOString(),
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
     groupBy: q.groupBy,
     tenant: q.tenant ?? null,
-    resolution: complete ? "records" : "partial",
-    totals: stats(records),
-    breakdown,
-    topModels,
+    resolution: exact ? "records" : "hourly",
+    /** How latencyP50Ms/latencyP95Ms were obtained (router/README.md § /admin/analytics). */
+    percentiles: exact ? "exact" : "interpolated",
+    ...body,
     projection: projection(monthSpent, now),
   };
 }

@@ -1,6 +1,15 @@
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import { createTenantMetrics, type TenantMetrics } from "./metrics.js";
+import {
+  addRecordToRollup,
+  bucketField,
+  emptyRollup,
+  isCacheHit,
+  latencyBucket,
+  setRollupField,
+  type UsageRollup,
+} from "./rollup.js";
 import { addRecord, addTotals, emptyTotals, type GroupBy, groupKey, type UsageTotals } from "./totals.js";
 import type { UsageRecord, UsageSink } from "./types.js";
 
@@ -39,6 +48,16 @@ export interface LedgerOptions {
 const SEP = "\u001f";
 const dims = (r: UsageRecord) => [r.tenantId, r.target, r.model].join(SEP);
 
+/** One hourly roll-up of one (tenant, target, model), as `UsageLedger.rollups` returns it. */
+export interface HourlyRollup {
+  /** Hour start, epoch ms. */
+  hour: number;
+  tenantId: string;
+  target: string;
+  model: string;
+  totals: UsageRollup;
+}
+
 /**
  * The usage ledger: one record per finished or refused request. Keeps the latest records for
  * precise queries, hourly aggregates by (tenant, target, model) for long ranges, Prometheus
@@ -50,7 +69,7 @@ export class UsageLedger implements UsageSink {
   private readonly max: number;
   private readonly rollupHours: number;
   /** hour start -> dims -> totals */
-  private readonly hourly = new Map<number, Map<string, UsageTotals>>();
+  private readonly hourly = new Map<number, Map<string, UsageRollup>>();
   private readonly metrics?: TenantMetrics;
   /** Oldest timestamp no longer held individually (records before it were evicted). */
   private evictedUpTo = Number.NEGATIVE_INFINITY;
@@ -77,8 +96,8 @@ export class UsageLedger implements UsageSink {
       this.pruneRollups(hour);
     }
     const key = dims(rec);
-    const t = bucket.get(key) ?? emptyTotals();
-    addRecord(t, rec);
+    const t = bucket.get(key) ?? emptyRollup();
+    addRecordToRollup(t, rec);
     bucket.set(key, t);
     this.metrics?.observe(rec);
     if (this.opts.redis) await this.recordRedis(hour, key, rec);
@@ -102,6 +121,11 @@ export class UsageLedger implements UsageSink {
     multi.hincrby(k, `${key}${SEP}completionTokens`, r.completionTokens);
     multi.hincrbyfloat(k, `${key}${SEP}costUsd`, r.costUsd);
     multi.hincrbyfloat(k, `${key}${SEP}latencyMs`, r.latencyMs);
+    // Analytics fields (rollup.ts); hashes written before them read 0.
+    if (isCacheHit(r)) multi.hincrby(k, `${key}${SEP}cacheHits`, 1);
+    if (r.savedUsd) multi.hincrbyfloat(k, `${key}${SEP}savedUsd`, r.savedUsd);
+    if (r.cacheReadTokens) multi.hincrby(k, `${key}${SEP}cacheReadTokens`, r.cacheReadTokens);
+    multi.hincrby(k, `${key}${SEP}${bucketField(latencyBucket(r.latencyMs))}`, 1);
     multi.expire(k, this.rollupHours * 3600);
     await multi.exec();
   }
@@ -123,7 +147,7 @@ export class UsageLedger implements UsageSink {
     };
     let resolution: UsageReport["resolution"] = "records";
     let { from, to } = q;
-    if (!this.opts.redis && q.from > this.evictedUpTo) {
+    if (this.holdsAllRecords(q.from)) {
       for (const r of this.records(q.from, q.to)) {
         const one = emptyTotals();
         addRecord(one, r);
@@ -151,23 +175,44 @@ export class UsageLedger implements UsageSink {
     };
   }
 
-  private localHours(from: number, to: number): [number, Map<string, UsageTotals>][] {
+  /**
+   * The hourly roll-ups whose hour starts in [from, to) (bounds widened to whole hours): shared
+   * by every replica with Redis, else this replica's. The analytics report reads them.
+   */
+  async rollups(from: number, to: number): Promise<HourlyRollup[]> {
+    const start = Math.floor(from / HOUR) * HOUR;
+    const end = Math.ceil(to / HOUR) * HOUR;
+    const hours = this.opts.redis ? await this.redisHours(start, end) : this.localHours(start, end);
+    const out: HourlyRollup[] = [];
+    for (const [hour, dimsMap] of hours)
+      for (const [d, totals] of dimsMap) {
+        const [tenantId = "", target = "", model = ""] = d.split(SEP);
+        out.push({ hour, tenantId, target, model, totals });
+      }
+    return out;
+  }
+
+  /** True when every request in [from, to) is still held individually by this replica (no Redis). */
+  holdsAllRecords(from: number): boolean {
+    return !this.opts.redis && from > this.evictedUpTo;
+  }
+
+  private localHours(from: number, to: number): [number, Map<string, UsageRollup>][] {
     return [...this.hourly.entries()].filter(([h]) => h >= from && h < to);
   }
 
-  private async redisHours(from: number, to: number): Promise<[number, Map<string, UsageTotals>][]> {
-    const out: [number, Map<string, UsageTotals>][] = [];
+  private async redisHours(from: number, to: number): Promise<[number, Map<string, UsageRollup>][]> {
+    const out: [number, Map<string, UsageRollup>][] = [];
     // Bounded: at most rollupHours hashes are read.
     const start = Math.max(from, to - this.rollupHours * HOUR);
     for (let h = start; h < to; h += HOUR) {
       const raw = await this.opts.redis!.client.hgetall(this.redisKey(h));
-      const m = new Map<string, UsageTotals>();
+      const m = new Map<string, UsageRollup>();
       for (const [field, value] of Object.entries(raw)) {
         const cut = field.lastIndexOf(SEP);
         const d = field.slice(0, cut);
-        const name = field.slice(cut + 1) as keyof UsageTotals;
-        const t = m.get(d) ?? emptyTotals();
-        t[name] = Number(value);
+        const t = m.get(d) ?? emptyRollup();
+        setRollupField(t, field.slice(cut + 1), value);
         m.set(d, t);
       }
       if (m.size > 0) out.push([h, m]);
