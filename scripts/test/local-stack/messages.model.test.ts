@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import pino from "pino";
-import { LOCAL_API_KEY, LOCAL_MODEL, type LocalStack, startLocalStack } from "../../src/local-stack/stack.js";
+import { LOCAL_API_KEY, LOCAL_MODEL, type LocalStack } from "../../src/local-stack/stack.js";
+import { useLocalStack } from "./fixture.js";
 
 /**
  * Issue #19's Messages contract on `pnpm start`: the official Anthropic SDK, with the local
@@ -13,24 +10,13 @@ import { LOCAL_API_KEY, LOCAL_MODEL, type LocalStack, startLocalStack } from "..
  * tokenizer — all routed to the cluster runtime.
  */
 describe("/v1/messages through the router to the local stack's runtime", () => {
-  let root: string;
+  const localStack = useLocalStack("messages");
   let stack: LocalStack;
   let client: Anthropic;
 
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "local-messages-"));
-    stack = await startLocalStack({
-      repoRoot: process.cwd(),
-      stateRoot: root,
-      runtimes: 1,
-      port: 0,
-      logger: pino({ level: "silent" }),
-    });
+  beforeAll(() => {
+    stack = localStack();
     client = new Anthropic({ baseURL: stack.url, apiKey: LOCAL_API_KEY, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await rm(root, { recursive: true, force: true });
   });
 
   it("answers messages.create and messages.stream() from the cluster target", async () => {

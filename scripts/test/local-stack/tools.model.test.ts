@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import OpenAI from "openai";
-import pino from "pino";
-import { LOCAL_API_KEY, type LocalStack, startLocalStack } from "../../src/local-stack/stack.js";
+import { LOCAL_API_KEY, type LocalStack } from "../../src/local-stack/stack.js";
+import { useLocalStack } from "./fixture.js";
 
 /**
  * Issue #18's contract on `pnpm start`: tools + tool_choice "required" through the router at the
@@ -12,24 +9,13 @@ import { LOCAL_API_KEY, type LocalStack, startLocalStack } from "../../src/local
  * tool-call format, and the runtime reports `tools`).
  */
 describe("tool calls through the router to the local stack's runtime", () => {
-  let root: string;
+  const localStack = useLocalStack("tools");
   let stack: LocalStack;
   let client: OpenAI;
 
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "local-tools-"));
-    stack = await startLocalStack({
-      repoRoot: process.cwd(),
-      stateRoot: root,
-      runtimes: 1,
-      port: 0,
-      logger: pino({ level: "silent" }),
-    });
+  beforeAll(() => {
+    stack = localStack();
     client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: LOCAL_API_KEY, maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await rm(root, { recursive: true, force: true });
   });
 
   const parameters = {
